@@ -1,0 +1,79 @@
+// Runs a graph: planned once, run many times with new feeds.
+//
+//   kiln::Executor exec(graph, /*fetches=*/{loss}, /*targets=*/{update_node}, &variables);
+//   for (...) {
+//     std::vector<kiln::Tensor> out = exec.Run({{x, batch_x}, {y, batch_y}});
+//     float l = out[0].item<float>();
+//   }
+//
+// Planning (on the first Run, and again only for a feed shape not seen before) takes the nodes the
+// fetches and targets need in topological order, resolves every shape for the fed batch size, looks
+// up each node's kernel by (op, device, dtype) (falling back to the CPU, with a warning, where the
+// node's device has none) and allocates every output buffer. A Run then only binds the feeds and
+// calls the kernels. Fed tensors are used in place, not copied; fetched values are copies.
+//
+// Errors: a missing feed, or a feed whose dtype or shape does not fit its placeholder, throws
+// kiln::ValueError / TypeError / ShapeError naming the placeholder; fetching a value that is not
+// in the graph throws kiln::NotFoundError.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/variable_store.h"
+#include "kernels/kernel_registry.h"
+
+namespace kiln {
+
+struct Feed {
+  ValueRef placeholder;
+  Tensor value;
+};
+
+struct ExecutorOptions {
+  // Threads for GEMM (Eigen/OpenMP); 0 leaves the process default.
+  int num_threads = 0;
+};
+
+class Executor {
+ public:
+  Executor(const Graph& graph, std::vector<ValueRef> fetches, std::vector<int> targets,
+           VariableStore* variables, ExecutorOptions options = {});
+
+  std::vector<Tensor> Run(const std::vector<Feed>& feeds);
+
+  // The node ids in execution order.
+  const std::vector<int>& order() const { return order_; }
+  // Which device each planned node runs on (after fallback).
+  const std::map<int, std::string>& placement() const { return placement_; }
+  const Graph& graph() const { return graph_; }
+  int num_plans() const { return static_cast<int>(plans_.size()); }
+
+ private:
+  struct Step {
+    int node;
+    const KernelDef* kernel;
+    std::vector<const Tensor*> inputs;
+  };
+  struct Plan {
+    std::vector<std::vector<Tensor>> values;  // by node id, then output index
+    std::vector<Step> steps;
+  };
+  Plan& PlanFor(const std::vector<Feed>& feeds);
+  Plan BuildPlan(const std::vector<Feed>& feeds);
+  const Tensor* FindFeed(const std::vector<Feed>& feeds, int node) const;
+
+  Graph graph_;
+  std::vector<ValueRef> fetches_;
+  VariableStore* variables_;
+  ExecutorOptions options_;
+  std::vector<int> order_;
+  std::vector<int> placeholders_;
+  std::map<int, std::string> placement_;
+  std::map<std::string, Plan> plans_;
+};
+
+}  // namespace kiln

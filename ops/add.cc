@@ -1,0 +1,19 @@
+#include "ops/common.h"
+
+namespace kiln::ops {
+namespace {
+
+KILN_REGISTER_OP(OpDef{
+    .name = "Add",
+    .inputs = {{"a", kNumericTypes}, {"b", kNumericTypes}},
+    .outputs = {{"c"}},
+    .traits = kElementwise | kCommutative,
+    .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {ReduceGradToInput(c, c.dy(), 0), ReduceGradToInput(c, c.dy(), 1)};
+    },
+    .doc = "a + b with numpy broadcasting.",
+});
+
+}  // namespace
+}  // namespace kiln::ops

@@ -1,0 +1,20 @@
+#include "ops/reduce_common.h"
+
+namespace kiln::ops {
+namespace {
+
+KILN_REGISTER_OP(OpDef{
+    .name = "ReduceMean",
+    .inputs = {{"x", kFloatTypes}},
+    .outputs = {{"y"}},
+    .attrs = ReduceAttrs(),
+    .shape_fn = ReduceShape,
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("BroadcastToShapeOf", {c.dy(), c.x(0)},
+                     {{"axes", ReinsertAxes(c)}, {"mean", true}})};
+    },
+    .doc = "Mean over axes (all when empty).",
+});
+
+}  // namespace
+}  // namespace kiln::ops

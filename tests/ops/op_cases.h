@@ -1,0 +1,29 @@
+// The one table of op test cases. Each row drives three checks in op_test.cc: the CPU kernel
+// against the naive reference (float32 and float64), the gradient against central finite
+// differences (float64, for differentiable ops), and registry completeness (every op has a row).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tests/ops/reference.h"
+
+namespace kiln::testing {
+
+struct OpCase {
+  std::string name;    // test name, unique
+  std::string op;
+  std::string shapes;  // input shapes, "[2,3];[3]"
+  AttrMap attrs = {};
+  Reference ref = nullptr;
+  std::vector<DType> dtypes = {};  // fixed input dtypes; empty: every input takes the run dtype
+  std::vector<DType> runs = {kFloat32, kFloat64};
+  double lo = -2, hi = 2;          // range of the random inputs
+  std::vector<int> no_grad = {};   // inputs left out of the gradient check
+  std::function<void(std::vector<Tensor>&)> prepare = nullptr;  // fixes up random inputs
+};
+
+const std::vector<OpCase>& OpCases();
+
+}  // namespace kiln::testing

@@ -1,0 +1,323 @@
+#include "tests/ops/reference.h"
+
+#include <cmath>
+
+#include "graph/error.h"
+
+namespace kiln::testing {
+namespace {
+
+std::vector<int64_t> Unravel(int64_t i, const Shape& s) {
+  std::vector<int64_t> idx(s.rank());
+  for (int d = s.rank() - 1; d >= 0; --d) {
+    idx[d] = s[d] ? i % s[d] : 0;
+    i = s[d] ? i / s[d] : 0;
+  }
+  return idx;
+}
+
+int64_t Ravel(const std::vector<int64_t>& idx, const Shape& s) {
+  int64_t i = 0;
+  for (int d = 0; d < s.rank(); ++d) i = i * s[d] + idx[d];
+  return i;
+}
+
+// Index into `in` for output index `out_idx`, numpy broadcasting (right-aligned) or by `axes`.
+int64_t BroadcastIndex(const std::vector<int64_t>& out_idx, const Shape& in,
+                       const std::vector<int64_t>& axes = {}) {
+  std::vector<int64_t> idx;
+  if (!axes.empty()) {
+    for (int d = 0; d < static_cast<int>(out_idx.size()); ++d)
+      if (std::find(axes.begin(), axes.end(), d) == axes.end()) idx.push_back(out_idx[d]);
+  } else {
+    idx.assign(out_idx.end() - in.rank(), out_idx.end());
+  }
+  for (int d = 0; d < in.rank(); ++d)
+    if (in[d] == 1) idx[d] = 0;
+  return Ravel(idx, in);
+}
+
+std::vector<double> AsDoubles(const Tensor& t) { return t.astype(kFloat64).ToVector<double>(); }
+
+Tensor FromDoubles(const std::vector<double>& v, const Shape& s, DType out = kFloat64) {
+  return Tensor::FromVector<double>(v, s).astype(out);
+}
+
+Shape BroadcastShape(const Shape& a, const Shape& b) {
+  int r = std::max(a.rank(), b.rank());
+  std::vector<int64_t> d(r);
+  for (int i = 0; i < r; ++i) {
+    int64_t x = i < r - a.rank() ? 1 : a[i - (r - a.rank())];
+    int64_t y = i < r - b.rank() ? 1 : b[i - (r - b.rank())];
+    d[i] = x == 1 ? y : x;
+  }
+  return Shape(d);
+}
+
+}  // namespace
+
+Reference RefUnary(std::function<double(double)> f) {
+  return [f](std::span<const Tensor> in, const AttrMap&) {
+    auto x = AsDoubles(in[0]);
+    for (double& v : x) v = f(v);
+    return std::vector<Tensor>{FromDoubles(x, in[0].shape())};
+  };
+}
+
+Reference RefBinary(std::function<double(double, double)> f, DType out) {
+  return [f, out](std::span<const Tensor> in, const AttrMap&) {
+    Shape s = BroadcastShape(in[0].shape(), in[1].shape());
+    auto a = AsDoubles(in[0]), b = AsDoubles(in[1]);
+    std::vector<double> y(s.NumElements());
+    for (int64_t i = 0; i < s.NumElements(); ++i) {
+      auto idx = Unravel(i, s);
+      y[i] = f(a[BroadcastIndex(idx, in[0].shape())], b[BroadcastIndex(idx, in[1].shape())]);
+    }
+    DType dt = out == kFloat64 && !IsFloating(in[0].dtype()) ? in[0].dtype() : out;
+    return std::vector<Tensor>{FromDoubles(y, s, dt)};
+  };
+}
+
+Reference RefMatMul() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    bool ta = at.Get<bool>("transpose_a"), tb = at.Get<bool>("transpose_b");
+    auto a = AsDoubles(in[0]), b = AsDoubles(in[1]);
+    int64_t ar = in[0].dim(0), ac = in[0].dim(1), br = in[1].dim(0), bc = in[1].dim(1);
+    int64_t m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc;
+    std::vector<double> c(m * n, 0.0);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t p = 0; p < k; ++p) {
+          double x = ta ? a[p * ac + i] : a[i * ac + p];
+          double y = tb ? b[j * bc + p] : b[p * bc + j];
+          c[i * n + j] += x * y;
+        }
+    return std::vector<Tensor>{FromDoubles(c, Shape{m, n})};
+  };
+}
+
+Reference RefBiasAdd() { return RefBinary([](double a, double b) { return a + b; }); }
+
+Reference RefReduce(char kind) {
+  return [kind](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& s = in[0].shape();
+    auto axes = at.Get<std::vector<int64_t>>("axes");
+    std::vector<bool> red(s.rank(), axes.empty());
+    for (int64_t a : axes) red[a < 0 ? a + s.rank() : a] = true;
+    std::vector<int64_t> kept, out_dims;
+    for (int d = 0; d < s.rank(); ++d) {
+      if (!red[d]) kept.push_back(s[d]);
+      if (!red[d]) out_dims.push_back(s[d]);
+      else if (at.Get<bool>("keep_dims")) out_dims.push_back(1);
+    }
+    Shape ks(kept);
+    std::vector<double> acc(ks.NumElements(), kind == 'x' ? -INFINITY : 0.0);
+    std::vector<int64_t> count(ks.NumElements(), 0);
+    auto x = AsDoubles(in[0]);
+    for (int64_t i = 0; i < s.NumElements(); ++i) {
+      auto idx = Unravel(i, s);
+      std::vector<int64_t> k;
+      for (int d = 0; d < s.rank(); ++d)
+        if (!red[d]) k.push_back(idx[d]);
+      int64_t o = Ravel(k, ks);
+      acc[o] = kind == 'x' ? std::max(acc[o], x[i]) : acc[o] + x[i];
+      ++count[o];
+    }
+    if (kind == 'm')
+      for (size_t o = 0; o < acc.size(); ++o) acc[o] /= count[o];
+    DType dt = IsFloating(in[0].dtype()) ? kFloat64 : in[0].dtype();
+    return std::vector<Tensor>{FromDoubles(acc, Shape(out_dims), dt)};
+  };
+}
+
+Reference RefArgMax() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& s = in[0].shape();
+    int axis = static_cast<int>(at.Get<int64_t>("axis"));
+    if (axis < 0) axis += s.rank();
+    std::vector<int64_t> od = s.dims();
+    od.erase(od.begin() + axis);
+    Shape os(od);
+    auto x = AsDoubles(in[0]);
+    std::vector<double> best(os.NumElements(), -INFINITY), arg(os.NumElements(), 0);
+    for (int64_t i = 0; i < s.NumElements(); ++i) {
+      auto idx = Unravel(i, s);
+      int64_t k = idx[axis];
+      idx.erase(idx.begin() + axis);
+      int64_t o = Ravel(idx, os);
+      if (x[i] > best[o]) best[o] = x[i], arg[o] = static_cast<double>(k);
+    }
+    return std::vector<Tensor>{FromDoubles(arg, os, kInt64)};
+  };
+}
+
+Reference RefSoftmax(bool log) {
+  return [log](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& s = in[0].shape();
+    int axis = static_cast<int>(at.Get<int64_t>("axis"));
+    if (axis < 0) axis += s.rank();
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y(x.size());
+    for (int64_t i = 0; i < s.NumElements(); ++i) {
+      auto idx = Unravel(i, s);
+      double sum = 0;
+      for (int64_t k = 0; k < s[axis]; ++k) {
+        idx[axis] = k;
+        sum += std::exp(x[Ravel(idx, s)]);
+      }
+      y[i] = log ? x[i] - std::log(sum) : std::exp(x[i]) / sum;
+    }
+    return std::vector<Tensor>{FromDoubles(y, s)};
+  };
+}
+
+Reference RefSoftmaxCrossEntropy() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    int64_t n = in[0].dim(0), c = in[0].dim(1);
+    auto x = AsDoubles(in[0]), z = AsDoubles(in[1]);
+    std::vector<double> loss(n), back(n * c);
+    for (int64_t r = 0; r < n; ++r) {
+      double sum = 0;
+      for (int64_t j = 0; j < c; ++j) sum += std::exp(x[r * c + j]);
+      for (int64_t j = 0; j < c; ++j) {
+        double p = std::exp(x[r * c + j]) / sum;
+        loss[r] -= z[r * c + j] * std::log(p);
+        back[r * c + j] = p - z[r * c + j];
+      }
+    }
+    return std::vector<Tensor>{FromDoubles(loss, Shape{n}), FromDoubles(back, Shape{n, c})};
+  };
+}
+
+Reference RefReshape() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    Shape out = in.size() > 1 ? in[1].shape() : Shape(at.Get<std::vector<int64_t>>("shape"));
+    for (int d = 0; d < out.rank(); ++d)
+      if (out[d] == -1) {
+        int64_t known = 1;
+        for (int e = 0; e < out.rank(); ++e)
+          if (e != d) known *= out[e];
+        out[d] = in[0].num_elements() / known;
+      }
+    return std::vector<Tensor>{FromDoubles(AsDoubles(in[0]), out)};
+  };
+}
+
+Reference RefTranspose() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    auto perm = at.Get<std::vector<int64_t>>("perm");
+    const Shape& s = in[0].shape();
+    std::vector<int64_t> od(s.rank());
+    for (int d = 0; d < s.rank(); ++d) od[d] = s[static_cast<int>(perm[d])];
+    Shape os(od);
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y(x.size());
+    for (int64_t i = 0; i < os.NumElements(); ++i) {
+      auto oi = Unravel(i, os);
+      std::vector<int64_t> ii(s.rank());
+      for (int d = 0; d < s.rank(); ++d) ii[perm[d]] = oi[d];
+      y[i] = x[Ravel(ii, s)];
+    }
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
+Reference RefCast() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    DType to = at.Get<DType>("dtype");
+    Tensor out(to, in[0].shape());
+    DispatchDType(in[0].dtype(), [&](auto from_tag) {
+      using From = decltype(from_tag);
+      DispatchDType(to, [&](auto to_tag) {
+        using To = decltype(to_tag);
+        for (int64_t i = 0; i < out.num_elements(); ++i)
+          out.data<To>()[i] = static_cast<To>(in[0].data<From>()[i]);
+      });
+    });
+    return std::vector<Tensor>{out};
+  };
+}
+
+Reference RefOneHot() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    int64_t depth = at.Get<int64_t>("depth");
+    auto idx = AsDoubles(in[0]);
+    std::vector<int64_t> od = in[0].shape().dims();
+    od.push_back(depth);
+    std::vector<double> y(idx.size() * depth, at.Get<double>("off_value"));
+    for (size_t i = 0; i < idx.size(); ++i)
+      if (idx[i] >= 0 && idx[i] < depth) y[i * depth + static_cast<int64_t>(idx[i])] = at.Get<double>("on_value");
+    return std::vector<Tensor>{FromDoubles(y, Shape(od), at.Get<DType>("dtype"))};
+  };
+}
+
+Reference RefClip() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    double lo = at.Get<double>("min"), hi = at.Get<double>("max");
+    return RefUnary([=](double v) { return std::min(std::max(v, lo), hi); })(in, at);
+  };
+}
+
+Reference RefBroadcastToShapeOf() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& os = in[1].shape();
+    auto axes = at.Get<std::vector<int64_t>>("axes");
+    auto x = AsDoubles(in[0]);
+    double scale = at.Get<bool>("mean") ? double(in[0].num_elements()) / os.NumElements() : 1.0;
+    std::vector<double> y(os.NumElements());
+    for (int64_t i = 0; i < os.NumElements(); ++i)
+      y[i] = x[BroadcastIndex(Unravel(i, os), in[0].shape(), axes)] * scale;
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
+Reference RefSumToShapeOf() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& s = in[0].shape();
+    const Shape& os = in[1].shape();
+    auto axes = at.Get<std::vector<int64_t>>("axes");
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y(os.NumElements(), 0.0);
+    for (int64_t i = 0; i < s.NumElements(); ++i) y[BroadcastIndex(Unravel(i, s), os, axes)] += x[i];
+    if (at.Get<bool>("mean"))
+      for (double& v : y) v *= double(os.NumElements()) / s.NumElements();
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
+Reference RefOnesLike() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    return std::vector<Tensor>{FromDoubles(std::vector<double>(in[0].num_elements(), 1.0), in[0].shape())};
+  };
+}
+
+Reference RefIdentity() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    if (at.Has("value")) return std::vector<Tensor>{at.Get<Tensor>("value")};
+    return std::vector<Tensor>{in[0]};
+  };
+}
+
+Reference RefApplyGradientDescent() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    auto var = AsDoubles(in[0]), g = AsDoubles(in[2]);
+    double lr = in[1].item<double>();
+    for (size_t i = 0; i < var.size(); ++i) var[i] -= lr * g[i];
+    return std::vector<Tensor>{FromDoubles(var, in[0].shape())};
+  };
+}
+
+// Keras 2.3.1 SGD: v = m*v - lr*g; p += v (Nesterov: p += m*v - lr*g).
+Reference RefApplyMomentum() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    auto p = AsDoubles(in[0]), v = AsDoubles(in[1]), g = AsDoubles(in[3]);
+    double lr = in[2].item<double>(), m = in[4].item<double>();
+    for (size_t i = 0; i < p.size(); ++i) {
+      v[i] = m * v[i] - lr * g[i];
+      p[i] += at.Get<bool>("use_nesterov") ? m * v[i] - lr * g[i] : v[i];
+    }
+    return std::vector<Tensor>{FromDoubles(p, in[0].shape()), FromDoubles(v, in[1].shape())};
+  };
+}
+
+}  // namespace kiln::testing

@@ -1,0 +1,38 @@
+// Naive reference implementations of every op, written as plain index loops in float64 and
+// independent of the kernels' code paths (no Eigen, no shared broadcasting helpers). Each takes
+// the op's inputs and attributes and returns its outputs (float64, or the op's own dtype for
+// integer and boolean outputs); update ops return the new values of the inputs they mutate.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "graph/attr.h"
+#include "graph/tensor.h"
+
+namespace kiln::testing {
+
+using Reference = std::function<std::vector<Tensor>(std::span<const Tensor>, const AttrMap&)>;
+
+Reference RefUnary(std::function<double(double)> f);
+Reference RefBinary(std::function<double(double, double)> f, DType out = kFloat64);
+Reference RefMatMul();
+Reference RefBiasAdd();
+Reference RefReduce(char kind);  // 's'um, 'm'ean, 'x' max
+Reference RefArgMax();
+Reference RefSoftmax(bool log);
+Reference RefSoftmaxCrossEntropy();
+Reference RefReshape();           // Reshape and ReshapeLike: same elements, output shape given
+Reference RefTranspose();
+Reference RefCast();
+Reference RefOneHot();
+Reference RefClip();
+Reference RefBroadcastToShapeOf();
+Reference RefSumToShapeOf();
+Reference RefOnesLike();
+Reference RefIdentity();          // sources: the value itself
+Reference RefApplyGradientDescent();
+Reference RefApplyMomentum();
+
+}  // namespace kiln::testing

@@ -1,0 +1,115 @@
+// Shape inference for every op, one line a case, error cases included.
+#include "tests/testing/testing.h"
+
+namespace kiln::testing {
+namespace {
+
+using V = std::vector<int64_t>;
+
+TEST(ShapeInference, Elementwise) {
+  EXPECT_SHAPE("Add", "[2,3];[2,3]", "[2,3]");
+  EXPECT_SHAPE("Add", "[4,1,3];[2,1]", "[4,2,3]");
+  EXPECT_SHAPE("Add", "[?,10];[10]", "[?,10]");
+  EXPECT_SHAPE("Sub", "[];[5]", "[5]");
+  EXPECT_SHAPE("Mul", "[?,1];[1,7]", "[?,7]");
+  EXPECT_SHAPE("Div", "[3,1];[1,4]", "[3,4]");
+  EXPECT_SHAPE("Maximum", "[2,3];[3]", "[2,3]");
+  EXPECT_SHAPE("Minimum", "[2,3];[]", "[2,3]");
+  EXPECT_SHAPE("Equal", "[2,3];[3]", "[2,3]");
+  EXPECT_SHAPE("GreaterEqual", "[2,3];[2,1]", "[2,3]");
+  EXPECT_SHAPE_ERROR("Add", "[2,3];[4]", AttrMap{}, "cannot be broadcast");
+  EXPECT_SHAPE_ERROR("Mul", "[2,3];[3,2]", AttrMap{}, "cannot be broadcast");
+  EXPECT_SHAPE_ERROR("Add", "[2]", AttrMap{}, "expected 2 inputs");
+  for (const char* op : {"Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Sigmoid", "Tanh", "OnesLike"})
+    EXPECT_SHAPE(op, "[?,5]", "[?,5]");
+  EXPECT_SHAPE("ReluGrad", "[4,5];[4,5]", "[4,5]");
+  EXPECT_SHAPE("SigmoidGrad", "[4,5];[4,5]", "[4,5]");
+  EXPECT_SHAPE("TanhGrad", "[4,5];[4,5]", "[4,5]");
+  EXPECT_SHAPE_ATTRS("ClipByValue", "[3]", (AttrMap{{"min", 0.0}, {"max", 1.0}}), "[3]");
+  EXPECT_SHAPE_ERROR("ClipByValue", "[3]", (AttrMap{{"min", 2.0}, {"max", 1.0}}), "min is greater");
+  EXPECT_SHAPE_ERROR("ClipByValue", "[3]", (AttrMap{{"min", 0.0}}), "missing required attribute 'max'");
+  EXPECT_SHAPE_ATTRS("Cast", "[2,2]", (AttrMap{{"dtype", kInt32}}), "[2,2]");
+  EXPECT_EQ(InferShapes("Equal", "[2];[2]", {}, {kInt32, kInt32}), "[2]");
+}
+
+TEST(ShapeInference, DtypeErrorsNameTheInput) {
+  try {
+    InferShapes("Exp", "[2]", {}, {kInt32});
+    FAIL() << "expected TypeError";
+  } catch (const TypeError& e) {
+    EXPECT_NE(std::string(e.what()).find("input 'x' has dtype int32"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(InferShapes("Add", "[2];[2]", {}, {kFloat32, kFloat64}), ShapeError);
+  EXPECT_THROW(InferShapes("MatMul", "[2,2];[2,2]", {{"transpose_a", int64_t{1}}}), TypeError);
+  EXPECT_THROW(InferShapes("MatMul", "[2,2];[2,2]", {{"bogus", true}}), ValueError);
+}
+
+TEST(ShapeInference, MatMulAndBias) {
+  EXPECT_SHAPE("MatMul", "[2,3];[3,4]", "[2,4]");
+  EXPECT_SHAPE("MatMul", "[?,784];[784,128]", "[?,128]");
+  EXPECT_SHAPE_ATTRS("MatMul", "[3,2];[3,4]", (AttrMap{{"transpose_a", true}}), "[2,4]");
+  EXPECT_SHAPE_ATTRS("MatMul", "[2,3];[4,3]", (AttrMap{{"transpose_b", true}}), "[2,4]");
+  EXPECT_SHAPE_ATTRS("MatMul", "[?,3];[?,4]", (AttrMap{{"transpose_a", true}}), "[3,4]");
+  EXPECT_SHAPE_ERROR("MatMul", "[2,3];[4,5]", AttrMap{}, "inner dimensions differ: 3 vs 4");
+  EXPECT_SHAPE_ERROR("MatMul", "[2,3,4];[4,5]", AttrMap{}, "rank 2");
+  EXPECT_SHAPE("BiasAdd", "[?,10];[10]", "[?,10]");
+  EXPECT_SHAPE_ERROR("BiasAdd", "[?,10];[9]", AttrMap{}, "bias has 9 elements");
+  EXPECT_SHAPE_ERROR("BiasAdd", "[?,10];[10,1]", AttrMap{}, "bias must be a vector");
+}
+
+TEST(ShapeInference, Reductions) {
+  EXPECT_SHAPE("ReduceSum", "[2,3]", "[]");
+  EXPECT_SHAPE_ATTRS("ReduceSum", "[2,3]", (AttrMap{{"axes", V{1}}}), "[2]");
+  EXPECT_SHAPE_ATTRS("ReduceMean", "[?,3]", (AttrMap{{"axes", V{0}}}), "[3]");
+  EXPECT_SHAPE_ATTRS("ReduceMax", "[2,3,4]", (AttrMap{{"axes", V{-1, 0}}, {"keep_dims", true}}), "[1,3,1]");
+  EXPECT_SHAPE_ERROR("ReduceSum", "[2,3]", (AttrMap{{"axes", V{2}}}), "axis 2 is out of range");
+  EXPECT_SHAPE("ArgMax", "[?,10]", "[?]");
+  EXPECT_SHAPE_ATTRS("ArgMax", "[4,10]", (AttrMap{{"axis", int64_t{0}}}), "[10]");
+  EXPECT_SHAPE_ERROR("ArgMax", "[4,10]", (AttrMap{{"axis", int64_t{-3}}}), "out of range");
+  EXPECT_SHAPE("SumToShapeOf", "[?,10];[10]", "[10]");
+  EXPECT_SHAPE_ATTRS("SumToShapeOf", "[?,10];[?]", (AttrMap{{"axes", V{1}}}), "[?]");
+  EXPECT_SHAPE_ERROR("SumToShapeOf", "[4,10];[9]", AttrMap{}, "cannot broadcast");
+  EXPECT_SHAPE("BroadcastToShapeOf", "[10];[?,10]", "[?,10]");
+  EXPECT_SHAPE_ERROR("BroadcastToShapeOf", "[3];[4,10]", AttrMap{}, "cannot broadcast");
+}
+
+TEST(ShapeInference, Layout) {
+  EXPECT_SHAPE_ATTRS("Reshape", "[?,28,28]", (AttrMap{{"shape", V{-1, 784}}}), "[?,784]");
+  EXPECT_SHAPE_ATTRS("Reshape", "[2,6]", (AttrMap{{"shape", V{3, -1}}}), "[3,4]");
+  EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{5, -1}}}), "cannot reshape");
+  EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{-1, -1}}}), "more than one -1");
+  EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{4, 4}}}), "cannot reshape");
+  EXPECT_SHAPE("ReshapeLike", "[2,6];[3,4]", "[3,4]");
+  EXPECT_SHAPE_ERROR("ReshapeLike", "[2,6];[3,5]", AttrMap{}, "element counts differ");
+  EXPECT_SHAPE_ATTRS("Transpose", "[2,3,4]", (AttrMap{{"perm", V{2, 0, 1}}}), "[4,2,3]");
+  EXPECT_SHAPE_ERROR("Transpose", "[2,3]", (AttrMap{{"perm", V{0, 0}}}), "not a permutation");
+  EXPECT_SHAPE_ERROR("Transpose", "[2,3]", (AttrMap{{"perm", V{0}}}), "perm has 1 entries");
+  EXPECT_SHAPE_ATTRS("Softmax", "[?,10]", AttrMap{}, "[?,10]");
+  EXPECT_SHAPE_ATTRS("LogSoftmax", "[?,10]", AttrMap{}, "[?,10]");
+  EXPECT_SHAPE_ERROR("Softmax", "[10]", (AttrMap{{"axis", int64_t{1}}}), "out of range");
+  EXPECT_EQ(InferShapes("OneHot", "[?]", {{"depth", int64_t{10}}}, {kInt64}), "[?,10]");
+  EXPECT_THROW(InferShapes("OneHot", "[?]", {{"depth", int64_t{-1}}}, {kInt64}), ShapeError);
+}
+
+TEST(ShapeInference, LossesAndUpdates) {
+  EXPECT_SHAPE("SoftmaxCrossEntropy", "[?,10];[?,10]", "[?];[?,10]");
+  EXPECT_SHAPE_ERROR("SoftmaxCrossEntropy", "[?,10];[?,9]", AttrMap{}, "differ in shape");
+  EXPECT_SHAPE_ERROR("SoftmaxCrossEntropy", "[10];[10]", AttrMap{}, "[batch, classes]");
+  EXPECT_SHAPE("SigmoidCrossEntropy", "[?,1];[?,1]", "[?,1]");
+  EXPECT_SHAPE_ERROR("SigmoidCrossEntropy", "[4,1];[4,2]", AttrMap{}, "differ in shape");
+  EXPECT_SHAPE("ApplyGradientDescent", "[3,2];[];[3,2]", "");
+  EXPECT_SHAPE_ERROR("ApplyGradientDescent", "[3,2];[1];[3,2]", AttrMap{}, "lr must be a scalar");
+  EXPECT_SHAPE_ERROR("ApplyGradientDescent", "[3,2];[];[2,3]", AttrMap{}, "grad does not match");
+  EXPECT_SHAPE("ApplyMomentum", "[3];[3];[];[3];[]", "");
+  EXPECT_SHAPE_ERROR("ApplyMomentum", "[3];[4];[];[3];[]", AttrMap{}, "must match var");
+}
+
+TEST(ShapeInference, Sources) {
+  EXPECT_SHAPE_ATTRS("Placeholder", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}), "[?,2]");
+  EXPECT_SHAPE_ATTRS("Variable", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{3, 2}}}), "[3,2]");
+  EXPECT_SHAPE_ERROR("Variable", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}), "fully defined");
+  EXPECT_SHAPE_ATTRS("Const", "", (AttrMap{{"value", Tensor(kFloat32, {2, 2})}}), "[2,2]");
+}
+
+}  // namespace
+}  // namespace kiln::testing
