@@ -97,7 +97,8 @@ TEST_P(OpCaseTest, GradientMatchesFiniteDifferences) {
   GraphBuilder b(h.g);
   // Objective: sum(y * r) with a fixed random r, so every output element matters differently.
   std::mt19937 rng(7);
-  const TensorType& yt = h.g.type(h.outputs[0]);
+  const TensorType yt = h.g.type(h.outputs[0]);
+  if (yt.dtype != kFloat64) GTEST_SKIP() << "output is " << DTypeName(yt.dtype) << " in a float64 run";
   ValueRef r = b.Const(RandomTensor(kFloat64, yt.shape, rng, 0.5, 1.5));
   ValueRef obj = b.Op("ReduceSum", {b.Op("Mul", {h.outputs[0], r})});
   std::vector<ValueRef> params;
@@ -109,7 +110,7 @@ TEST_P(OpCaseTest, GradientMatchesFiniteDifferences) {
     params.push_back(h.inputs[i]);
     which.push_back(i);
   }
-  if (params.empty() || !IsFloating(yt.dtype)) GTEST_SKIP() << "no float input or output";
+  if (params.empty()) GTEST_SKIP() << "no float input";
   std::vector<ValueRef> grads = BuildBackward(b, obj, params);
   std::vector<ValueRef> fetches = {obj};
   fetches.insert(fetches.end(), grads.begin(), grads.end());

@@ -1,0 +1,140 @@
+#include <gtest/gtest.h>
+
+#include "graph/graph_builder.h"
+#include "graph/topo_sort.h"
+#include "graph/verifier.h"
+
+namespace kiln {
+namespace {
+
+TEST(Tensor, AlignedZeroedAndTyped) {
+  Tensor t(kFloat32, {3, 5});
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(t.raw()) % 64, 0u);
+  for (float v : t.values<float>()) EXPECT_EQ(v, 0.f);
+  EXPECT_THROW(t.data<double>(), TypeError);
+  EXPECT_THROW(Tensor(kFloat32, {kUnknownDim, 2}), ShapeError);
+  EXPECT_THROW(Tensor::FromVector<float>({1, 2, 3}, {2, 2}), ShapeError);
+}
+
+TEST(Tensor, SliceAndReshapeAreViews) {
+  Tensor x = Tensor::FromVector<int32_t>({0, 1, 2, 3, 4, 5}, {3, 2});
+  Tensor s = x.Slice(1, 3);
+  EXPECT_EQ(s.shape(), (Shape{2, 2}));
+  EXPECT_EQ(s.ToVector<int32_t>(), (std::vector<int32_t>{2, 3, 4, 5}));
+  EXPECT_TRUE(s.SharesStorageWith(x));
+  s.data<int32_t>()[0] = 42;
+  EXPECT_EQ(x.data<int32_t>()[2], 42);
+  EXPECT_EQ(x.Reshaped({6}).shape(), Shape{6});
+  EXPECT_THROW(x.Reshaped({4}), ShapeError);
+  EXPECT_THROW(x.Slice(2, 4), ShapeError);
+  Tensor c = x.Clone();
+  EXPECT_FALSE(c.SharesStorageWith(x));
+  EXPECT_TRUE(c.BitwiseEquals(x));
+}
+
+TEST(Tensor, AsTypeAndScale) {
+  Tensor u = Tensor::FromVector<uint8_t>({0, 51, 255}, {3});
+  Tensor f = u.astype(kFloat32) / 255.0;
+  EXPECT_FLOAT_EQ(f.data<float>()[1], 0.2f);
+  EXPECT_FLOAT_EQ(f.data<float>()[2], 1.f);
+  EXPECT_THROW(u / 2.0, TypeError);
+  EXPECT_EQ(Tensor::Scalar<double>(2.5).item<int>(), 2);
+}
+
+TEST(Shape, UnknownBatchDimension) {
+  Shape s{kUnknownDim, 784};
+  EXPECT_EQ(s.ToString(), "[?,784]");
+  EXPECT_FALSE(s.IsFullyDefined());
+  EXPECT_TRUE(s.IsCompatibleWith(Shape{32, 784}));
+  EXPECT_FALSE(s.IsCompatibleWith(Shape{32, 783}));
+  EXPECT_FALSE(s.IsCompatibleWith(Shape{784}));
+  EXPECT_EQ(Shape{}.NumElements(), 1);
+}
+
+TEST(GraphBuilder, UniqueNamesAndScopes) {
+  Graph g;
+  GraphBuilder b(g);
+  auto x = b.Placeholder("x", kFloat32, {2});
+  auto a = b.Op("Neg", {x});
+  auto c = b.Op("Neg", {x});
+  EXPECT_EQ(g.node(a.node).name, "Neg");
+  EXPECT_EQ(g.node(c.node).name, "Neg_1");
+  {
+    auto scope = b.Scope("dense");
+    EXPECT_EQ(g.node(b.Op("Exp", {x}).node).name, "dense/Exp");
+  }
+  EXPECT_EQ(g.node(b.Op("Exp", {x}).node).name, "Exp");
+  EXPECT_THROW(b.Op("NoSuchOp", {x}), NotFoundError);
+  EXPECT_THROW(b.Op("Neg", {ValueRef{99, 0}}), ValueError);
+}
+
+TEST(GraphBuilder, ShapeErrorNamesOpAndShapes) {
+  Graph g;
+  GraphBuilder b(g);
+  auto x = b.Placeholder("x", kFloat32, {kUnknownDim, 128});
+  auto w = b.Variable("w", kFloat32, {256, 10});
+  try {
+    b.Op("MatMul", {x, w}, {}, "dense_2/MatMul");
+    FAIL();
+  } catch (const ShapeError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("MatMul (node 'dense_2/MatMul')"), std::string::npos) << m;
+    EXPECT_NE(m.find("128 vs 256"), std::string::npos) << m;
+    EXPECT_NE(m.find("float32[?,128], float32[256,10]"), std::string::npos) << m;
+  }
+}
+
+TEST(Verifier, RejectsIllFormedGraphsNamingTheNode) {
+  Graph g;
+  GraphBuilder b(g);
+  auto x = b.Placeholder("x", kFloat32, {2, 3});
+  auto y = b.Op("Exp", {x}, {}, "exp");
+  VerifyGraph(g);
+  Graph bad = g;
+  bad.node(y.node).inputs[0] = {x.node, 3};
+  EXPECT_THROW(
+      {
+        try {
+          VerifyGraph(bad);
+        } catch (const Error& e) {
+          EXPECT_NE(std::string(e.what()).find("node 'exp'"), std::string::npos);
+          throw;
+        }
+      },
+      Error);
+  Graph wrong_type = g;
+  wrong_type.node(y.node).outputs[0].shape = Shape{3, 2};
+  EXPECT_THROW(VerifyGraph(wrong_type), ShapeError);
+  Graph unknown = g;
+  unknown.node(y.node).op = "Frobnicate";
+  EXPECT_THROW(VerifyGraph(unknown), NotFoundError);
+  Graph cycle = g;
+  auto z = GraphBuilder(cycle).Op("Neg", {y});
+  cycle.node(y.node).inputs[0] = z;
+  EXPECT_THROW(VerifyGraph(cycle), Error);
+}
+
+TEST(TopologicalOrder, DependenciesFirstAndUpdatesLast) {
+  Graph g;
+  GraphBuilder b(g);
+  auto w = b.Variable("w", kFloat32, {2});
+  auto lr = b.Scalar(0.1);
+  auto grad = b.Op("Neg", {w});
+  auto update = b.OpN("ApplyGradientDescent", {w, lr, grad});
+  (void)update;
+  int update_id = g.capacity() - 1;
+  // A reader of w created after the update must still run before it.
+  auto late_read = b.Op("Exp", {w});
+  std::vector<int> targets = {update_id, late_read.node};
+  auto order = TopologicalOrder(g, targets);
+  auto pos = [&](int id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
+  EXPECT_LT(pos(grad.node), pos(update_id));
+  EXPECT_LT(pos(late_read.node), pos(update_id));
+  EXPECT_EQ(order.size(), 5u);
+  // Only what the targets need.
+  std::vector<int> just_grad = {grad.node};
+  EXPECT_EQ(TopologicalOrder(g, just_grad).size(), 2u);
+}
+
+}  // namespace
+}  // namespace kiln
