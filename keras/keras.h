@@ -1,0 +1,29 @@
+// Kiln's Keras front end: one header for users.
+//
+//   #include "keras/keras.h"
+//   using namespace kiln::keras;
+//   Sequential model({layers::Dense(1, {.input_shape = {2}})});
+//   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "mse"});
+//   model.fit(x, y, {.batch_size = 2, .epochs = 100});
+#pragma once
+
+#include "graph/tensor.h"
+#include "keras/backend.h"
+#include "keras/datasets/fashion_mnist.h"
+#include "keras/initializers.h"
+#include "keras/layers/activation.h"
+#include "keras/layers/dense.h"
+#include "keras/layers/flatten.h"
+#include "keras/layers/input_layer.h"
+#include "keras/losses.h"
+#include "keras/model.h"
+#include "keras/optimizers.h"
+#include "keras/utils.h"
+
+namespace kiln::keras {
+using ::kiln::kFloat32;
+using ::kiln::kFloat64;
+using ::kiln::kUInt8;
+using ::kiln::Shape;
+using ::kiln::Tensor;
+}  // namespace kiln::keras

@@ -1,0 +1,28 @@
+// Activation: applies an activation function by name.
+//
+//   model.add(layers::Activation("sigmoid"));
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace kiln::keras::layers {
+
+struct ActivationOptions {
+  std::vector<int64_t> input_shape = {};
+  std::string name = "";
+};
+
+class Activation : public Layer {
+ public:
+  explicit Activation(std::string activation, ActivationOptions options = {});
+  std::string class_name() const override { return "Activation"; }
+  Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
+  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  nlohmann::json get_config() const override;
+  const std::string& activation() const { return activation_; }
+
+ private:
+  std::string activation_;
+};
+
+}  // namespace kiln::keras::layers

@@ -1,0 +1,44 @@
+// Dense: activation(x · kernel + bias), kernel (in, units), bias (units,), as Keras.
+//
+//   layers::Dense(128, {.activation = "relu"})
+//   layers::Dense(1, {.input_shape = {2}})           // first layer of a Sequential
+//   layers::Dense(10, {.kernel_initializer = "zeros", .use_bias = false, .name = "logits"})
+//
+// Inputs of rank > 2 are not supported (Keras applies Dense to the last axis); Flatten first.
+#pragma once
+
+#include "keras/initializers.h"
+#include "keras/layers/layer.h"
+
+namespace kiln::keras::layers {
+
+struct DenseOptions {
+  std::string activation = "linear";
+  bool use_bias = true;
+  Initializer kernel_initializer = "glorot_uniform";
+  Initializer bias_initializer = "zeros";
+  std::vector<int64_t> input_shape = {};
+  int64_t input_dim = 0;
+  std::string name = "";
+};
+
+class Dense : public Layer {
+ public:
+  explicit Dense(int64_t units, DenseOptions options = {});
+  std::string class_name() const override { return "Dense"; }
+  Shape ComputeOutputShape(const Shape& input_shape) const override;
+  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  nlohmann::json get_config() const override;
+
+  int64_t units() const { return units_; }
+  const DenseOptions& options() const { return options_; }
+
+ protected:
+  void BuildWeights(const Shape& input_shape) override;
+
+ private:
+  int64_t units_;
+  DenseOptions options_;
+};
+
+}  // namespace kiln::keras::layers

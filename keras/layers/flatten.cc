@@ -1,0 +1,29 @@
+#include "keras/layers/flatten.h"
+
+namespace kiln::keras::layers {
+
+Flatten::Flatten(FlattenOptions options) { InitBase(options.name, options.input_shape, 0); }
+
+Shape Flatten::ComputeOutputShape(const Shape& in) const {
+  if (in.rank() < 1) ShapeFail("expected an input with a batch dimension");
+  int64_t n = 1;
+  for (int i = 1; i < in.rank(); ++i) {
+    if (in[i] < 0) ShapeFail("all non-batch dimensions must be known, got " + KerasShapeString(in));
+    n *= in[i];
+  }
+  return Shape{in[0], n};
+}
+
+ValueRef Flatten::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+  Shape out = ComputeOutputShape(b.type(x).shape);
+  if (b.type(x).shape.rank() == 2) return x;
+  return b.Op("Reshape", {x}, {{"shape", std::vector<int64_t>{-1, out[1]}}});
+}
+
+nlohmann::json Flatten::get_config() const {
+  nlohmann::json c = Layer::get_config();
+  c["data_format"] = "channels_last";
+  return c;
+}
+
+}  // namespace kiln::keras::layers

@@ -1,0 +1,24 @@
+// Flatten: (batch, d1, d2, ...) -> (batch, d1*d2*...), a view of the same memory.
+//
+//   model.add(layers::Flatten({.input_shape = {28, 28}}));
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace kiln::keras::layers {
+
+struct FlattenOptions {
+  std::vector<int64_t> input_shape = {};
+  std::string name = "";
+};
+
+class Flatten : public Layer {
+ public:
+  explicit Flatten(FlattenOptions options = {});
+  std::string class_name() const override { return "Flatten"; }
+  Shape ComputeOutputShape(const Shape& input_shape) const override;
+  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  nlohmann::json get_config() const override;
+};
+
+}  // namespace kiln::keras::layers

@@ -1,0 +1,98 @@
+// The base of every Keras layer. A layer is built once for an input shape (creating its weights
+// with their initial values), then lowered into the graph by Call(). Weights are owned by the layer
+// as tensors; the model's VariableStore shares their buffers, so training updates them in place.
+//
+//   class MyLayer : public Layer {
+//     std::string class_name() const override { return "MyLayer"; }
+//     Shape ComputeOutputShape(const Shape& in) const override { return in; }
+//     ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext&) override { ... }
+//   };
+//
+// Shapes here include the batch dimension (kUnknownDim), as Keras prints them: (None, 784).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/graph_builder.h"
+
+namespace kiln::keras {
+
+struct Weight {
+  std::string name;  // "kernel", "bias"
+  Tensor value;
+  bool trainable = true;
+  ValueRef variable = {};  // the Variable node while a graph is being lowered
+};
+
+struct CallContext {
+  bool training = false;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  virtual std::string class_name() const = 0;
+  const std::string& name() const { return name_; }
+  // Before the layer joins a model; throws kiln::ValueError on an empty name.
+  void set_name(std::string name);
+
+  // The input shape the user declared (input_shape / input_dim), batch dimension included.
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+
+  // Creates the weights for `input_shape` (idempotent for the same shape). Throws
+  // kiln::ShapeError naming the layer when the shape does not fit.
+  void Build(const Shape& input_shape);
+  bool built() const { return built_; }
+  const Shape& input_shape() const { return input_shape_; }
+  Shape output_shape() const { return ComputeOutputShape(input_shape_); }
+  virtual Shape ComputeOutputShape(const Shape& input_shape) const = 0;
+
+  // Emits the layer's ops. Weights' `variable` fields must already be set (Model does that).
+  virtual ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) = 0;
+
+  std::vector<Weight>& weights() { return weights_; }
+  const std::vector<Weight>& weights() const { return weights_; }
+  int64_t count_params() const;
+
+  // tf.keras's layer config (the "config" object of model_config).
+  virtual nlohmann::json get_config() const;
+
+ protected:
+  // Called by Build() the first time; creates weights with AddWeight.
+  virtual void BuildWeights(const Shape& input_shape) { (void)input_shape; }
+  Weight& AddWeight(const std::string& name, Tensor initial, bool trainable = true);
+  // Sets the auto-name from the class name unless `name` is given; records the declared input.
+  void InitBase(const std::string& name, const std::vector<int64_t>& input_shape, int64_t input_dim);
+  [[noreturn]] void ShapeFail(const std::string& message) const;
+
+  std::string name_;
+  std::optional<Shape> declared_input_shape_;
+  Shape input_shape_;
+  bool built_ = false;
+  std::vector<Weight> weights_;
+};
+
+// Any layer, held by a shared pointer so that a model and its user can both refer to it.
+// Implicit from any Layer subclass value, so that Sequential({Dense(1), ...}) reads like Keras.
+class LayerRef {
+ public:
+  template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, L>>>
+  LayerRef(L layer) : ptr_(std::make_shared<L>(std::move(layer))) {}  // NOLINT
+  LayerRef(std::shared_ptr<Layer> p) : ptr_(std::move(p)) {}          // NOLINT
+  Layer* operator->() const { return ptr_.get(); }
+  Layer& operator*() const { return *ptr_; }
+  const std::shared_ptr<Layer>& get() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Layer> ptr_;
+};
+
+// "(None, 784)", Keras's way to print a shape.
+std::string KerasShapeString(const Shape& s);
+
+}  // namespace kiln::keras

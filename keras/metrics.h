@@ -1,0 +1,22 @@
+// Metrics by Keras name, lowered into the graph as the batch mean.
+//
+//   model.compile({..., .metrics = {"accuracy"}});
+//
+// "accuracy" / "acc" resolve as Keras 2.3.1 resolves them: binary_accuracy when the output has one
+// unit or the loss is binary_crossentropy, sparse_categorical_accuracy for the sparse loss, else
+// categorical_accuracy. Also: binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+// mse / mean_squared_error. The display name is the one the user wrote.
+#pragma once
+
+#include <string>
+
+#include "graph/graph_builder.h"
+
+namespace kiln::keras::metrics {
+
+// The concrete metric ("accuracy" -> "categorical_accuracy"); throws kiln::NotFoundError.
+std::string Resolve(const std::string& metric, const std::string& loss, const Shape& output_shape);
+ValueRef Lower(GraphBuilder& b, const std::string& metric, const std::string& loss, ValueRef y_true,
+               ValueRef y_pred);
+
+}  // namespace kiln::keras::metrics

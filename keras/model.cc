@@ -1,0 +1,371 @@
+#include "keras/model.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <random>
+
+#include "autodiff/backward.h"
+#include "keras/backend.h"
+#include "keras/layers/input_layer.h"
+#include "keras/losses.h"
+#include "keras/metrics.h"
+
+namespace kiln::keras {
+namespace {
+
+std::string ThousandsSeparated(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(i, ",");
+  return s;
+}
+
+// Keras's print_row: each field truncated/padded to end at its column position.
+std::string SummaryRow(const std::vector<std::string>& fields, const std::vector<size_t>& positions) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line = line.substr(0, line.size() - 1) + " ";
+    line += fields[i];
+    line = line.substr(0, positions[i]);
+    line += std::string(positions[i] - line.size(), ' ');
+  }
+  return line;
+}
+
+std::string ShapeWithoutBatch(const Shape& s) {
+  std::vector<int64_t> d(s.dims().begin() + 1, s.dims().end());
+  std::string out = "(";
+  for (size_t i = 0; i < d.size(); ++i) out += (i ? ", " : "") + std::to_string(d[i]);
+  if (d.size() == 1) out += ",";
+  return out + ")";
+}
+
+// Rows [begin, end) of x, gathered through `index` when shuffling, into `buffer` (reused).
+Tensor Batch(const Tensor& x, const std::vector<int64_t>* index, int64_t begin, int64_t end,
+             Tensor& buffer) {
+  if (!index) return x.Slice(begin, end);
+  std::vector<int64_t> dims = x.shape().dims();
+  dims[0] = end - begin;
+  if (!buffer.valid() || buffer.shape().dims() != dims) buffer = Tensor(x.dtype(), Shape(dims));
+  const size_t row = x.nbytes() / static_cast<size_t>(std::max<int64_t>(1, x.dim(0)));
+  const auto* src = static_cast<const std::byte*>(x.raw());
+  auto* dst = static_cast<std::byte*>(buffer.raw());
+  for (int64_t i = begin; i < end; ++i)
+    std::memcpy(dst + (i - begin) * row, src + (*index)[i] * row, row);
+  return buffer;
+}
+
+}  // namespace
+
+Model::Model(std::string name) : name_(std::move(name)) {}
+
+Sequential::Sequential(std::vector<LayerRef> layers, std::string name)
+    : Model(name.empty() ? backend::UniqueObjectName("sequential") : std::move(name)) {
+  for (auto& l : layers) add(l);
+}
+
+void Sequential::add(LayerRef layer) {
+  for (const auto& l : layers_)
+    if (l->name() == layer->name())
+      throw ValueError("All layers added to a Sequential model should have unique names. Name '" +
+                       layer->name() + "' is already the name of a layer in this model.");
+  if (!layers_.empty() && layer->declared_input_shape() && layer->class_name() == "InputLayer")
+    throw ValueError("an InputLayer can only be the first layer of a Sequential model");
+  layers_.push_back(layer.get());
+  Invalidate();
+}
+
+void Model::Invalidate() {
+  built_ = false;
+  compiled_ = false;
+  forward_ = Lowered{};
+  train_ = Lowered{};
+}
+
+std::shared_ptr<Layer> Model::get_layer(const std::string& name) const {
+  for (const auto& l : layers_)
+    if (l->name() == name) return l;
+  throw NotFoundError("No such layer: " + name);
+}
+
+void Model::Build() {
+  if (built_) return;
+  if (layers_.empty()) throw ValueError("model '" + name_ + "' has no layers");
+  if (!layers_[0]->declared_input_shape())
+    throw ValueError("This model has not yet been built: give the first layer an input_shape "
+                     "(or input_dim), or start with an InputLayer");
+  Shape shape = *layers_[0]->declared_input_shape();
+  for (auto& l : layers_) {
+    l->Build(shape);
+    shape = l->output_shape();
+  }
+  // The store shares each weight's buffer, so training updates the layers' tensors in place.
+  for (auto& l : layers_)
+    for (Weight& w : l->weights()) variables_.Set(l->name() + "/" + w.name, w.value);
+  built_ = true;
+}
+
+Shape Model::input_shape() {
+  Build();
+  return layers_[0]->input_shape();
+}
+
+Shape Model::output_shape() {
+  Build();
+  return layers_.back()->output_shape();
+}
+
+ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
+  Build();
+  l.x = b.Placeholder(layers_[0]->name() + "_input", kFloat32, input_shape());
+  ValueRef h = l.x;
+  for (auto& layer : layers_) {
+    auto scope = b.Scope(layer->name());
+    for (Weight& w : layer->weights())
+      w.variable = b.Variable(w.name, w.value.dtype(), w.value.shape());
+    h = layer->Call(b, h, CallContext{training});
+  }
+  return h;
+}
+
+const Graph& Model::forward_graph() {
+  if (!forward_.predict) {
+    GraphBuilder b(forward_.graph);
+    forward_.y_pred = LowerForward(b, forward_, false);
+    forward_.predict = std::make_unique<Executor>(forward_.graph, std::vector<ValueRef>{forward_.y_pred},
+                                                  std::vector<int>{}, &variables_);
+  }
+  return forward_.graph;
+}
+
+void Model::compile(CompileOptions options) {
+  if (options.loss.empty()) throw ValueError("compile: a loss is required");
+  losses::Canonical(options.loss);  // validates the name before anything is built
+  if (!options.optimizer.get()) throw ValueError("compile: an optimizer is required");
+  Build();
+  for (const auto& m : options.metrics) metrics::Resolve(m, options.loss, output_shape());
+  compile_options_ = std::move(options);
+  train_ = Lowered{};
+  GraphBuilder b(train_.graph);
+  train_.y_pred = LowerForward(b, train_, true);
+  train_.y_true = b.Placeholder(layers_.back()->name() + "_target", kFloat32,
+                                losses::TargetShape(compile_options_.loss, output_shape()));
+  train_.loss = losses::Lower(b, compile_options_.loss, train_.y_true, train_.y_pred);
+  for (const auto& m : compile_options_.metrics)
+    train_.metrics.push_back(metrics::Lower(b, m, compile_options_.loss, train_.y_true, train_.y_pred));
+  std::vector<ValueRef> params;
+  for (auto& l : layers_)
+    for (Weight& w : l->weights())
+      if (w.trainable) params.push_back(w.variable);
+  std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
+  train_.updates = optimizer()->Lower(b, params, grads, variables_);
+  std::vector<ValueRef> fetches = {train_.loss};
+  fetches.insert(fetches.end(), train_.metrics.begin(), train_.metrics.end());
+  train_.train = std::make_unique<Executor>(train_.graph, fetches, train_.updates, &variables_);
+  train_.eval = std::make_unique<Executor>(train_.graph, fetches, std::vector<int>{}, &variables_);
+  compiled_ = true;
+}
+
+std::vector<std::string> Model::metrics_names() const {
+  std::vector<std::string> names = {"loss"};
+  names.insert(names.end(), compile_options_.metrics.begin(), compile_options_.metrics.end());
+  return names;
+}
+
+Tensor Model::PrepareInput(const Tensor& x) {
+  const Shape want = input_shape();
+  bool ok = x.rank() == want.rank();
+  for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] < 0 || want[i] == x.dim(i);
+  if (!ok)
+    throw ShapeError("Error when checking input: expected " + layers_[0]->name() + "_input to have shape " +
+                     ShapeWithoutBatch(want) + " but got array with shape " + ShapeWithoutBatch(x.shape()));
+  if (x.dtype() == kBool) throw TypeError("Error when checking input: boolean arrays are not supported");
+  return x.dtype() == kFloat32 ? x : x.astype(kFloat32);
+}
+
+Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
+  if (y.rank() == 0 || y.dim(0) != samples)
+    throw ValueError("Input arrays should have the same number of samples as target arrays. Found " +
+                     std::to_string(samples) + " input samples and " +
+                     std::to_string(y.rank() ? y.dim(0) : 0) + " target samples.");
+  const Shape want = losses::TargetShape(compile_options_.loss, output_shape());
+  Tensor t = y;
+  // Keras accepts (n,) targets for a (None, 1) output and (n, 1) class ids for the sparse loss.
+  if (t.rank() == want.rank() - 1 && want.dim(-1) == 1) t = t.Reshaped(Shape{samples, 1});
+  if (t.rank() == 2 && want.rank() == 1 && t.dim(1) == 1) t = t.Reshaped(Shape{samples});
+  bool ok = t.rank() == want.rank();
+  for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] == t.dim(i);
+  if (!ok)
+    throw ShapeError("Error when checking target: expected " + layers_.back()->name() + " to have shape " +
+                     ShapeWithoutBatch(want) + " but got array with shape " + ShapeWithoutBatch(y.shape()));
+  t = t.dtype() == kFloat32 ? t : t.astype(kFloat32);
+  if (losses::Canonical(compile_options_.loss) == losses::sparse_categorical_crossentropy) {
+    const int64_t classes = output_shape().dim(-1);
+    for (float v : t.values<float>())
+      if (!(v >= 0 && v < classes && v == std::floor(v)))
+        throw ValueError("sparse_categorical_crossentropy: label " + std::to_string(v) +
+                         " is not a class id in [0, " + std::to_string(classes) + ")");
+  }
+  return t;
+}
+
+std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
+                                         Progbar* bar) {
+  const int64_t n = x.dim(0);
+  std::vector<double> sums(1 + train_.metrics.size(), 0.0);
+  for (int64_t s = 0; s < n; s += batch_size) {
+    const int64_t e = std::min(n, s + batch_size);
+    auto out = train_.eval->Run({{train_.x, x.Slice(s, e)}, {train_.y_true, y.Slice(s, e)}});
+    for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
+    if (bar) bar->update(e);
+  }
+  for (double& v : sums) v /= std::max<int64_t>(1, n);
+  return sums;
+}
+
+History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+  if (!compiled_) throw ValueError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.");
+  if (o.batch_size <= 0) throw ValueError("fit: batch_size must be positive");
+  Tensor x = PrepareInput(x_in);
+  Tensor y = PrepareTarget(y_in, x.dim(0));
+  Tensor vx, vy;
+  if (o.validation_data) {
+    vx = PrepareInput(o.validation_data->first);
+    vy = PrepareTarget(o.validation_data->second, vx.dim(0));
+  } else if (o.validation_split > 0) {
+    if (o.validation_split >= 1) throw ValueError("fit: validation_split must be in [0, 1)");
+    // Keras takes the last fraction, before any shuffling.
+    const int64_t split = static_cast<int64_t>(double(x.dim(0)) * (1.0 - o.validation_split));
+    vx = x.Slice(split, x.dim(0));
+    vy = y.Slice(split, y.dim(0));
+    x = x.Slice(0, split);
+    y = y.Slice(0, split);
+  }
+  const bool validate = vx.valid() && vx.num_elements() > 0;
+  const int64_t n = x.dim(0);
+  std::ostream& out = *o.out;
+  if (o.verbose && validate)
+    out << "Train on " << n << " samples, validate on " << vx.dim(0) << " samples\n";
+  const bool dynamic = o.dynamic.value_or(o.out == &std::cout && isatty(STDOUT_FILENO));
+  const bool steps = o.progress == ProgressStyle::kSteps;
+  const int64_t num_steps = (n + o.batch_size - 1) / o.batch_size;
+  std::vector<std::string> names = metrics_names();
+  History history;
+  std::vector<int64_t> index(n);
+  std::iota(index.begin(), index.end(), 0);
+  Tensor xbuf, ybuf;
+  for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+    if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
+    if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
+    Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock}, out);
+    std::vector<double> sums(names.size(), 0.0);
+    std::vector<std::pair<std::string, double>> shown;
+    for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
+      const int64_t e = std::min(n, s + o.batch_size);
+      const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
+      auto res = train_.train->Run({{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
+      ++optimizer()->iterations;
+      shown.clear();
+      for (size_t i = 0; i < res.size(); ++i) {
+        sums[i] += res[i].item<double>() * double(e - s);
+        shown.emplace_back(names[i], sums[i] / double(e));
+      }
+      if (e < n) bar.update(steps ? step + 1 : e, shown);
+    }
+    if (validate) {
+      auto v = RunEvaluation(vx, vy, o.batch_size, nullptr);
+      for (size_t i = 0; i < v.size(); ++i) shown.emplace_back("val_" + names[i], v[i]);
+    }
+    bar.update(steps ? num_steps : n, shown);
+    history.epoch.push_back(epoch);
+    for (const auto& [k, v] : shown) history.history[k].push_back(v);
+  }
+  return history;
+}
+
+std::vector<double> Model::evaluate(const Tensor& x_in, const Tensor& y_in, EvaluateOptions o) {
+  if (!compiled_) throw ValueError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.");
+  if (o.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
+  Tensor x = PrepareInput(x_in);
+  Tensor y = PrepareTarget(y_in, x.dim(0));
+  std::optional<Progbar> bar;
+  if (o.verbose) bar.emplace(x.dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
+  return RunEvaluation(x, y, o.batch_size, bar ? &*bar : nullptr);
+}
+
+Tensor Model::predict(const Tensor& x_in, PredictOptions o) {
+  if (o.batch_size <= 0) throw ValueError("predict: batch_size must be positive");
+  Tensor x = PrepareInput(x_in);
+  forward_graph();
+  std::vector<int64_t> dims = output_shape().dims();
+  dims[0] = x.dim(0);
+  Tensor result(kFloat32, Shape(dims));
+  const int64_t n = x.dim(0);
+  for (int64_t s = 0; s < n; s += o.batch_size) {
+    const int64_t e = std::min(n, s + o.batch_size);
+    auto out = forward_.predict->Run({{forward_.x, x.Slice(s, e)}});
+    result.Slice(s, e).CopyFrom(out[0]);
+  }
+  return result;
+}
+
+int64_t Model::count_params() {
+  Build();
+  int64_t n = 0;
+  for (const auto& l : layers_) n += l->count_params();
+  return n;
+}
+
+void Model::summary(std::ostream& out) {
+  Build();
+  const std::vector<size_t> pos = {29, 55, 65};
+  const std::string rule(65, '_'), double_rule(65, '=');
+  out << "Model: \"" << name_ << "\"\n" << rule << "\n";
+  out << SummaryRow({"Layer (type)", "Output Shape", "Param #"}, pos) << "\n" << double_rule << "\n";
+  int64_t total = 0, trainable = 0;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& l = *layers_[i];
+    out << SummaryRow({l.name() + " (" + l.class_name() + ")", KerasShapeString(l.output_shape()),
+                       std::to_string(l.count_params())}, pos)
+        << "\n" << (i + 1 == layers_.size() ? double_rule : rule) << "\n";
+    for (const Weight& w : l.weights()) {
+      total += w.value.num_elements();
+      if (w.trainable) trainable += w.value.num_elements();
+    }
+  }
+  out << "Total params: " << ThousandsSeparated(total) << "\n"
+      << "Trainable params: " << ThousandsSeparated(trainable) << "\n"
+      << "Non-trainable params: " << ThousandsSeparated(total - trainable) << "\n"
+      << rule << "\n";
+}
+
+std::vector<Tensor> Model::get_weights() const {
+  std::vector<Tensor> out;
+  for (const auto& l : layers_)
+    for (const Weight& w : l->weights()) out.push_back(w.value.Clone());
+  return out;
+}
+
+void Model::set_weights(const std::vector<Tensor>& weights) {
+  Build();
+  size_t count = 0;
+  for (const auto& l : layers_) count += l->weights().size();
+  if (weights.size() != count)
+    throw ValueError("You called `set_weights(weights)` on model '" + name_ + "' with a weight list of length " +
+                     std::to_string(weights.size()) + ", but the model expects " + std::to_string(count) +
+                     " weights.");
+  size_t i = 0;
+  for (const auto& l : layers_)
+    for (Weight& w : l->weights()) {
+      const Tensor& src = weights[i++];
+      if (src.shape() != w.value.shape())
+        throw ShapeError("Layer '" + l->name() + "' weight '" + w.name + "' shape " +
+                         KerasShapeString(w.value.shape()) + " not compatible with provided weight shape " +
+                         KerasShapeString(src.shape()));
+      w.value.CopyFrom(src.dtype() == w.value.dtype() ? src : src.astype(w.value.dtype()));
+    }
+}
+
+}  // namespace kiln::keras

@@ -1,0 +1,145 @@
+// Keras models: Sequential (and the Model base it shares with future functional models).
+//
+//   Sequential model;
+//   model.add(layers::Flatten({.input_shape = {28, 28}}));
+//   model.add(layers::Dense(128, {.activation = "relu"}));
+//   model.add(layers::Dense(10, {.activation = "softmax"}));
+//   model.compile({.optimizer = optimizers::SGD({.learning_rate = 0.1}),
+//                  .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+//   model.summary();
+//   History h = model.fit(x_train, y_train, {.batch_size = 32, .epochs = 20});
+//   std::vector<double> score = model.evaluate(x_test, y_test, {.verbose = 0});  // loss, accuracy
+//   Tensor probs = model.predict(x_test);
+//
+// compile() lowers the whole training step once: forward graph, loss, BuildBackward, optimizer
+// updates. fit/evaluate/predict run planned graphs through the Executor; nothing is rebuilt per
+// step. Inputs of any numeric dtype are converted to float32 once per call, as Keras converts to
+// floatx. Errors are kiln::Error subclasses with Keras's wording where Keras has one.
+#pragma once
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/variable_store.h"
+#include "kernels/executor.h"
+#include "keras/layers/layer.h"
+#include "keras/optimizers.h"
+#include "keras/progbar.h"
+
+namespace kiln::keras {
+
+struct CompileOptions {
+  OptimizerRef optimizer = "sgd";
+  std::string loss = "";
+  std::vector<std::string> metrics = {};
+};
+
+enum class ProgressStyle {
+  kSamples,  // Keras 2.3.1: "60000/60000 [====...] - 3s 47us/step"
+  kSteps,    // tf.keras: "1875/1875 [====...] - 3s 2ms/step"
+};
+
+struct FitOptions {
+  int64_t batch_size = 32;
+  int epochs = 1;
+  int verbose = 1;
+  bool shuffle = true;
+  double validation_split = 0.0;
+  std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
+  int initial_epoch = 0;
+  ProgressStyle progress = ProgressStyle::kSamples;
+  std::ostream* out = &std::cout;
+  Clock clock = nullptr;          // for tests; default steady clock
+  std::optional<bool> dynamic = std::nullopt;  // rewrite the bar in place; default: stdout is a TTY
+};
+
+struct EvaluateOptions {
+  int64_t batch_size = 32;
+  int verbose = 1;
+  std::ostream* out = &std::cout;
+  Clock clock = nullptr;
+};
+
+struct PredictOptions {
+  int64_t batch_size = 32;
+};
+
+struct History {
+  std::vector<int> epoch;
+  std::map<std::string, std::vector<double>> history;  // "loss", "accuracy", "val_loss", ...
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  void compile(CompileOptions options);
+  History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
+  std::vector<double> evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+  Tensor predict(const Tensor& x, PredictOptions options = {});
+
+  // Keras's classic summary table (65 columns).
+  void summary(std::ostream& out = std::cout);
+  std::vector<Tensor> get_weights() const;
+  // Copies into the existing weights; throws kiln::ValueError / ShapeError on a count or shape
+  // mismatch, naming the layer and weight.
+  void set_weights(const std::vector<Tensor>& weights);
+
+  const std::string& name() const { return name_; }
+  const std::vector<std::shared_ptr<Layer>>& layers() const { return layers_; }
+  std::shared_ptr<Layer> get_layer(const std::string& name) const;
+  std::vector<std::string> metrics_names() const;
+  int64_t count_params();
+  bool compiled() const { return compiled_; }
+  const CompileOptions& compile_options() const { return compile_options_; }
+  Optimizer* optimizer() const { return compile_options_.optimizer.get().get(); }
+  // Builds every layer for the declared input shape; throws kiln::ValueError when no layer
+  // declares one. Called by compile/fit/predict/summary.
+  void Build();
+  // The model's input shape, batch dimension included ((None, 28, 28)).
+  Shape input_shape();
+  Shape output_shape();
+  // The lowered graphs: forward only (predict), and the full training step once compiled.
+  const Graph& forward_graph();
+  const Graph& training_graph() const { return train_.graph; }
+
+ protected:
+  explicit Model(std::string name);
+  // Forgets the built graphs after the layer list changes.
+  void Invalidate();
+  std::string name_;
+  std::vector<std::shared_ptr<Layer>> layers_;
+
+ private:
+  struct Lowered {
+    Graph graph;
+    ValueRef x, y_true, y_pred, loss;
+    std::vector<ValueRef> metrics;
+    std::vector<int> updates;
+    std::unique_ptr<Executor> train, eval, predict;
+  };
+  ValueRef LowerForward(GraphBuilder& b, Lowered& l, bool training);
+  Tensor PrepareInput(const Tensor& x);
+  Tensor PrepareTarget(const Tensor& y, int64_t samples);
+  std::vector<double> RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
+                                    Progbar* bar);
+
+  bool built_ = false;
+  bool compiled_ = false;
+  CompileOptions compile_options_;
+  VariableStore variables_;
+  Lowered forward_, train_;
+};
+
+class Sequential : public Model {
+ public:
+  explicit Sequential(std::vector<LayerRef> layers = {}, std::string name = "");
+  // Appends a layer; throws kiln::ValueError on a duplicate layer name.
+  void add(LayerRef layer);
+};
+
+}  // namespace kiln::keras
