@@ -40,7 +40,7 @@ class Progbar {
   int64_t target_;
   ProgbarOptions options_;
   std::ostream& out_;
-  double start_, last_update_ = 0;
+  double start_, last_update_ = -1e300;  // the first update always shows
   size_t total_width_ = 0;
 };
 

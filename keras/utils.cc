@@ -22,7 +22,7 @@ Tensor to_categorical(const Tensor& y, int64_t num_classes) {
     throw ValueError("to_categorical: label " + std::to_string(static_cast<int64_t>(max_label)) +
                      " is out of range for num_classes=" + std::to_string(num_classes));
   std::vector<int64_t> dims = y.shape().dims();
-  if (!dims.empty() && dims.back() == 1) dims.pop_back();  // Keras squeezes a trailing 1
+  if (dims.size() > 1 && dims.back() == 1) dims.pop_back();  // Keras squeezes a trailing 1
   dims.push_back(num_classes);
   Tensor out(kFloat32, Shape(dims));
   for (size_t i = 0; i < v.size(); ++i) out.data<float>()[i * num_classes + static_cast<int64_t>(v[i])] = 1.f;

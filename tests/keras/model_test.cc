@@ -1,0 +1,243 @@
+// Sequential end to end: optimizers against Keras's formulas, fit/evaluate/predict semantics, the
+// console formats as golden strings, reproducibility and bad input.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "keras/keras.h"
+
+namespace kiln::keras {
+namespace {
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+
+// Keras 2.3.1 on Dense(1) without bias from kernel 1, mse on x = 2, y = 0: gradient 8w.
+double KerasSgd(double lr, double m, bool nesterov, int steps) {
+  double w = 1, v = 0;
+  for (int i = 0; i < steps; ++i) {
+    double g = 8 * w;
+    v = m * v - lr * g;
+    w += nesterov ? m * v - lr * g : v;
+  }
+  return w;
+}
+
+double KilnSgd(optimizers::SGDOptions o, int steps) {
+  Sequential model({layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones", .input_dim = 1})});
+  model.compile({.optimizer = optimizers::SGD(o), .loss = "mse"});
+  Tensor x = Tensor::FromVector<float>({2}, {1, 1}), y = Tensor::FromVector<float>({0}, {1, 1});
+  model.fit(x, y, {.batch_size = 1, .epochs = steps, .verbose = 0});
+  EXPECT_EQ(model.optimizer()->iterations, steps);
+  return model.get_weights()[0].item<double>();
+}
+
+TEST(SGD, PlainMomentumAndNesterovFollowKeras) {
+  EXPECT_NEAR(KilnSgd({.learning_rate = 0.01}, 3), KerasSgd(0.01, 0, false, 3), 1e-6);
+  EXPECT_NEAR(KilnSgd({.lr = 0.01, .momentum = 0.9}, 3), KerasSgd(0.01, 0.9, false, 3), 1e-6);
+  EXPECT_NEAR(KilnSgd({.lr = 0.01, .momentum = 0.9, .nesterov = true}, 3), KerasSgd(0.01, 0.9, true, 3), 1e-6);
+  // Nesterov really differs from plain momentum here.
+  EXPECT_GT(std::abs(KerasSgd(0.01, 0.9, true, 3) - KerasSgd(0.01, 0.9, false, 3)), 0.05);
+  // The lr alias wins over learning_rate, as in Keras.
+  EXPECT_EQ(optimizers::SGD({.learning_rate = 0.5, .lr = 0.1}).learning_rate(), 0.1);
+}
+
+Sequential SmallClassifier() {
+  return Sequential({layers::Dense(8, {.activation = "relu", .input_shape = {4}}),
+                     layers::Dense(3, {.activation = "softmax"})});
+}
+
+void Blobs(Tensor& x, Tensor& y, int n = 300) {
+  std::mt19937 rng(4);
+  std::normal_distribution<float> noise(0, 0.5f);
+  x = Tensor(kFloat32, {n, 4});
+  y = Tensor(kFloat32, {n, 3});
+  for (int i = 0; i < n; ++i) {
+    int c = i % 3;
+    for (int j = 0; j < 4; ++j) x.data<float>()[i * 4 + j] = (j == c ? 2.f : 0.f) + noise(rng);
+    y.data<float>()[i * 3 + c] = 1;
+  }
+}
+
+TEST(Fit, LowersTheLossAndReportsHistory) {
+  utils::set_random_seed(3);
+  Tensor x, y;
+  Blobs(x, y);
+  Sequential model = SmallClassifier();
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  double before = model.evaluate(x, y, {.verbose = 0})[0];
+  History h = model.fit(x, y, {.batch_size = 16, .epochs = 5, .verbose = 0});
+  ASSERT_EQ(h.history["loss"].size(), 5u);
+  EXPECT_LT(h.history["loss"].back(), h.history["loss"].front());
+  EXPECT_LT(model.evaluate(x, y, {.verbose = 0})[0], before / 2);
+  EXPECT_GT(h.history["accuracy"].back(), 0.9);
+  EXPECT_EQ(model.metrics_names(), (std::vector<std::string>{"loss", "accuracy"}));
+  EXPECT_EQ(model.predict(x).shape(), (Shape{300, 3}));
+}
+
+TEST(Fit, ValidationSplitTakesTheLastFractionBeforeShuffling) {
+  utils::set_random_seed(3);
+  Tensor x, y;
+  Blobs(x, y, 100);
+  Sequential model = SmallClassifier();
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"acc"}});
+  std::ostringstream out;
+  History h = model.fit(x, y, {.batch_size = 10, .epochs = 1, .verbose = 1, .validation_split = 0.25, .out = &out});
+  EXPECT_NE(out.str().find("Train on 75 samples, validate on 25 samples"), std::string::npos);
+  auto last = model.evaluate(x.Slice(75, 100), y.Slice(75, 100), {.verbose = 0});
+  EXPECT_NEAR(h.history["val_loss"][0], last[0], 1e-6);
+  EXPECT_NEAR(h.history["val_acc"][0], last[1], 1e-6);
+  auto first = model.evaluate(x.Slice(0, 25), y.Slice(0, 25), {.verbose = 0});
+  EXPECT_NE(h.history["val_loss"][0], first[0]);
+}
+
+TEST(Fit, SeededRunsAreBitwiseReproducible) {
+  Tensor x, y;
+  Blobs(x, y);
+  auto run = [&](uint64_t seed) {
+    utils::set_random_seed(seed);
+    Sequential model = SmallClassifier();
+    model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}), .loss = "categorical_crossentropy"});
+    model.fit(x, y, {.batch_size = 7, .epochs = 3, .verbose = 0});
+    return model.get_weights();
+  };
+  auto a = run(11), b = run(11), c = run(12);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i].BitwiseEquals(b[i])) << i;
+  EXPECT_FALSE(a[0].BitwiseEquals(c[0]));
+}
+
+TEST(Progbar, GoldenSamplesBar) {
+  double now = 0;
+  std::ostringstream out;
+  Progbar bar(100, {.verbose = 1, .clock = [&] { return now; }}, out);
+  now = 0.5;
+  bar.update(32, {{"loss", 0.5}, {"accuracy", 0.25}});
+  now = 0.52;  // throttled: under 0.05 s since the last update
+  bar.update(64, {{"loss", 0.4}, {"accuracy", 0.5}});
+  now = 2.0;
+  bar.update(100, {{"loss", 0.0004}, {"accuracy", 0.75}});
+  EXPECT_EQ(out.str(),
+            "\n 32/100 [========>.....................] - ETA: 1s - loss: 0.5000 - accuracy: 0.2500"
+            "\n100/100 [==============================] - 2s 20ms/step - loss: 4.0000e-04 - accuracy: 0.7500\n");
+}
+
+TEST(Progbar, GoldenDynamicAndVerbose2) {
+  double now = 0;
+  std::ostringstream out;
+  Progbar bar(10, {.verbose = 1, .dynamic = true, .clock = [&] { return now; }}, out);
+  now = 1;
+  bar.update(5, {{"loss", 1.0}});
+  now = 100;
+  bar.update(10, {{"loss", 0.5}});
+  const std::string first = " 5/10 [==============>...............] - ETA: 1s - loss: 1.0000";
+  EXPECT_EQ(out.str(), "\r" + first + std::string(first.size(), '\b') + "\r" +
+                           "10/10 [==============================] - 100s 10s/step - loss: 0.5000\n");
+  std::ostringstream out2;
+  Progbar quiet(10, {.verbose = 2, .clock = [&] { return now; }}, out2);
+  now = 103;
+  quiet.update(5, {{"loss", 1.0}});
+  quiet.update(10, {{"loss", 0.5}, {"accuracy", 0.9}});
+  EXPECT_EQ(out2.str(), " - 3s - loss: 0.5000 - accuracy: 0.9000\n");
+}
+
+TEST(Fit, GoldenEpochOutputWithInjectedClock) {
+  utils::set_random_seed(1);
+  Sequential model({layers::Dense(1, {.input_shape = {2}})});
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  Tensor x(kFloat32, {4, 2}), y(kFloat32, {4, 1});
+  double now = 0;
+  std::ostringstream out;
+  model.fit(x, y, {.batch_size = 2, .epochs = 2, .verbose = 1, .out = &out, .clock = [&] { return now += 0.001; }});
+  // Each epoch: the bar after batch 1 (clock at 0.002 s), then the final line after batch 2.
+  EXPECT_EQ(out.str(),
+            "Epoch 1/2\n\n2/4 [==============>...............] - ETA: 0s - loss: 0.0000e+00"
+            "\n4/4 [==============================] - 0s 500us/step - loss: 0.0000e+00\n"
+            "Epoch 2/2\n\n2/4 [==============>...............] - ETA: 0s - loss: 0.0000e+00"
+            "\n4/4 [==============================] - 0s 500us/step - loss: 0.0000e+00\n");
+  std::ostringstream steps;
+  now = 0;
+  model.fit(x, y, {.batch_size = 2, .epochs = 1, .verbose = 1, .progress = ProgressStyle::kSteps, .out = &steps,
+                   .clock = [&] { return now += 0.001; }});
+  EXPECT_NE(steps.str().find("\n2/2 [==============================] - 0s 1ms/step - loss: 0.0000e+00\n"),
+            std::string::npos)
+      << steps.str();
+}
+
+TEST(Summary, GoldenClassicTable) {
+  backend::clear_session();
+  Sequential model;
+  model.add(layers::Flatten({.input_shape = {28, 28}}));
+  model.add(layers::Dense(128, {.activation = "relu"}));
+  model.add(layers::Dense(256, {.activation = "relu"}));
+  model.add(layers::Dense(512, {.activation = "relu"}));
+  model.add(layers::Dense(10, {.activation = "softmax"}));
+  std::ostringstream out;
+  model.summary(out);
+  EXPECT_EQ(out.str(),
+            "Model: \"sequential\"\n"
+            "_________________________________________________________________\n"
+            "Layer (type)                 Output Shape              Param #   \n"
+            "=================================================================\n"
+            "flatten (Flatten)            (None, 784)               0         \n"
+            "_________________________________________________________________\n"
+            "dense (Dense)                (None, 128)               100480    \n"
+            "_________________________________________________________________\n"
+            "dense_1 (Dense)              (None, 256)               33024     \n"
+            "_________________________________________________________________\n"
+            "dense_2 (Dense)              (None, 512)               131584    \n"
+            "_________________________________________________________________\n"
+            "dense_3 (Dense)              (None, 10)                5130      \n"
+            "=================================================================\n"
+            "Total params: 270,218\n"
+            "Trainable params: 270,218\n"
+            "Non-trainable params: 0\n"
+            "_________________________________________________________________\n");
+}
+
+TEST(BadInput, ClearKerasLikeErrors) {
+  Sequential model({layers::Dense(1, {.input_shape = {2}, .name = "d"})});
+  Tensor x(kFloat32, {4, 2}), y(kFloat32, {3, 1});
+  EXPECT_NE(ErrorOf([&] { model.fit(x, y); }).find("You must compile your model"), std::string::npos);
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  EXPECT_NE(ErrorOf([&] { model.fit(x, y, {.verbose = 0}); })
+                .find("Found 4 input samples and 3 target samples"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.fit(Tensor(kFloat32, {4, 3}), Tensor(kFloat32, {4, 1}), {.verbose = 0}); })
+                .find("expected d_input to have shape (2,) but got array with shape (3,)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.fit(x, Tensor(kFloat32, {4, 2}), {.verbose = 0}); })
+                .find("expected d to have shape (1,) but got array with shape (2,)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.predict(Tensor(kFloat32, {4})); }).find("expected d_input"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { layers::Dense(1, {.activation = "relu6"}); }).find("unknown activation function 'relu6'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.compile({.loss = "hinge_loss"}); }).find("Unknown loss function: 'hinge_loss'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.compile({.optimizer = "adamw", .loss = "mse"}); }).find("Unknown optimizer: 'adamw'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.compile({.loss = "mse", .metrics = {"f1"}}); }).find("Unknown metric function: 'f1'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.set_weights({Tensor(kFloat32, {3, 1}), Tensor(kFloat32, {1})}); })
+                .find("Layer 'd' weight 'kernel' shape (2, 1) not compatible with provided weight shape (3, 1)"),
+            std::string::npos);
+  EXPECT_THROW(model.set_weights({}), ValueError);
+  Sequential no_input({layers::Dense(1)});
+  EXPECT_NE(ErrorOf([&] { no_input.summary(); }).find("input_shape"), std::string::npos);
+  Sequential dup({layers::Dense(1, {.input_shape = {2}, .name = "a"})});
+  EXPECT_THROW(dup.add(layers::Dense(1, {.name = "a"})), ValueError);
+  Sequential sparse({layers::Dense(3, {.activation = "softmax", .input_shape = {2}})});
+  sparse.compile({.loss = "sparse_categorical_crossentropy"});
+  EXPECT_NE(ErrorOf([&] { sparse.fit(Tensor(kFloat32, {2, 2}), Tensor::FromVector<float>({0, 3}, {2}), {.verbose = 0}); })
+                .find("label 3.000000 is not a class id in [0, 3)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace kiln::keras
