@@ -67,12 +67,17 @@ Sequential::Sequential(std::vector<LayerRef> layers, std::string name)
 }
 
 void Sequential::add(LayerRef layer) {
+  if (layer->class_name() == "InputLayer") {
+    if (input_layer_ || !layers_.empty())
+      throw ValueError("an InputLayer can only be the first layer of a Sequential model");
+    input_layer_ = layer.get();
+    Invalidate();
+    return;
+  }
   for (const auto& l : layers_)
     if (l->name() == layer->name())
       throw ValueError("All layers added to a Sequential model should have unique names. Name '" +
                        layer->name() + "' is already the name of a layer in this model.");
-  if (!layers_.empty() && layer->declared_input_shape() && layer->class_name() == "InputLayer")
-    throw ValueError("an InputLayer can only be the first layer of a Sequential model");
   layers_.push_back(layer.get());
   Invalidate();
 }
@@ -93,23 +98,31 @@ std::shared_ptr<Layer> Model::get_layer(const std::string& name) const {
 void Model::Build() {
   if (built_) return;
   if (layers_.empty()) throw ValueError("model '" + name_ + "' has no layers");
-  if (!layers_[0]->declared_input_shape())
+  const auto& declared = input_layer_ ? input_layer_->declared_input_shape() : layers_[0]->declared_input_shape();
+  if (!declared)
     throw ValueError("This model has not yet been built: give the first layer an input_shape "
                      "(or input_dim), or start with an InputLayer");
-  Shape shape = *layers_[0]->declared_input_shape();
+  Shape shape = *declared;
   for (auto& l : layers_) {
     l->Build(shape);
     shape = l->output_shape();
   }
   // The store shares each weight's buffer, so training updates the layers' tensors in place.
-  for (auto& l : layers_)
+  for (auto& l : layers_) {
     for (Weight& w : l->weights()) variables_.Set(l->name() + "/" + w.name, w.value);
+    for (Weight& w : l->states()) variables_.Set(l->name() + "/" + w.name, w.value);
+  }
   built_ = true;
 }
 
 Shape Model::input_shape() {
   Build();
   return layers_[0]->input_shape();
+}
+
+std::string Model::input_name() const {
+  if (input_layer_) return input_layer_->name();
+  return layers_.empty() ? "input" : layers_[0]->name() + "_input";
 }
 
 Shape Model::output_shape() {
@@ -119,12 +132,12 @@ Shape Model::output_shape() {
 
 ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
   Build();
-  l.x = b.Placeholder(layers_[0]->name() + "_input", kFloat32, input_shape());
+  l.x = b.Placeholder(input_name(), kFloat32, input_shape());
   ValueRef h = l.x;
   for (auto& layer : layers_) {
     auto scope = b.Scope(layer->name());
-    for (Weight& w : layer->weights())
-      w.variable = b.Variable(w.name, w.value.dtype(), w.value.shape());
+    for (auto* list : {&layer->weights(), &layer->states()})
+      for (Weight& w : *list) w.variable = b.Variable(w.name, w.value.dtype(), w.value.shape());
     h = layer->Call(b, h, CallContext{training});
   }
   return h;
@@ -179,7 +192,7 @@ Tensor Model::PrepareInput(const Tensor& x) {
   bool ok = x.rank() == want.rank();
   for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] < 0 || want[i] == x.dim(i);
   if (!ok)
-    throw ShapeError("Error when checking input: expected " + layers_[0]->name() + "_input to have shape " +
+    throw ShapeError("Error when checking input: expected " + input_name() + " to have shape " +
                      ShapeWithoutBatch(want) + " but got array with shape " + ShapeWithoutBatch(x.shape()));
   if (x.dtype() == kBool) throw TypeError("Error when checking input: boolean arrays are not supported");
   return x.dtype() == kFloat32 ? x : x.astype(kFloat32);

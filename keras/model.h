@@ -82,6 +82,15 @@ class Model {
   std::vector<double> evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
   Tensor predict(const Tensor& x, PredictOptions options = {});
 
+  // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load). Writes a
+  // temporary file and renames it, so a failure never leaves a half-written file. Needs the
+  // HDF5 support linked in (//io:keras_h5, part of //:kiln).
+  void save(const std::string& path);
+  void save_weights(const std::string& path);
+  // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
+  // .weights.h5 (matched by layer name); the format is detected from the content.
+  void load_weights(const std::string& path, bool by_name = false);
+
   // Keras's classic summary table (65 columns).
   void summary(std::ostream& out = std::cout);
   std::vector<Tensor> get_weights() const;
@@ -90,7 +99,10 @@ class Model {
   void set_weights(const std::vector<Tensor>& weights);
 
   const std::string& name() const { return name_; }
+  // Like Keras's model.layers: a Sequential's InputLayer is not among them.
   const std::vector<std::shared_ptr<Layer>>& layers() const { return layers_; }
+  // The input's name: the InputLayer's, else "<first layer>_input" as Keras names it.
+  std::string input_name() const;
   std::shared_ptr<Layer> get_layer(const std::string& name) const;
   std::vector<std::string> metrics_names() const;
   int64_t count_params();
@@ -112,6 +124,7 @@ class Model {
   // Forgets the built graphs after the layer list changes.
   void Invalidate();
   std::string name_;
+  std::shared_ptr<Layer> input_layer_;  // optional, declares the input shape
   std::vector<std::shared_ptr<Layer>> layers_;
 
  private:

@@ -1,6 +1,8 @@
 #include "keras/layers/activation.h"
 
+
 #include "keras/activations.h"
+#include "keras/layers/layer_registry.h"
 
 namespace kiln::keras::layers {
 
@@ -19,5 +21,15 @@ nlohmann::json Activation::get_config() const {
   c["activation"] = activation_;
   return c;
 }
+
+namespace {
+std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
+  const std::string where = "Activation '" + config::Name(c) + "'";
+  config::CheckDType(c, where, unsupported);
+  return std::make_shared<Activation>(config::Activation(c, where, unsupported),
+                                      ActivationOptions{config::InputShape(c), config::Name(c)});
+}
+KILN_REGISTER_LAYER("Activation", FromConfig);
+}  // namespace
 
 }  // namespace kiln::keras::layers

@@ -1,6 +1,8 @@
 #include "keras/layers/dense.h"
 
+
 #include "keras/activations.h"
+#include "keras/layers/layer_registry.h"
 
 namespace kiln::keras::layers {
 namespace {
@@ -61,5 +63,37 @@ nlohmann::json Dense::get_config() const {
     c[k] = nullptr;
   return c;
 }
+
+namespace {
+std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
+  const std::string where = "Dense '" + config::Name(c) + "'";
+  config::CheckDType(c, where, unsupported);
+  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                        "bias_constraint", "quantization_config"})
+    config::MustBeNull(c, k, where, unsupported);
+  if (!c.contains("units") || !c["units"].is_number_integer() || c["units"].get<int64_t>() <= 0) {
+    unsupported.push_back(where + ": missing or invalid units");
+    return nullptr;
+  }
+  DenseOptions o;
+  o.activation = config::Activation(c, where, unsupported);
+  o.use_bias = c.value("use_bias", true);
+  if (c.contains("kernel_initializer"))
+    o.kernel_initializer = config::ParseInitializer(c["kernel_initializer"], where + " kernel_initializer", unsupported);
+  if (c.contains("bias_initializer"))
+    o.bias_initializer = config::ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
+  try {
+    o.kernel_initializer.Validate(where);
+    o.bias_initializer.Validate(where);
+  } catch (const Error&) {
+    o.kernel_initializer = "glorot_uniform";
+    o.bias_initializer = "zeros";
+  }
+  o.input_shape = config::InputShape(c);
+  o.name = config::Name(c);
+  return std::make_shared<Dense>(c["units"].get<int64_t>(), o);
+}
+KILN_REGISTER_LAYER("Dense", FromConfig);
+}  // namespace
 
 }  // namespace kiln::keras::layers

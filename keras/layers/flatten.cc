@@ -1,5 +1,7 @@
 #include "keras/layers/flatten.h"
 
+#include "keras/layers/layer_registry.h"
+
 namespace kiln::keras::layers {
 
 Flatten::Flatten(FlattenOptions options) { InitBase(options.name, options.input_shape, 0); }
@@ -25,5 +27,18 @@ nlohmann::json Flatten::get_config() const {
   c["data_format"] = "channels_last";
   return c;
 }
+
+namespace {
+std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
+  const std::string where = "Flatten '" + config::Name(c) + "'";
+  config::CheckDType(c, where, unsupported);
+  // channels_first only changes the order for inputs of rank > 2, which Kiln does not reorder.
+  const auto shape = config::InputShape(c);
+  if (c.value("data_format", "channels_last") == "channels_first" && shape.size() > 1)
+    unsupported.push_back(where + ": data_format channels_first");
+  return std::make_shared<Flatten>(FlattenOptions{shape, config::Name(c)});
+}
+KILN_REGISTER_LAYER("Flatten", FromConfig);
+}  // namespace
 
 }  // namespace kiln::keras::layers

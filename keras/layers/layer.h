@@ -57,6 +57,8 @@ class Layer {
 
   std::vector<Weight>& weights() { return weights_; }
   const std::vector<Weight>& weights() const { return weights_; }
+  // Variables that are neither weights nor saved (a dropout layer's generator state).
+  std::vector<Weight>& states() { return states_; }
   int64_t count_params() const;
 
   // tf.keras's layer config (the "config" object of model_config).
@@ -75,6 +77,7 @@ class Layer {
   Shape input_shape_;
   bool built_ = false;
   std::vector<Weight> weights_;
+  std::vector<Weight> states_;
 };
 
 // Any layer, held by a shared pointer so that a model and its user can both refer to it.

@@ -122,6 +122,8 @@ std::vector<OpCase> MakeCases() {
       {"ApplyMomentum", "ApplyMomentum", "[3,2];[3,2];[];[3,2];[]", {}, RefApplyMomentum()},
       {"ApplyMomentum_nesterov", "ApplyMomentum", "[3,2];[3,2];[];[3,2];[]", {{"use_nesterov", true}},
        RefApplyMomentum()},
+      {"Dropout", "Dropout", "[];[6,5]", {{"rate", 0.4}}, RefDropout(), {kInt64}, {kFloat32, kFloat64}, -2, 2,
+       {}, nullptr, true},
   };
   return c;
 }

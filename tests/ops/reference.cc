@@ -1,6 +1,7 @@
 #include "tests/ops/reference.h"
 
 #include <cmath>
+#include <random>
 
 #include "graph/error.h"
 
@@ -317,6 +318,22 @@ Reference RefApplyMomentum() {
       p[i] += at.Get<bool>("use_nesterov") ? m * v[i] - lr * g[i] : v[i];
     }
     return std::vector<Tensor>{FromDoubles(p, in[0].shape()), FromDoubles(v, in[1].shape())};
+  };
+}
+
+// Inverted dropout with the mask drawn from std::mt19937_64 seeded by the state, as documented.
+Reference RefDropout() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    std::mt19937_64 gen(static_cast<uint64_t>(in[0].item<int64_t>()));
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const double rate = at.Get<double>("rate");
+    auto x = AsDoubles(in[1]);
+    std::vector<double> y(x.size()), mask(x.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      mask[i] = u(gen) >= rate ? 1.0 / (1.0 - rate) : 0.0;
+      y[i] = x[i] * mask[i];
+    }
+    return std::vector<Tensor>{FromDoubles(y, in[1].shape()), FromDoubles(mask, in[1].shape())};
   };
 }
 

@@ -34,5 +34,6 @@ Reference RefOnesLike();
 Reference RefIdentity();          // sources: the value itself
 Reference RefApplyGradientDescent();
 Reference RefApplyMomentum();
+Reference RefDropout();
 
 }  // namespace kiln::testing

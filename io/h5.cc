@@ -1,0 +1,309 @@
+#include "io/h5.h"
+
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "graph/error.h"
+
+namespace kiln::h5 {
+namespace {
+
+// HDF5 prints an error stack to stderr by default; Kiln reports errors itself.
+const bool kQuiet = [] {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  return true;
+}();
+
+[[noreturn]] void Fail(hid_t loc, const std::string& what) {
+  throw IOError(FileName(loc) + ": " + what);
+}
+
+hid_t Check(hid_t id, hid_t loc, const std::string& what) {
+  if (id < 0) Fail(loc, what);
+  return id;
+}
+
+Handle LinkCreationPlist() {
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.id(), 1);
+  return lcpl;
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  (void)kQuiet;
+  if (id_ >= 0 && close_) close_(id_);
+}
+
+std::string FileName(hid_t loc) {
+  ssize_t n = H5Fget_name(loc, nullptr, 0);
+  if (n <= 0) return "<hdf5>";
+  std::string s(static_cast<size_t>(n), '\0');
+  H5Fget_name(loc, s.data(), s.size() + 1);
+  return s;
+}
+
+bool IsHdf5(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) return false;
+  return H5Fis_hdf5(path.c_str()) > 0;
+}
+
+File File::Open(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
+  if (!IsHdf5(path)) throw IOError(path + ": not an HDF5 file");
+  File f;
+  f.path_ = path;
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw IOError(path + ": cannot open as HDF5 (corrupt or truncated?)");
+  f.handle_ = Handle(id, H5Fclose);
+  return f;
+}
+
+File File::Create(const std::string& path) {
+  File f;
+  f.path_ = path;
+  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw IOError(path + ": cannot create the file");
+  f.handle_ = Handle(id, H5Fclose);
+  return f;
+}
+
+bool Exists(hid_t loc, const std::string& path) {
+  // Walk the path one link at a time: H5Lexists fails on a missing intermediate.
+  std::string prefix;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (!part.empty()) {
+      prefix += (prefix.empty() ? "" : "/") + part;
+      if (H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+Handle OpenGroup(hid_t loc, const std::string& path) {
+  if (!Exists(loc, path)) Fail(loc, "no group '" + path + "'");
+  return Handle(Check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group '" + path + "'"),
+                H5Gclose);
+}
+
+Handle CreateGroup(hid_t loc, const std::string& path) {
+  Handle lcpl = LinkCreationPlist();
+  return Handle(Check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), loc,
+                      "cannot create group '" + path + "'"),
+                H5Gclose);
+}
+
+bool IsGroup(hid_t loc, const std::string& path) {
+  H5O_info_t info;
+  if (!Exists(loc, path) || H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+    return false;
+  return info.type == H5O_TYPE_GROUP;
+}
+
+std::vector<std::string> ListGroup(hid_t group) {
+  std::vector<std::string> names;
+  H5Literate2(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+              [](hid_t, const char* name, const H5L_info2_t*, void* data) -> herr_t {
+                static_cast<std::vector<std::string>*>(data)->push_back(name);
+                return 0;
+              },
+              &names);
+  return names;
+}
+
+bool HasAttr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+namespace {
+
+// Reads a string-typed attribute's elements (scalar or 1-D), VLEN or fixed.
+std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
+  Handle attr(Check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, "cannot open attribute '" + name + "'"), H5Aclose);
+  Handle type(H5Aget_type(attr.id()), H5Tclose);
+  Handle space(H5Aget_space(attr.id()), H5Sclose);
+  const H5T_class_t cls = H5Tget_class(type.id());
+  hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  if (n < 0 || n > (1 << 24)) Fail(obj, "attribute '" + name + "' has an invalid size");
+  if (cls != H5T_STRING) {
+    if (n == 0) return {};  // Keras's empty weight_names: float64 (0,)
+    Fail(obj, "attribute '" + name + "' is not a string");
+  }
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type.id()) > 0) {
+    std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.id(), H5T_VARIABLE);
+    H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
+    if (n > 0 && H5Aread(attr.id(), mem.id(), ptrs.data()) < 0) Fail(obj, "cannot read attribute '" + name + "'");
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    if (n > 0) H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
+  } else {
+    const size_t size = H5Tget_size(type.id());
+    if (size == 0 || size > (1u << 20)) Fail(obj, "attribute '" + name + "' has an invalid string size");
+    std::vector<char> buf(size * static_cast<size_t>(n) + 1, '\0');
+    if (n > 0 && H5Aread(attr.id(), type.id(), buf.data()) < 0) Fail(obj, "cannot read attribute '" + name + "'");
+    for (hssize_t i = 0; i < n; ++i) {
+      const char* p = buf.data() + size * static_cast<size_t>(i);
+      out.emplace_back(p, strnlen(p, size));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name) {
+  if (!HasAttr(obj, name)) return std::nullopt;
+  auto v = ReadStrings(obj, name);
+  if (v.size() != 1) Fail(obj, "attribute '" + name + "' is not a single string");
+  return v[0];
+}
+
+std::optional<std::vector<std::string>> ReadStringListAttr(hid_t obj, const std::string& name) {
+  if (HasAttr(obj, name)) return ReadStrings(obj, name);
+  if (!HasAttr(obj, name + "0")) return std::nullopt;
+  std::vector<std::string> all;
+  for (int i = 0; HasAttr(obj, name + std::to_string(i)); ++i) {
+    auto part = ReadStrings(obj, name + std::to_string(i));
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+void WriteVlenStringAttr(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), H5T_VARIABLE);
+  H5Tset_cset(type.id(), H5T_CSET_ASCII);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
+                    "cannot create attribute '" + name + "'"),
+              H5Aclose);
+  const char* p = value.c_str();
+  if (H5Awrite(attr.id(), type.id(), &p) < 0) Fail(obj, "cannot write attribute '" + name + "'");
+}
+
+void WriteFixedStringListAttr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), width);
+  H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
+  hsize_t dims[1] = {values.size()};
+  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
+                    "cannot create attribute '" + name + "'"),
+              H5Aclose);
+  std::vector<char> buf(width * values.size() + 1, '\0');
+  for (size_t i = 0; i < values.size(); ++i) std::memcpy(buf.data() + i * width, values[i].data(), values[i].size());
+  if (H5Awrite(attr.id(), type.id(), buf.data()) < 0) Fail(obj, "cannot write attribute '" + name + "'");
+}
+
+void WriteEmptyFloat64Attr(hid_t obj, const std::string& name) {
+  hsize_t dims[1] = {0};
+  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Handle attr(Check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
+                    "cannot create attribute '" + name + "'"),
+              H5Aclose);
+}
+
+namespace {
+
+std::optional<DType> DTypeOfH5(hid_t type) {
+  const H5T_class_t cls = H5Tget_class(type);
+  const size_t size = H5Tget_size(type);
+  if (cls == H5T_FLOAT) {
+    if (size == 4) return kFloat32;
+    if (size == 8) return kFloat64;
+  } else if (cls == H5T_INTEGER) {
+    const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+    if (!is_signed && size == 1) return kUInt8;
+    if (is_signed && size == 4) return kInt32;
+    if (is_signed && size == 8) return kInt64;
+  }
+  return std::nullopt;
+}
+
+hid_t NativeType(DType t) {
+  switch (t) {
+    case kFloat32: return H5T_NATIVE_FLOAT;
+    case kFloat64: return H5T_NATIVE_DOUBLE;
+    case kInt32: return H5T_NATIVE_INT32;
+    case kInt64: return H5T_NATIVE_INT64;
+    case kUInt8: return H5T_NATIVE_UINT8;
+    case kBool: return H5T_NATIVE_UINT8;
+  }
+  return H5T_NATIVE_FLOAT;
+}
+
+hid_t FileType(DType t) {
+  switch (t) {
+    case kFloat32: return H5T_IEEE_F32LE;
+    case kFloat64: return H5T_IEEE_F64LE;
+    case kInt32: return H5T_STD_I32LE;
+    case kInt64: return H5T_STD_I64LE;
+    case kUInt8: return H5T_STD_U8LE;
+    case kBool: return H5T_STD_U8LE;
+  }
+  return H5T_IEEE_F32LE;
+}
+
+}  // namespace
+
+Tensor ReadDataset(hid_t loc, const std::string& path) {
+  if (!Exists(loc, path)) Fail(loc, "no dataset '" + path + "'");
+  Handle ds(Check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open dataset '" + path + "'"), H5Dclose);
+  Handle type(H5Dget_type(ds.id()), H5Tclose);
+  Handle space(H5Dget_space(ds.id()), H5Sclose);
+  std::optional<DType> dt = DTypeOfH5(type.id());
+  if (!dt) Fail(loc, "dataset '" + path + "' has an unsupported element type");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0 || rank > 8) Fail(loc, "dataset '" + path + "' has an invalid rank");
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  std::vector<int64_t> shape;
+  double elements = 1;
+  for (hsize_t d : dims) {
+    shape.push_back(static_cast<int64_t>(d));
+    elements *= static_cast<double>(d);
+  }
+  // A declared size beyond what the file can hold is corruption, not a reason to allocate.
+  const double file_bytes = static_cast<double>(std::filesystem::file_size(FileName(loc)));
+  if (elements * static_cast<double>(DTypeSize(*dt)) > file_bytes + 4096)
+    Fail(loc, "dataset '" + path + "' declares shape " + Shape(shape).ToString() + ", larger than the file");
+  Tensor t(*dt, Shape(shape));
+  if (t.num_elements() > 0 && H5Dread(ds.id(), NativeType(*dt), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw()) < 0)
+    Fail(loc, "cannot read dataset '" + path + "' (corrupt or truncated?)");
+  return t;
+}
+
+void WriteDataset(hid_t loc, const std::string& path, const Tensor& value) {
+  std::vector<hsize_t> dims(value.shape().dims().begin(), value.shape().dims().end());
+  Handle space(value.rank() == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(value.rank(), dims.data(), nullptr),
+               H5Sclose);
+  Handle lcpl = LinkCreationPlist();
+  Handle ds(Check(H5Dcreate2(loc, path.c_str(), FileType(value.dtype()), space.id(), lcpl.id(), H5P_DEFAULT,
+                             H5P_DEFAULT),
+                  loc, "cannot create dataset '" + path + "'"),
+            H5Dclose);
+  if (value.num_elements() > 0 &&
+      H5Dwrite(ds.id(), NativeType(value.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.raw()) < 0)
+    Fail(loc, "cannot write dataset '" + path + "'");
+}
+
+}  // namespace kiln::h5

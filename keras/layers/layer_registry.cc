@@ -1,0 +1,124 @@
+#include "keras/layers/layer_registry.h"
+
+#include <map>
+
+#include "keras/activations.h"
+
+namespace kiln::keras {
+namespace {
+
+std::map<std::string, LayerFactory>& Registry() {
+  static std::map<std::string, LayerFactory> registry;
+  return registry;
+}
+
+}  // namespace
+
+void RegisterLayer(const std::string& class_name, LayerFactory factory) {
+  if (!Registry().emplace(class_name, std::move(factory)).second)
+    throw Error("layer class '" + class_name + "' registered twice");
+}
+
+const LayerFactory* FindLayerFactory(const std::string& class_name) {
+  auto it = Registry().find(class_name);
+  return it == Registry().end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> RegisteredLayerClasses() {
+  std::vector<std::string> names;
+  for (const auto& [k, v] : Registry()) names.push_back(k);
+  return names;
+}
+
+namespace config {
+
+std::string Name(const nlohmann::json& c) {
+  return c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>() : "";
+}
+
+std::vector<int64_t> InputShape(const nlohmann::json& c) {
+  std::vector<int64_t> dims;
+  auto read = [&](const nlohmann::json& a, bool has_batch) {
+    if (!a.is_array()) return;
+    for (size_t i = has_batch ? 1 : 0; i < a.size(); ++i)
+      dims.push_back(a[i].is_number_integer() ? a[i].get<int64_t>() : kUnknownDim);
+  };
+  if (c.contains("batch_input_shape")) read(c["batch_input_shape"], true);
+  else if (c.contains("batch_shape")) read(c["batch_shape"], true);
+  else if (c.contains("input_shape")) read(c["input_shape"], false);
+  return dims;
+}
+
+void CheckDType(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported) {
+  if (!c.contains("dtype") || c["dtype"].is_null()) return;
+  const nlohmann::json& d = c["dtype"];
+  std::string name = d.is_string() ? d.get<std::string>()
+                     : d.is_object() && d.contains("config") && d["config"].contains("name")
+                         ? d["config"]["name"].get<std::string>()
+                         : "?";
+  if (name != "float32") unsupported.push_back(where + ": dtype " + name);
+}
+
+void MustBeNull(const nlohmann::json& c, const std::string& key, const std::string& where,
+                std::vector<std::string>& unsupported) {
+  if (c.contains(key) && !c[key].is_null()) unsupported.push_back(where + ": " + key);
+}
+
+std::string Activation(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported) {
+  if (!c.contains("activation")) return "linear";
+  const nlohmann::json& a = c["activation"];
+  std::string name = a.is_string() ? a.get<std::string>()
+                     : a.is_object() && a.contains("class_name") ? a["class_name"].get<std::string>()
+                                                                  : "?";
+  try {
+    activations::Validate(name, where);
+  } catch (const Error&) {
+    unsupported.push_back(where + ": activation '" + name + "'");
+    return "linear";
+  }
+  return name;
+}
+
+Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
+                             std::vector<std::string>& unsupported) {
+  if (c.is_string()) {
+    Initializer i(c.get<std::string>());
+    try {
+      i.Validate(where);
+    } catch (const Error&) {
+      unsupported.push_back(where + " '" + i.name + "'");
+    }
+    return i;
+  }
+  const std::string cls = c.value("class_name", "?");
+  const nlohmann::json cfg = c.value("config", nlohmann::json::object());
+  auto number = [&](const char* key, double fallback) {
+    return cfg.contains(key) && cfg[key].is_number() ? cfg[key].get<double>() : fallback;
+  };
+  Initializer i;
+  if (cfg.contains("seed") && cfg["seed"].is_number_integer()) i.seed = cfg["seed"].get<uint64_t>();
+  if (cls == "GlorotUniform" || cls == "glorot_uniform") i.name = "glorot_uniform";
+  else if (cls == "VarianceScaling" && number("scale", 0) == 1.0 && cfg.value("mode", "") == "fan_avg" &&
+           cfg.value("distribution", "") == "uniform")
+    i.name = "glorot_uniform";
+  else if (cls == "Zeros" || cls == "zeros") i.name = "zeros";
+  else if (cls == "Ones" || cls == "ones") i.name = "ones";
+  else if (cls == "Constant") {
+    i.name = "constant";
+    i.value = number("value", 0);
+  } else if (cls == "RandomNormal") {
+    i.name = "random_normal";
+    i.mean = number("mean", 0);
+    i.stddev = number("stddev", 0.05);
+  } else if (cls == "RandomUniform") {
+    i.name = "random_uniform";
+    i.minval = number("minval", -0.05);
+    i.maxval = number("maxval", 0.05);
+  } else {
+    unsupported.push_back(where + " " + cls);
+  }
+  return i;
+}
+
+}  // namespace config
+}  // namespace kiln::keras

@@ -1,0 +1,137 @@
+#include "keras/model_config.h"
+
+#include <cmath>
+
+#include "keras/layers/layer_registry.h"
+#include "keras/losses.h"
+
+namespace kiln::keras {
+namespace {
+
+// Keras stores hyper-parameters through float32 variables: 0.1 is written as 0.10000000149011612.
+double AsFloat32(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+nlohmann::json ShapeJson(const Shape& s) {
+  nlohmann::json a = nlohmann::json::array();
+  for (int64_t d : s.dims()) a.push_back(d < 0 ? nlohmann::json() : nlohmann::json(d));
+  return a;
+}
+
+}  // namespace
+
+nlohmann::json ModelConfig(Model& model) {
+  model.Build();
+  nlohmann::json layers = nlohmann::json::array();
+  layers.push_back({{"class_name", "InputLayer"},
+                    {"config",
+                     {{"batch_input_shape", ShapeJson(model.input_shape())},
+                      {"dtype", "float32"},
+                      {"sparse", false},
+                      {"ragged", false},
+                      {"name", model.input_name()}}}});
+  for (size_t i = 0; i < model.layers().size(); ++i) {
+    const auto& l = model.layers()[i];
+    nlohmann::json c = l->get_config();
+    if (i == 0) c["batch_input_shape"] = ShapeJson(model.input_shape());
+    layers.push_back({{"class_name", l->class_name()}, {"config", c}});
+  }
+  return {{"class_name", "Sequential"}, {"config", {{"name", model.name()}, {"layers", layers}}}};
+}
+
+nlohmann::json TrainingConfig(const Model& model) {
+  const Optimizer* opt = model.optimizer();
+  nlohmann::json opt_config = opt->get_config();
+  for (auto& [k, v] : opt_config.items())
+    if (v.is_number_float()) v = AsFloat32(v.get<double>());
+  return {{"loss", model.compile_options().loss},
+          {"metrics", model.compile_options().metrics},
+          {"weighted_metrics", nullptr},
+          {"loss_weights", nullptr},
+          {"optimizer_config", {{"class_name", opt->class_name()}, {"config", opt_config}}}};
+}
+
+std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
+  if (!model_config.is_object() || !model_config.contains("class_name") || !model_config.contains("config"))
+    throw Error("model_config is not a Keras model config (no class_name/config)");
+  const std::string cls = model_config["class_name"].get<std::string>();
+  const nlohmann::json& cfg = model_config["config"];
+  std::vector<std::string> unsupported;
+  nlohmann::json layer_list;
+  std::string name;
+  if (cls == "Sequential") {
+    layer_list = cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
+    if (cfg.is_object()) name = cfg.value("name", "");
+  } else if (cls == "Model" || cls == "Functional") {
+    // A chain: every layer's single inbound node comes from the layer before it.
+    layer_list = cfg.value("layers", nlohmann::json::array());
+    name = cfg.value("name", "");
+    for (size_t i = 0; i < layer_list.size(); ++i) {
+      const auto& nodes = layer_list[i].value("inbound_nodes", nlohmann::json::array());
+      bool chain = i == 0 ? nodes.empty() : nodes.size() == 1;
+      if (chain && i > 0) {
+        std::string from;
+        const auto& node = nodes[0];
+        if (node.is_array() && node.size() == 1 && node[0].is_array() && !node[0].empty() && node[0][0].is_string())
+          from = node[0][0].get<std::string>();
+        else if (node.is_object() && node.contains("args"))  // Keras 3 form
+          from = node["args"].dump();
+        chain = from == layer_list[i - 1].value("name", "") ||
+                from.find("\"" + layer_list[i - 1].value("name", "") + "\"") != std::string::npos;
+      }
+      if (!chain) unsupported.push_back("layer '" + layer_list[i].value("name", "?") + "': not part of a chain (only sequential functional models load)");
+    }
+  } else {
+    throw Error("model_config: unsupported model class '" + cls + "'");
+  }
+  auto model = std::make_unique<Sequential>(std::vector<LayerRef>{}, name);
+  for (const auto& entry : layer_list) {
+    const std::string lc = entry.value("class_name", "?");
+    const nlohmann::json lcfg = entry.value("config", nlohmann::json::object());
+    const LayerFactory* factory = FindLayerFactory(lc);
+    if (!factory) {
+      unsupported.push_back("layer '" + config::Name(lcfg) + "' (" + lc + ")");
+      continue;
+    }
+    std::shared_ptr<Layer> layer = (*factory)(lcfg, unsupported);
+    if (layer && unsupported.empty()) model->add(LayerRef(layer));
+  }
+  if (!unsupported.empty()) {
+    std::string msg = "cannot build this model: " + std::to_string(unsupported.size()) + " unsupported item(s):";
+    for (const auto& u : unsupported) msg += "\n  - " + u;
+    msg += "\n(supported layers:";
+    for (const auto& c : RegisteredLayerClasses()) msg += " " + c;
+    throw Error(msg + ")");
+  }
+  return model;
+}
+
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
+  if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
+  const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
+  std::string cls = opt.value("class_name", "");
+  if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);
+  if (cls != "SGD" && cls != "sgd")
+    return "the optimizer " + opt.value("class_name", std::string("?")) +
+           " is not supported by Kiln; the model is loaded uncompiled";
+  const nlohmann::json oc = opt.value("config", nlohmann::json::object());
+  optimizers::SGDOptions o;
+  if (oc.contains("learning_rate") && oc["learning_rate"].is_number()) o.learning_rate = oc["learning_rate"].get<double>();
+  if (oc.contains("lr") && oc["lr"].is_number()) o.learning_rate = oc["lr"].get<double>();
+  o.momentum = oc.value("momentum", 0.0);
+  o.nesterov = oc.value("nesterov", false);
+  if (oc.value("decay", 0.0) != 0.0) return "SGD decay is not supported; the model is loaded uncompiled";
+  if (!tc.contains("loss") || !tc["loss"].is_string())
+    return "the training_config's loss is not a single loss name; the model is loaded uncompiled";
+  std::vector<std::string> metrics;
+  for (const auto& m : tc.value("metrics", nlohmann::json::array()))
+    if (m.is_string()) metrics.push_back(m.get<std::string>());
+    else return "the training_config's metrics are not plain names; the model is loaded uncompiled";
+  try {
+    model.compile({.optimizer = optimizers::SGD(o), .loss = tc["loss"].get<std::string>(), .metrics = metrics});
+  } catch (const Error& e) {
+    return std::string("cannot compile from training_config: ") + e.what();
+  }
+  return "";
+}
+
+}  // namespace kiln::keras

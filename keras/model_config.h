@@ -1,0 +1,29 @@
+// Keras model_config and training_config JSON, both ways.
+//
+//   nlohmann::json cfg = kiln::keras::ModelConfig(model);        // tf.keras dict form
+//   std::unique_ptr<Sequential> m = kiln::keras::ModelFromConfig(cfg);
+//
+// Reading accepts list-form and dict-form Sequential configs, and functional (Model/Functional)
+// configs whose layers form a chain; batch_input_shape or batch_shape; dtype as a string or a
+// DTypePolicy dict; initializers with or without "module". Anything else throws one kiln::Error
+// that lists every unsupported layer and option.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "keras/model.h"
+
+namespace kiln::keras {
+
+// {"class_name": "Sequential", "config": {"name", "layers": [InputLayer, ...]}}, as tf.keras 2.x.
+nlohmann::json ModelConfig(Model& model);
+// The tf.keras 2.4-2.10 form, with the plain optimizer class name ("SGD").
+nlohmann::json TrainingConfig(const Model& model);
+std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config);
+// Compiles `model` as the training_config says; returns a warning (empty when none) for a
+// config Kiln cannot follow, in which case the model stays uncompiled, as Keras does.
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& training_config);
+
+}  // namespace kiln::keras
