@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     std::printf("Test accuracy %.4f\n", score[1]);
     std::printf("Training time: %.1f s (%.2f s/epoch)\n", seconds, seconds / epochs);
     if (!output.empty()) {
-      std::fprintf(stderr, "note: --output is parsed but saving HDF5 is not implemented yet\n");
+      model.save(output);
+      std::printf("Saved the trained model to %s\n", output.c_str());
     }
   } catch (const kiln::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

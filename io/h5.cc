@@ -119,8 +119,8 @@ bool IsGroup(hid_t loc, const std::string& path) {
 
 std::vector<std::string> ListGroup(hid_t group) {
   std::vector<std::string> names;
-  H5Literate2(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-              [](hid_t, const char* name, const H5L_info2_t*, void* data) -> herr_t {
+  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+              [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
                 static_cast<std::vector<std::string>*>(data)->push_back(name);
                 return 0;
               },

@@ -16,7 +16,10 @@
 #include "keras/layers/flatten.h"
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
+#include "keras/layers/dropout.h"
+#include "keras/layers/softmax.h"
 #include "keras/model.h"
+#include "keras/saving.h"
 #include "keras/optimizers.h"
 #include "keras/utils.h"
 

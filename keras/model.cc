@@ -80,6 +80,9 @@ void Sequential::add(LayerRef layer) {
                        layer->name() + "' is already the name of a layer in this model.");
   layers_.push_back(layer.get());
   Invalidate();
+  // Like Keras, a Sequential with a known input shape builds as layers are added, so its weights
+  // exist (and shape errors surface) right away.
+  if ((input_layer_ ? input_layer_ : layers_[0])->declared_input_shape()) Build();
 }
 
 void Model::Invalidate() {

@@ -13,7 +13,9 @@ PKGS=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev           # bench/
   dataset-fashion-mnist      # the tutorial's data, /usr/share/datasets/fashion-mnist
+  libzip-dev                 # Keras 3 .keras files are zip archives
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests
+  python3-venv               # the optional real-Keras test builds a virtual environment
 )
 missing=()
 for p in "${PKGS[@]}"; do

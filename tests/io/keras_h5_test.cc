@@ -1,0 +1,282 @@
+// Keras HDF5 files: round trips, resumed training, every real Keras fixture, corrupted files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "io/h5.h"
+#include "io/keras_h5.h"
+#include "keras/keras.h"
+
+namespace kiln::io {
+namespace {
+
+using namespace kiln::keras;
+namespace fs = std::filesystem;
+
+std::string Tmp(const std::string& name) { return (fs::path(getenv("TEST_TMPDIR")) / name).string(); }
+std::string Fixture(const std::string& name) { return "tests/fixtures/keras/" + name; }
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+Tensor Random(Shape s, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1, 1);
+  Tensor t(kFloat32, s);
+  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = u(rng);
+  return t;
+}
+
+std::unique_ptr<Sequential> Mlp() {
+  auto m = std::make_unique<Sequential>();
+  m->add(layers::Flatten({.input_shape = {4, 3}}));
+  m->add(layers::Dense(16, {.activation = "relu"}));
+  m->add(layers::Dropout(0.25));
+  m->add(layers::Dense(5, {.activation = "softmax"}));
+  m->compile({.optimizer = optimizers::SGD({.lr = 0.05, .momentum = 0.9, .nesterov = true}),
+              .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  return m;
+}
+
+void Data(Tensor& x, Tensor& y) {
+  x = Random({64, 4, 3}, 1);
+  y = Tensor(kFloat32, {64, 5});
+  for (int i = 0; i < 64; ++i) y.data<float>()[i * 5 + (i * 7) % 5] = 1;
+}
+
+TEST(KerasH5, RoundTripIsBitwise) {
+  utils::set_random_seed(5);
+  auto m = Mlp();
+  Tensor x, y;
+  Data(x, y);
+  m->fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0});
+  const std::string path = Tmp("mlp.h5");
+  m->save(path);
+  EXPECT_EQ(DetectFormat(path), ModelFileFormat::kLegacyFull);
+  auto loaded = keras::load_model(path);
+  ASSERT_TRUE(loaded->compiled());
+  EXPECT_EQ(loaded->name(), m->name());
+  auto a = m->get_weights(), b = loaded->get_weights();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i].BitwiseEquals(b[i])) << i;
+  EXPECT_TRUE(m->predict(x).BitwiseEquals(loaded->predict(x)));
+  EXPECT_EQ(loaded->optimizer()->iterations, m->optimizer()->iterations);
+  EXPECT_EQ(loaded->compile_options().metrics, m->compile_options().metrics);
+  // Weights-only files too, by position and by name.
+  m->save_weights(Tmp("mlp_weights.h5"));
+  EXPECT_EQ(DetectFormat(Tmp("mlp_weights.h5")), ModelFileFormat::kLegacyWeights);
+  utils::set_random_seed(99);
+  auto fresh = Mlp();
+  fresh->load_weights(Tmp("mlp_weights.h5"));
+  EXPECT_TRUE(fresh->predict(x).BitwiseEquals(m->predict(x)));
+}
+
+TEST(KerasH5, ResumedTrainingMatchesUninterrupted) {
+  Tensor x, y;
+  Data(x, y);
+  utils::set_random_seed(7);
+  auto a = Mlp();
+  a->fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0});
+  a->save(Tmp("resume.h5"));
+  auto b = keras::load_model(Tmp("resume.h5"));
+  // Same generator state for both continuations (shuffling), and the dropout generator state is
+  // per layer; restore it by copying, as it is not part of the Keras format.
+  for (size_t i = 0; i < a->layers().size(); ++i)
+    for (size_t k = 0; k < a->layers()[i]->states().size(); ++k)
+      b->layers()[i]->states()[k].value.CopyFrom(a->layers()[i]->states()[k].value);
+  utils::set_random_seed(8);
+  a->fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0});
+  utils::set_random_seed(8);
+  b->fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0});
+  auto wa = a->get_weights(), wb = b->get_weights();
+  for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(wa[i].BitwiseEquals(wb[i])) << i;
+}
+
+TEST(KerasH5, LayoutFollowsKerasWriterRules) {
+  backend::clear_session();
+  auto m = Mlp();
+  m->save(Tmp("layout.h5"));
+  h5::File f = h5::File::Open(Tmp("layout.h5"));
+  h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
+  auto names = *h5::ReadStringListAttr(mw.id(), "layer_names");
+  EXPECT_EQ(names.size(), 4u);
+  auto cfg = nlohmann::json::parse(*h5::ReadStringAttr(f.id(), "model_config"));
+  EXPECT_EQ(cfg["class_name"], "Sequential");
+  EXPECT_EQ(cfg["config"]["layers"][0]["class_name"], "InputLayer");
+  EXPECT_EQ(cfg["config"]["layers"][0]["config"]["batch_input_shape"], nlohmann::json::parse("[null, 4, 3]"));
+  auto tc = nlohmann::json::parse(*h5::ReadStringAttr(f.id(), "training_config"));
+  EXPECT_EQ(tc["optimizer_config"]["class_name"], "SGD");
+  EXPECT_EQ(tc["optimizer_config"]["config"]["learning_rate"].get<double>(), double(0.05f));
+  Tensor k = h5::ReadDataset(f.id(), "model_weights/dense/dense/kernel:0");
+  EXPECT_EQ(k.shape(), (Shape{12, 16}));
+  h5::Handle flat = h5::OpenGroup(f.id(), "model_weights/flatten");
+  EXPECT_EQ(h5::ReadStringListAttr(flat.id(), "weight_names")->size(), 0u);
+  h5::Handle ow = h5::OpenGroup(f.id(), "optimizer_weights");
+  auto ow_names = *h5::ReadStringListAttr(ow.id(), "weight_names");
+  EXPECT_EQ(ow_names[0], "SGD/iter:0");
+  EXPECT_EQ(ow_names[1], "SGD/dense/kernel/momentum:0");
+}
+
+// Expected predictions computed here from the stored weights with plain loops, independently of
+// the graph, for the Dense/Activation fixtures.
+std::vector<float> DenseChain(const std::string& path, const std::string& root, const std::vector<float>& input,
+                              const std::vector<std::string>& activations) {
+  h5::File f = h5::File::Open(path);
+  h5::Handle g = h5::OpenGroup(f.id(), root);
+  std::vector<float> h = input;
+  size_t a = 0;
+  const std::vector<std::string> layer_names = *h5::ReadStringListAttr(g.id(), "layer_names");
+  for (const auto& name : layer_names) {
+    h5::Handle lg = h5::OpenGroup(g.id(), name);
+    auto wn = *h5::ReadStringListAttr(lg.id(), "weight_names");
+    const std::string act = activations[a++];
+    if (!wn.empty()) {
+      Tensor k = h5::ReadDataset(lg.id(), wn[0]), b = h5::ReadDataset(lg.id(), wn[1]);
+      std::vector<float> out(k.dim(1));
+      for (int64_t j = 0; j < k.dim(1); ++j) {
+        double s = b.data<float>()[j];
+        for (int64_t i = 0; i < k.dim(0); ++i) s += h[i] * k.data<float>()[i * k.dim(1) + j];
+        out[j] = static_cast<float>(s);
+      }
+      h = out;
+    }
+    if (act == "relu")
+      for (float& v : h) v = std::max(v, 0.f);
+    if (act == "softmax") {
+      double z = 0;
+      for (float v : h) z += std::exp(v);
+      for (float& v : h) v = static_cast<float>(std::exp(v) / z);
+    }
+  }
+  return h;
+}
+
+void ExpectPredicts(Model& m, const std::string& path, const std::string& root, const std::vector<std::string>& acts) {
+  const int64_t in = m.input_shape()[1];
+  Tensor x = Random({1, in}, 3);
+  Tensor got = m.predict(x);
+  auto want = DenseChain(path, root, x.ToVector<float>(), acts);
+  ASSERT_EQ(got.num_elements(), static_cast<int64_t>(want.size()));
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got.data<float>()[i], want[i], 1e-5) << i;
+}
+
+TEST(Fixtures, Keras209ListFormMlpWithSgd) {
+  const std::string p = Fixture("keras-2.0.9_mlp-sgd_full.h5");
+  auto m = keras::load_model(p);
+  EXPECT_EQ(m->layers().size(), 2u);
+  EXPECT_EQ(m->input_shape(), (Shape{kUnknownDim, 100}));
+  ASSERT_TRUE(m->compiled());  // SGD, categorical_crossentropy, accuracy
+  EXPECT_NEAR(dynamic_cast<optimizers::SGD*>(m->optimizer())->learning_rate(), 0.01, 1e-8);
+  ExpectPredicts(*m, p, "model_weights", {"relu", "softmax"});
+}
+
+TEST(Fixtures, TfKeras211InputLayerAndActivations) {
+  const std::string p = Fixture("tfkeras-2.11_mlp-activation_full.h5");
+  auto m = keras::load_model(p);  // RMSprop: loaded uncompiled, with a warning
+  EXPECT_FALSE(m->compiled());
+  EXPECT_EQ(m->layers().size(), 4u);
+  EXPECT_EQ(m->input_name(), "fc1_input");
+  ExpectPredicts(*m, p, "model_weights", {"linear", "relu", "linear", "relu"});
+}
+
+TEST(Fixtures, Keras231DenseSoftmaxFullAndWeights) {
+  const std::string p = Fixture("keras-2.3.1_dense-softmax_full.h5");
+  auto m = keras::load_model(p);  // RMSprop too
+  ExpectPredicts(*m, p, "model_weights", {"linear", "softmax"});
+  auto w = Fixture("keras-2.3.1_dense-softmax_weights.h5");
+  EXPECT_EQ(DetectFormat(w), ModelFileFormat::kLegacyWeights);
+  EXPECT_NE(ErrorOf([&] { keras::load_model(w); }).find("holds weights only"), std::string::npos);
+  Sequential same({layers::Dense(32, {.input_shape = {16}}), layers::Softmax()});
+  same.load_weights(w);
+  EXPECT_TRUE(same.get_weights()[0].BitwiseEquals(m->get_weights()[0]));
+  // by_name matches nothing when the names differ, and leaves the weights as they were.
+  Sequential renamed({layers::Dense(32, {.input_shape = {16}, .name = "other"})});
+  Tensor before = renamed.get_weights()[0];
+  renamed.load_weights(w, /*by_name=*/true);
+  EXPECT_TRUE(renamed.get_weights()[0].BitwiseEquals(before));
+  Sequential wrong({layers::Dense(31, {.input_shape = {16}})});
+  EXPECT_NE(ErrorOf([&] { wrong.load_weights(w); }).find("shape mismatch in layer"), std::string::npos);
+}
+
+TEST(Fixtures, Keras3WeightsIntoAMatchingModel) {
+  backend::clear_session();
+  Sequential m({layers::Flatten({.input_shape = {28, 28, 1}}), layers::Dense(128, {.activation = "relu"}),
+                layers::Dense(64, {.activation = "relu"}), layers::Dense(10, {.activation = "softmax"})});
+  const std::string p = Fixture("keras-3_flatten-dense.weights.h5");
+  EXPECT_EQ(DetectFormat(p), ModelFileFormat::kKeras3Weights);
+  m.load_weights(p);
+  h5::File f = h5::File::Open(p);
+  EXPECT_TRUE(m.get_weights()[2].BitwiseEquals(h5::ReadDataset(f.id(), "layers/dense_1/vars/0")));
+  Tensor probs = m.predict(Random({2, 28, 28, 1}, 4));
+  EXPECT_NEAR(probs.data<float>()[0] + probs.data<float>()[9] + [&] {
+    float s = 0;
+    for (int i = 1; i < 9; ++i) s += probs.data<float>()[i];
+    return s;
+  }(), 1.0, 1e-5);
+}
+
+TEST(Fixtures, UnsupportedLayersAreListedAtOnce) {
+  std::string cnn = ErrorOf([] { keras::load_model(Fixture("keras-2.3.1_cnn-dropout_full.h5")); });
+  for (const char* s : {"Conv2D", "MaxPooling2D", "unsupported item(s)", "keras-2.3.1_cnn-dropout_full.h5"})
+    EXPECT_NE(cnn.find(s), std::string::npos) << s << " in " << cnn;
+  std::string bn = ErrorOf([] { keras::load_model(Fixture("keras-2.1.3_cnn-batchnorm_full.h5")); });
+  for (const char* s : {"Conv2D", "BatchNormalization"}) EXPECT_NE(bn.find(s), std::string::npos) << bn;
+  std::string lstm = ErrorOf([] { keras::load_model(Fixture("keras-3.8_masking-lstm.keras")); });
+  for (const char* s : {"Masking", "LSTM"}) EXPECT_NE(lstm.find(s), std::string::npos) << lstm;
+  EXPECT_EQ(DetectFormat(Fixture("keras-3.8_masking-lstm.keras")), ModelFileFormat::kKerasArchive);
+  EXPECT_NE(ErrorOf([] { keras::load_model(Fixture("tfkeras-2.2.4_lenet_weights.h5")); }).find("weights only"),
+            std::string::npos);
+}
+
+TEST(BadFiles, CorruptedAndTruncatedCopiesNeverCrash) {
+  const std::string src = Fixture("keras-2.0.9_mlp-sgd_full.h5");
+  std::ifstream in(src, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::mt19937 rng(1);
+  int errors = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    std::string b = bytes;
+    if (trial < 10) b.resize(b.size() * trial / 10);  // truncations, down to empty
+    else
+      for (int k = 0; k < 8; ++k) b[rng() % b.size()] ^= static_cast<char>(1 << (rng() % 8));
+    const std::string path = Tmp("corrupt" + std::to_string(trial) + ".h5");
+    std::ofstream(path, std::ios::binary) << b;
+    try {
+      auto m = keras::load_model(path);
+      m->predict(Tensor(kFloat32, {1, 100}));
+    } catch (const Error& e) {
+      ++errors;
+      EXPECT_NE(std::string(e.what()), "");
+    }
+  }
+  EXPECT_GE(errors, 10);  // at least every truncation is refused
+  EXPECT_NE(ErrorOf([] { keras::load_model("/nonexistent.h5"); }).find("/nonexistent.h5: no such file"),
+            std::string::npos);
+  std::ofstream(Tmp("text.h5")) << "not a model";
+  EXPECT_NE(ErrorOf([&] { keras::load_model(Tmp("text.h5")); }).find("not a Keras model file"), std::string::npos);
+}
+
+TEST(BadFiles, FailedSaveLeavesTheOldFile) {
+  auto m = Mlp();
+  const std::string path = Tmp("keep.h5");
+  m->save(path);
+  const auto size = fs::file_size(path);
+  Sequential unbuilt({layers::Dense(3)});
+  EXPECT_THROW(unbuilt.save(path), Error);
+  EXPECT_EQ(fs::file_size(path), size);
+  EXPECT_NO_THROW(keras::load_model(path));
+  EXPECT_NE(ErrorOf([&] { m->save("/nonexistent-dir/x.h5"); }).find("does not exist"), std::string::npos);
+  for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+}  // namespace
+}  // namespace kiln::io
