@@ -59,6 +59,17 @@ Tensor Tensor::Reshaped(Shape shape) const {
   return t;
 }
 
+Tensor Tensor::View(DType dtype, Shape shape) const {
+  if (!shape.IsFullyDefined() || static_cast<size_t>(shape.NumElements()) * DTypeSize(dtype) > nbytes())
+    throw ShapeError("cannot view " + std::to_string(nbytes()) + " bytes as " + std::string(DTypeName(dtype)) +
+                     shape.ToString());
+  Tensor t = *this;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.num_elements_ = t.shape_.NumElements();
+  return t;
+}
+
 Tensor Tensor::Clone() const {
   Tensor t(dtype_, shape_);
   if (nbytes()) std::memcpy(t.raw(), raw(), nbytes());

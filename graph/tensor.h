@@ -49,7 +49,7 @@ class Tensor {
     return FromVector<T>(std::span<const T>(&v, 1), Shape{});
   }
 
-  bool valid() const { return storage_ != nullptr || num_elements_ == 0; }
+  bool valid() const { return storage_ != nullptr; }
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   int rank() const { return shape_.rank(); }
@@ -93,6 +93,8 @@ class Tensor {
   Tensor Slice(int64_t begin, int64_t end) const;
   // The same elements under another shape, sharing storage.
   Tensor Reshaped(Shape shape) const;
+  // This tensor's memory seen as another dtype and shape of at most as many bytes (buffer reuse).
+  Tensor View(DType dtype, Shape shape) const;
   Tensor Clone() const;
   Tensor astype(DType dtype) const;
   bool SharesStorageWith(const Tensor& other) const { return storage_ == other.storage_; }

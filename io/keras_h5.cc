@@ -21,43 +21,11 @@ using keras::Model;
 // ------------------------------------------------------------------------------------------
 // .keras archives
 
-std::string ReadZipEntry(const std::string& path, const std::string& entry) {
-  int err = 0;
-  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
-  if (!z) throw IOError(path + ": not a readable zip archive");
-  std::unique_ptr<zip_t, int (*)(zip_t*)> guard(z, zip_close);
-  zip_stat_t st;
-  if (zip_stat(z, entry.c_str(), 0, &st) != 0) throw IOError(path + ": archive has no " + entry);
-  if (st.size > (1ull << 32)) throw IOError(path + ": " + entry + " is implausibly large");
-  zip_file_t* f = zip_fopen(z, entry.c_str(), 0);
-  if (!f) throw IOError(path + ": cannot open " + entry + " in the archive");
-  std::string data(st.size, '\0');
-  zip_int64_t n = zip_fread(f, data.data(), st.size);
-  zip_fclose(f);
-  if (n != static_cast<zip_int64_t>(st.size)) throw IOError(path + ": cannot read " + entry + " (corrupt archive?)");
-  return data;
-}
-
 bool IsZip(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char sig[4] = {};
   return in.read(sig, 4) && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
 }
-
-// A .keras archive's weights, extracted to a temporary file HDF5 can open.
-struct ExtractedWeights {
-  std::string path;
-  explicit ExtractedWeights(const std::string& archive) {
-    path = (std::filesystem::temp_directory_path() / ("kiln-" + std::to_string(getpid()) + "-model.weights.h5")).string();
-    std::ofstream out(path, std::ios::binary);
-    const std::string data = ReadZipEntry(archive, "model.weights.h5");
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  }
-  ~ExtractedWeights() {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-};
 
 // ------------------------------------------------------------------------------------------
 // Weights
@@ -193,6 +161,38 @@ void WriteWeightsGroup(Model& model, hid_t group) {
 
 }  // namespace
 
+std::string ReadArchiveEntry(const std::string& path, const std::string& entry) {
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!z) throw IOError(path + ": not a readable zip archive");
+  std::unique_ptr<zip_t, int (*)(zip_t*)> guard(z, zip_close);
+  zip_stat_t st;
+  if (zip_stat(z, entry.c_str(), 0, &st) != 0) throw IOError(path + ": archive has no " + entry);
+  if (st.size > (1ull << 32)) throw IOError(path + ": " + entry + " is implausibly large");
+  zip_file_t* f = zip_fopen(z, entry.c_str(), 0);
+  if (!f) throw IOError(path + ": cannot open " + entry + " in the archive");
+  std::string data(st.size, '\0');
+  zip_int64_t n = zip_fread(f, data.data(), st.size);
+  zip_fclose(f);
+  if (n != static_cast<zip_int64_t>(st.size)) throw IOError(path + ": cannot read " + entry + " (corrupt archive?)");
+  return data;
+}
+
+ArchiveWeightsFile::ArchiveWeightsFile(const std::string& archive) {
+  path_ = (std::filesystem::temp_directory_path() / ("kiln-" + std::to_string(getpid()) + "-" +
+                                                      std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights.h5"))
+              .string();
+  const std::string data = ReadArchiveEntry(archive, "model.weights.h5");
+  std::ofstream out(path_, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!out) throw IOError(archive + ": cannot extract model.weights.h5 to " + path_);
+}
+
+ArchiveWeightsFile::~ArchiveWeightsFile() {
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
 ModelFileFormat DetectFormat(const std::string& path) {
   if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
   if (IsZip(path)) return ModelFileFormat::kKerasArchive;
@@ -252,7 +252,7 @@ void SaveWeights(Model& model, const std::string& path) {
 std::string ReadModelConfigText(const std::string& path) {
   switch (DetectFormat(path)) {
     case ModelFileFormat::kKerasArchive:
-      return ReadZipEntry(path, "config.json");
+      return ReadArchiveEntry(path, "config.json");
     case ModelFileFormat::kLegacyFull: {
       h5::File f = h5::File::Open(path);
       auto cfg = h5::ReadStringAttr(f.id(), "model_config");
@@ -286,8 +286,8 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     throw Error(path + ": " + e.what());
   }
   if (format == ModelFileFormat::kKerasArchive) {
-    ExtractedWeights weights(path);
-    h5::File f = h5::File::Open(weights.path);
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
     LoadKeras3Weights(*model, f.id(), path);
     return model;
   }
@@ -312,8 +312,8 @@ void LoadWeights(Model& model, const std::string& path, bool by_name) {
   const ModelFileFormat format = DetectFormat(path);
   if (format == ModelFileFormat::kKerasArchive) {
     if (by_name) throw ValueError(path + ": by_name only applies to legacy .h5 files");
-    ExtractedWeights weights(path);
-    h5::File f = h5::File::Open(weights.path);
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
     LoadKeras3Weights(model, f.id(), path);
     return;
   }

@@ -42,4 +42,21 @@ void LoadWeights(keras::Model& model, const std::string& path, bool by_name = fa
 // The model_config JSON text of a full-model .h5 or a .keras archive's config.json.
 std::string ReadModelConfigText(const std::string& path);
 
+// One entry of a .keras (zip) archive; throws kiln::IOError naming the archive.
+std::string ReadArchiveEntry(const std::string& archive, const std::string& entry);
+
+// A .keras archive's model.weights.h5, extracted to a temporary file (removed on destruction) so
+// that HDF5 can open it.
+class ArchiveWeightsFile {
+ public:
+  explicit ArchiveWeightsFile(const std::string& archive);
+  ~ArchiveWeightsFile();
+  ArchiveWeightsFile(const ArchiveWeightsFile&) = delete;
+  ArchiveWeightsFile& operator=(const ArchiveWeightsFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 }  // namespace kiln::io

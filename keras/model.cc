@@ -6,33 +6,18 @@
 #include <cstdio>
 #include <numeric>
 #include <random>
+#include <sstream>
 
 #include "autodiff/backward.h"
+#include "graph/passes/pipeline.h"
 #include "keras/backend.h"
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
+#include "keras/summary.h"
 
 namespace kiln::keras {
 namespace {
-
-std::string ThousandsSeparated(int64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(i, ",");
-  return s;
-}
-
-// Keras's print_row: each field truncated/padded to end at its column position.
-std::string SummaryRow(const std::vector<std::string>& fields, const std::vector<size_t>& positions) {
-  std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) line = line.substr(0, line.size() - 1) + " ";
-    line += fields[i];
-    line = line.substr(0, positions[i]);
-    line += std::string(positions[i] - line.size(), ' ');
-  }
-  return line;
-}
 
 std::string ShapeWithoutBatch(const Shape& s) {
   std::vector<int64_t> d(s.dims().begin() + 1, s.dims().end());
@@ -90,6 +75,7 @@ void Model::Invalidate() {
   compiled_ = false;
   forward_ = Lowered{};
   train_ = Lowered{};
+  eval_ = Lowered{};
 }
 
 std::shared_ptr<Layer> Model::get_layer(const std::string& name) const {
@@ -146,14 +132,37 @@ ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
   return h;
 }
 
+void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
+  passes::PassOptions keep;
+  for (const ValueRef& f : fetches) keep.keep.push_back(f.node);
+  keep.keep.insert(keep.keep.end(), l.updates.begin(), l.updates.end());
+  l.optimized = l.graph;
+  std::ostringstream report;
+  passes::RunDefaultPipeline(l.optimized, keep, &report);
+  l.pass_report = report.str();
+  l.executor = std::make_unique<Executor>(l.optimized, std::move(fetches), l.updates, &variables_);
+}
+
 const Graph& Model::forward_graph() {
-  if (!forward_.predict) {
+  if (!forward_.executor) {
     GraphBuilder b(forward_.graph);
     forward_.y_pred = LowerForward(b, forward_, false);
-    forward_.predict = std::make_unique<Executor>(forward_.graph, std::vector<ValueRef>{forward_.y_pred},
-                                                  std::vector<int>{}, &variables_);
+    Plan(forward_, {forward_.y_pred});
   }
   return forward_.graph;
+}
+
+const Graph& Model::optimized_forward_graph() {
+  forward_graph();
+  return forward_.optimized;
+}
+
+void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
+  l.y_true = b.Placeholder(layers_.back()->name() + "_target", kFloat32,
+                           losses::TargetShape(compile_options_.loss, output_shape()));
+  l.loss = losses::Lower(b, compile_options_.loss, l.y_true, l.y_pred);
+  for (const auto& m : compile_options_.metrics)
+    l.metrics.push_back(metrics::Lower(b, m, compile_options_.loss, l.y_true, l.y_pred));
 }
 
 void Model::compile(CompileOptions options) {
@@ -163,14 +172,11 @@ void Model::compile(CompileOptions options) {
   Build();
   for (const auto& m : options.metrics) metrics::Resolve(m, options.loss, output_shape());
   compile_options_ = std::move(options);
+  // Training: forward in training mode (dropout on), loss, gradients and the optimizer's updates.
   train_ = Lowered{};
   GraphBuilder b(train_.graph);
   train_.y_pred = LowerForward(b, train_, true);
-  train_.y_true = b.Placeholder(layers_.back()->name() + "_target", kFloat32,
-                                losses::TargetShape(compile_options_.loss, output_shape()));
-  train_.loss = losses::Lower(b, compile_options_.loss, train_.y_true, train_.y_pred);
-  for (const auto& m : compile_options_.metrics)
-    train_.metrics.push_back(metrics::Lower(b, m, compile_options_.loss, train_.y_true, train_.y_pred));
+  LowerLossAndMetrics(b, train_);
   std::vector<ValueRef> params;
   for (auto& l : layers_)
     for (Weight& w : l->weights())
@@ -179,8 +185,15 @@ void Model::compile(CompileOptions options) {
   train_.updates = optimizer()->Lower(b, params, grads, variables_);
   std::vector<ValueRef> fetches = {train_.loss};
   fetches.insert(fetches.end(), train_.metrics.begin(), train_.metrics.end());
-  train_.train = std::make_unique<Executor>(train_.graph, fetches, train_.updates, &variables_);
-  train_.eval = std::make_unique<Executor>(train_.graph, fetches, std::vector<int>{}, &variables_);
+  Plan(train_, fetches);
+  // Evaluation: the same loss and metrics on the inference-mode forward graph.
+  eval_ = Lowered{};
+  GraphBuilder eb(eval_.graph);
+  eval_.y_pred = LowerForward(eb, eval_, false);
+  LowerLossAndMetrics(eb, eval_);
+  fetches = {eval_.loss};
+  fetches.insert(fetches.end(), eval_.metrics.begin(), eval_.metrics.end());
+  Plan(eval_, fetches);
   compiled_ = true;
 }
 
@@ -230,10 +243,10 @@ Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
 std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
                                          Progbar* bar) {
   const int64_t n = x.dim(0);
-  std::vector<double> sums(1 + train_.metrics.size(), 0.0);
+  std::vector<double> sums(1 + eval_.metrics.size(), 0.0);
   for (int64_t s = 0; s < n; s += batch_size) {
     const int64_t e = std::min(n, s + batch_size);
-    auto out = train_.eval->Run({{train_.x, x.Slice(s, e)}, {train_.y_true, y.Slice(s, e)}});
+    const auto& out = eval_.executor->RunInPlace({{eval_.x, x.Slice(s, e)}, {eval_.y_true, y.Slice(s, e)}});
     for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
     if (bar) bar->update(e);
   }
@@ -281,7 +294,8 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
     for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
-      auto res = train_.train->Run({{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
+      const auto& res =
+          train_.executor->RunInPlace({{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
       ++optimizer()->iterations;
       shown.clear();
       for (size_t i = 0; i < res.size(); ++i) {
@@ -321,7 +335,7 @@ Tensor Model::predict(const Tensor& x_in, PredictOptions o) {
   const int64_t n = x.dim(0);
   for (int64_t s = 0; s < n; s += o.batch_size) {
     const int64_t e = std::min(n, s + o.batch_size);
-    auto out = forward_.predict->Run({{forward_.x, x.Slice(s, e)}});
+    const auto& out = forward_.executor->RunInPlace({{forward_.x, x.Slice(s, e)}});
     result.Slice(s, e).CopyFrom(out[0]);
   }
   return result;
@@ -336,25 +350,16 @@ int64_t Model::count_params() {
 
 void Model::summary(std::ostream& out) {
   Build();
-  const std::vector<size_t> pos = {29, 55, 65};
-  const std::string rule(65, '_'), double_rule(65, '=');
-  out << "Model: \"" << name_ << "\"\n" << rule << "\n";
-  out << SummaryRow({"Layer (type)", "Output Shape", "Param #"}, pos) << "\n" << double_rule << "\n";
+  std::vector<SummaryRow> rows;
   int64_t total = 0, trainable = 0;
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    const Layer& l = *layers_[i];
-    out << SummaryRow({l.name() + " (" + l.class_name() + ")", KerasShapeString(l.output_shape()),
-                       std::to_string(l.count_params())}, pos)
-        << "\n" << (i + 1 == layers_.size() ? double_rule : rule) << "\n";
-    for (const Weight& w : l.weights()) {
+  for (const auto& l : layers_) {
+    rows.push_back({l->name() + " (" + l->class_name() + ")", KerasShapeString(l->output_shape()), l->count_params()});
+    for (const Weight& w : l->weights()) {
       total += w.value.num_elements();
       if (w.trainable) trainable += w.value.num_elements();
     }
   }
-  out << "Total params: " << ThousandsSeparated(total) << "\n"
-      << "Trainable params: " << ThousandsSeparated(trainable) << "\n"
-      << "Non-trainable params: " << ThousandsSeparated(total - trainable) << "\n"
-      << rule << "\n";
+  PrintSummaryTable(out, name_, rows, total, trainable);
 }
 
 std::vector<Tensor> Model::get_weights() const {

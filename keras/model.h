@@ -115,9 +115,14 @@ class Model {
   // The model's input shape, batch dimension included ((None, 28, 28)).
   Shape input_shape();
   Shape output_shape();
-  // The lowered graphs: forward only (predict), and the full training step once compiled.
+  // The lowered graphs: forward only (predict), and the full training step once compiled, as
+  // lowered and as the optimizer passes left them (what the executors run), with the passes' report.
   const Graph& forward_graph();
   const Graph& training_graph() const { return train_.graph; }
+  const Graph& optimized_forward_graph();
+  const Graph& optimized_training_graph() const { return train_.optimized; }
+  const std::string& forward_pass_report() { forward_graph(); return forward_.pass_report; }
+  const std::string& training_pass_report() const { return train_.pass_report; }
 
  protected:
   explicit Model(std::string name);
@@ -129,13 +134,19 @@ class Model {
 
  private:
   struct Lowered {
-    Graph graph;
+    Graph graph;      // as lowered
+    Graph optimized;  // after the optimizer passes: what the executor runs
+    std::string pass_report;
     ValueRef x, y_true, y_pred, loss;
     std::vector<ValueRef> metrics;
     std::vector<int> updates;
-    std::unique_ptr<Executor> train, eval, predict;
+    std::unique_ptr<Executor> executor;
   };
   ValueRef LowerForward(GraphBuilder& b, Lowered& l, bool training);
+  // Adds the loss and metrics for compile_options_ to a lowered forward graph.
+  void LowerLossAndMetrics(GraphBuilder& b, Lowered& l);
+  // Optimizes l.graph keeping `fetches` and l.updates, and plans the executor.
+  void Plan(Lowered& l, std::vector<ValueRef> fetches);
   Tensor PrepareInput(const Tensor& x);
   Tensor PrepareTarget(const Tensor& y, int64_t samples);
   std::vector<double> RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
@@ -145,7 +156,7 @@ class Model {
   bool compiled_ = false;
   CompileOptions compile_options_;
   VariableStore variables_;
-  Lowered forward_, train_;
+  Lowered forward_, train_, eval_;
 };
 
 class Sequential : public Model {

@@ -60,14 +60,11 @@ Executor::Plan& Executor::PlanFor(const std::vector<Feed>& feeds) {
 Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
   Plan plan;
   plan.values.resize(graph_.capacity());
+  std::vector<std::vector<TensorType>> types(graph_.capacity());
   for (int id : order_) {
     const Node& n = graph_.node(id);
     std::vector<TensorType> in_types;
-    Step step{id, nullptr, {}};
-    for (const ValueRef& in : n.inputs) {
-      const Tensor& t = plan.values[in.node][in.index];
-      in_types.push_back({t.dtype(), t.shape()});
-    }
+    for (const ValueRef& in : n.inputs) in_types.push_back(types[in.node][in.index]);
     DType key = KernelKeyDType(n, in_types);
     const KernelDef* k = KernelRegistry::Global().Find(n.op, n.device, key);
     std::string device = n.device;
@@ -82,10 +79,13 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
       throw NotFoundError("no kernel for op " + n.op + " with dtype " + std::string(DTypeName(key)) +
                           " (node '" + n.name + "')");
     placement_[id] = device;
-    step.kernel = k;
-    AttrMap attrs = n.attrs;
-    std::vector<TensorType> out_types =
-        InferOutputTypes(OpRegistry::Global().Get(n.op), n.name, in_types, attrs);
+    if (k->binding == Binding::kFeed) {
+      const Tensor* t = FindFeed(feeds, id);
+      types[id] = {{t->dtype(), t->shape()}};
+    } else {
+      AttrMap attrs = n.attrs;
+      types[id] = InferOutputTypes(OpRegistry::Global().Get(n.op), n.name, in_types, attrs);
+    }
     auto& outs = plan.values[id];
     switch (k->binding) {
       case Binding::kFeed:
@@ -93,9 +93,9 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
         break;
       case Binding::kVariable: {
         const Tensor& v = variables_->Get(n.name);
-        if (v.dtype() != out_types[0].dtype || v.shape() != out_types[0].shape)
+        if (v.dtype() != types[id][0].dtype || v.shape() != types[id][0].shape)
           throw ShapeError("variable '" + n.name + "' holds " + std::string(DTypeName(v.dtype())) +
-                           v.shape().ToString() + ", the graph expects " + out_types[0].ToString());
+                           v.shape().ToString() + ", the graph expects " + types[id][0].ToString());
         outs = {v};
         break;
       }
@@ -104,23 +104,104 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
         break;
       case Binding::kAliasInput0:
       case Binding::kCompute:
-        for (const TensorType& t : out_types) {
+        for (const TensorType& t : types[id])
           if (!t.shape.IsFullyDefined())
-            throw ShapeError("node '" + n.name + "' (" + n.op + "): output shape " +
-                             t.shape.ToString() + " is not known after feeding");
-          outs.emplace_back(t.dtype, t.shape);
-        }
+            throw ShapeError("node '" + n.name + "' (" + n.op + "): output shape " + t.shape.ToString() +
+                             " is not known after feeding");
+        outs.resize(types[id].size());
         break;
     }
+    Step step{id, k, {}, k->binding == Binding::kAliasInput0 ? types[id][0].shape : Shape{}};
     for (const ValueRef& in : n.inputs) step.inputs.push_back(&plan.values[in.node][in.index]);
     plan.steps.push_back(std::move(step));
   }
+  PlanMemory(plan, types);
   return plan;
 }
 
-std::vector<Tensor> Executor::Run(const std::vector<Feed>& feeds) {
+void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>& types) {
+  // Each planned value has a root: itself, or for a view (Reshape) the root of what it views.
+  // A root's buffer is free once the last step reading any value on it has run; fetched values
+  // are never freed. Buffers go back to a pool keyed by size and are reused by later outputs.
+  const int n_steps = static_cast<int>(plan.steps.size());
+  const int kForever = n_steps;
+  std::map<ValueRef, ValueRef> root;
+  std::map<ValueRef, int> last_use;
+  std::map<ValueRef, bool> pooled;  // roots whose buffer comes from the pool
+  auto root_of = [&](ValueRef v) { return root.count(v) ? root[v] : v; };
+  for (int s = 0; s < n_steps; ++s) {
+    const Node& n = graph_.node(plan.steps[s].node);
+    const Binding b = plan.steps[s].kernel->binding;
+    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
+      const ValueRef v{n.id, i};
+      root[v] = b == Binding::kAliasInput0 ? root_of(n.inputs[0]) : v;
+      if (b == Binding::kCompute) pooled[v] = true;
+    }
+    for (const ValueRef& in : n.inputs) last_use[root_of(in)] = std::max(last_use[root_of(in)], s);
+  }
+  for (const ValueRef& f : fetches_) last_use[root_of(f)] = kForever;
+  Allocator& allocator = options_.allocator ? *options_.allocator : DefaultAllocator();
+  std::multimap<size_t, Tensor> pool;  // free buffers by byte size
+  std::map<ValueRef, Tensor> buffer;   // the buffer of each live pooled root
+  plan.planned_bytes = plan.unshared_bytes = 0;
+  for (int s = 0; s < n_steps; ++s) {
+    Step& step = plan.steps[s];
+    const Node& n = graph_.node(step.node);
+    if (step.kernel->binding != Binding::kCompute) continue;
+    const bool elementwise = OpRegistry::Global().Get(n.op).has(kElementwise);
+    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
+      const TensorType& t = types[n.id][i];
+      const size_t bytes = static_cast<size_t>(t.shape.NumElements()) * DTypeSize(t.dtype);
+      plan.unshared_bytes += bytes;
+      Tensor buf;
+      // In place: an elementwise op may write over a same-sized input that dies here.
+      for (const ValueRef& in : n.inputs) {
+        const ValueRef r = root_of(in);
+        if (!elementwise || !pooled.count(r) || last_use[r] != s || !buffer.count(r) ||
+            buffer[r].nbytes() != bytes || DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
+          continue;
+        buf = buffer[r];
+        buffer.erase(r);
+        last_use[r] = -1;  // handed over to the output; not freed again
+        break;
+      }
+      if (!buf.valid()) {
+        auto it = pool.find(bytes);
+        if (it != pool.end()) {
+          buf = it->second;
+          pool.erase(it);
+        } else {
+          buf = Tensor(kUInt8, Shape{static_cast<int64_t>(bytes)}, &allocator);
+          plan.planned_bytes += bytes;
+        }
+      }
+      buffer[{n.id, i}] = buf;
+      plan.values[n.id][i] = buf.View(t.dtype, t.shape);
+    }
+    // Inputs whose last reader was this step give their buffers back.
+    for (const ValueRef& in : n.inputs) {
+      const ValueRef r = root_of(in);
+      if (last_use[r] == s && buffer.count(r)) {
+        pool.emplace(buffer[r].nbytes(), buffer[r]);
+        buffer.erase(r);
+      }
+    }
+    // Outputs nobody reads (and nobody fetches) are free right away.
+    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
+      const ValueRef v{n.id, i};
+      if (!last_use.count(v) && buffer.count(v)) {
+        pool.emplace(buffer[v].nbytes(), buffer[v]);
+        buffer.erase(v);
+      }
+    }
+  }
+  plan.results.resize(fetches_.size());
+}
+
+const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) {
   if (options_.num_threads > 0) Eigen::setNbThreads(options_.num_threads);
   Plan& plan = PlanFor(feeds);
+  last_plan_ = &plan;
   for (Step& s : plan.steps) {
     const Node& n = graph_.node(s.node);
     auto& outs = plan.values[s.node];
@@ -128,14 +209,20 @@ std::vector<Tensor> Executor::Run(const std::vector<Feed>& feeds) {
       case Binding::kFeed:
         outs[0] = *FindFeed(feeds, s.node);
         break;
-      case Binding::kVariable:
+      case Binding::kVariable: {
         // Rebound every run, so that a store entry replaced since planning is seen.
-        outs[0] = variables_->Get(n.name);
+        const Tensor& v = variables_->Get(n.name);
+        if (v.shape() != outs[0].shape() || v.dtype() != outs[0].dtype())
+          throw ShapeError("variable '" + n.name + "' now holds " + std::string(DTypeName(v.dtype())) +
+                           v.shape().ToString() + ", planned as " + std::string(DTypeName(outs[0].dtype())) +
+                           outs[0].shape().ToString());
+        outs[0] = v;
         break;
+      }
       case Binding::kConst:
         break;
       case Binding::kAliasInput0:
-        outs[0] = s.inputs[0]->Reshaped(outs[0].shape());
+        outs[0] = s.inputs[0]->Reshaped(s.alias_shape);
         break;
       case Binding::kCompute: {
         KernelContext ctx{n, s.inputs, outs};
@@ -144,8 +231,13 @@ std::vector<Tensor> Executor::Run(const std::vector<Feed>& feeds) {
       }
     }
   }
+  for (size_t i = 0; i < fetches_.size(); ++i) plan.results[i] = plan.values[fetches_[i].node][fetches_[i].index];
+  return plan.results;
+}
+
+std::vector<Tensor> Executor::Run(const std::vector<Feed>& feeds) {
   std::vector<Tensor> results;
-  for (const ValueRef& f : fetches_) results.push_back(plan.values[f.node][f.index].Clone());
+  for (const Tensor& t : RunInPlace(feeds)) results.push_back(t.Clone());
   return results;
 }
 

@@ -9,8 +9,11 @@
 // Planning (on the first Run, and again only for a feed shape not seen before) takes the nodes the
 // fetches and targets need in topological order, resolves every shape for the fed batch size, looks
 // up each node's kernel by (op, device, dtype) (falling back to the CPU, with a warning, where the
-// node's device has none) and allocates every output buffer. A Run then only binds the feeds and
-// calls the kernels. Fed tensors are used in place, not copied; fetched values are copies.
+// node's device has none) and plans memory: each output gets a buffer from a pool, reused once
+// every reader of the previous value is done, and elementwise ops write over an input that dies
+// with them. A Run then only binds the feeds and calls the kernels: it allocates nothing. Fed
+// tensors are used in place, not copied. Run() returns copies of the fetched values; RunInPlace()
+// returns the executor's own buffers, valid until the next run.
 //
 // Errors: a missing feed, or a feed whose dtype or shape does not fit its placeholder, throws
 // kiln::ValueError / TypeError / ShapeError naming the placeholder; fetching a value that is not
@@ -36,6 +39,8 @@ struct Feed {
 struct ExecutorOptions {
   // Threads for GEMM (Eigen/OpenMP); 0 leaves the process default.
   int num_threads = 0;
+  // Where planned buffers come from (default: the CPU device's allocator).
+  Allocator* allocator = nullptr;
 };
 
 class Executor {
@@ -44,6 +49,10 @@ class Executor {
            VariableStore* variables, ExecutorOptions options = {});
 
   std::vector<Tensor> Run(const std::vector<Feed>& feeds);
+  const std::vector<Tensor>& RunInPlace(const std::vector<Feed>& feeds);
+  // Bytes of planned buffers for the most recent plan, and what they would take without reuse.
+  size_t planned_bytes() const { return last_plan_ ? last_plan_->planned_bytes : 0; }
+  size_t unshared_bytes() const { return last_plan_ ? last_plan_->unshared_bytes : 0; }
 
   // The node ids in execution order.
   const std::vector<int>& order() const { return order_; }
@@ -57,11 +66,15 @@ class Executor {
     int node;
     const KernelDef* kernel;
     std::vector<const Tensor*> inputs;
+    Shape alias_shape = {};  // for kAliasInput0: the view's shape
   };
   struct Plan {
     std::vector<std::vector<Tensor>> values;  // by node id, then output index
     std::vector<Step> steps;
+    std::vector<Tensor> results;  // the fetched values, rebound after each run
+    size_t planned_bytes = 0, unshared_bytes = 0;
   };
+  void PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>& types);
   Plan& PlanFor(const std::vector<Feed>& feeds);
   Plan BuildPlan(const std::vector<Feed>& feeds);
   const Tensor* FindFeed(const std::vector<Feed>& feeds, int node) const;
@@ -74,6 +87,7 @@ class Executor {
   std::vector<int> placeholders_;
   std::map<int, std::string> placement_;
   std::map<std::string, Plan> plans_;
+  const Plan* last_plan_ = nullptr;
 };
 
 }  // namespace kiln

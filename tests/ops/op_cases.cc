@@ -124,6 +124,16 @@ std::vector<OpCase> MakeCases() {
        RefApplyMomentum()},
       {"Dropout", "Dropout", "[];[6,5]", {{"rate", 0.4}}, RefDropout(), {kInt64}, {kFloat32, kFloat64}, -2, 2,
        {}, nullptr, true},
+      {"FusedMatMul_relu", "FusedMatMul", "[4,3];[3,5];[5]", {{"activation", std::string("relu")}}, RefFusedMatMul()},
+      {"FusedMatMul_sigmoid", "FusedMatMul", "[4,3];[3,5];[5]", {{"activation", std::string("sigmoid")}}, RefFusedMatMul()},
+      {"FusedMatMul_tanh", "FusedMatMul", "[4,3];[3,5];[5]", {{"activation", std::string("tanh")}}, RefFusedMatMul()},
+      {"FusedMatMul_linear", "FusedMatMul", "[4,3];[3,5];[5]", {}, RefFusedMatMul()},
+      {"FusedActivationBiasGrad_relu", "FusedActivationBiasGrad", "[4,5];[4,5]", {{"activation", std::string("relu")}},
+       RefFusedActivationBiasGrad()},
+      {"FusedActivationBiasGrad_sigmoid", "FusedActivationBiasGrad", "[4,5];[4,5]",
+       {{"activation", std::string("sigmoid")}}, RefFusedActivationBiasGrad()},
+      {"FusedActivationBiasGrad_tanh", "FusedActivationBiasGrad", "[4,5];[4,5]", {{"activation", std::string("tanh")}},
+       RefFusedActivationBiasGrad()},
   };
   return c;
 }

@@ -337,4 +337,36 @@ Reference RefDropout() {
   };
 }
 
+double Activate(const std::string& act, double v) {
+  if (act == "relu") return v > 0 ? v : 0;
+  if (act == "sigmoid") return 1 / (1 + std::exp(-v));
+  if (act == "tanh") return std::tanh(v);
+  return v;
+}
+
+Reference RefFusedMatMul() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    std::vector<Tensor> mm = RefMatMul()(in.subspan(0, 2), AttrMap{{"transpose_a", false}, {"transpose_b", false}});
+    auto y = AsDoubles(mm[0]), b = AsDoubles(in[2]);
+    const std::string act = at.GetOr<std::string>("activation", "linear");
+    for (size_t i = 0; i < y.size(); ++i) y[i] = Activate(act, y[i] + b[i % b.size()]);
+    return std::vector<Tensor>{FromDoubles(y, mm[0].shape())};
+  };
+}
+
+Reference RefFusedActivationBiasGrad() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    auto dy = AsDoubles(in[0]), y = AsDoubles(in[1]);
+    const std::string act = at.Get<std::string>("activation");
+    const int64_t cols = in[0].dim(1);
+    std::vector<double> dz(dy.size()), db(cols, 0.0);
+    for (size_t i = 0; i < dy.size(); ++i) {
+      double d = act == "relu" ? (y[i] > 0 ? 1 : 0) : act == "sigmoid" ? y[i] * (1 - y[i]) : 1 - y[i] * y[i];
+      dz[i] = dy[i] * d;
+      db[i % cols] += dz[i];
+    }
+    return std::vector<Tensor>{FromDoubles(dz, in[0].shape()), FromDoubles(db, Shape{cols})};
+  };
+}
+
 }  // namespace kiln::testing

@@ -35,5 +35,7 @@ Reference RefIdentity();          // sources: the value itself
 Reference RefApplyGradientDescent();
 Reference RefApplyMomentum();
 Reference RefDropout();
+Reference RefFusedMatMul();
+Reference RefFusedActivationBiasGrad();
 
 }  // namespace kiln::testing

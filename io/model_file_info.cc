@@ -1,0 +1,131 @@
+#include "io/model_file_info.h"
+
+#include <cmath>
+#include <map>
+
+#include "io/h5.h"
+
+namespace kiln::io {
+namespace {
+
+bool IsNonTrainable(const std::string& name) {
+  return name.find("moving_mean") != std::string::npos || name.find("moving_variance") != std::string::npos;
+}
+
+void AddWeight(ModelFileInfo& info, const std::string& layer, const std::string& name, Tensor value) {
+  WeightInfo w{layer, name, std::move(value), {}, !IsNonTrainable(name)};
+  w.stats = ComputeStats(w.value);
+  info.total_params += w.value.num_elements();
+  if (w.trainable) info.trainable_params += w.value.num_elements();
+  info.weights.push_back(std::move(w));
+}
+
+void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
+  auto names = h5::ReadStringListAttr(group, "layer_names").value_or(std::vector<std::string>{});
+  for (const auto& layer : names) {
+    h5::Handle g = h5::OpenGroup(group, layer);
+    auto weight_names = h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+    for (const auto& w : weight_names) AddWeight(info, layer, w, h5::ReadDataset(g.id(), w));
+  }
+  if (info.layers.empty())
+    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+}
+
+void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {
+  if (!h5::Exists(file, "layers")) return;
+  h5::Handle layers = h5::OpenGroup(file, "layers");
+  std::vector<std::string> names = h5::ListGroup(layers.id());
+  for (const auto& layer : names) {
+    const std::string vars = layer + "/vars";
+    if (!h5::Exists(layers.id(), vars)) continue;
+    h5::Handle g = h5::OpenGroup(layers.id(), vars);
+    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
+      AddWeight(info, layer, "layers/" + vars + "/" + std::to_string(i), h5::ReadDataset(g.id(), std::to_string(i)));
+  }
+  if (info.layers.empty())
+    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+}
+
+}  // namespace
+
+TensorStats ComputeStats(const Tensor& t) {
+  TensorStats s;
+  const Tensor d = t.astype(kFloat64);
+  double sum = 0, sq = 0;
+  int64_t finite = 0;
+  s.min = INFINITY;
+  s.max = -INFINITY;
+  for (double v : d.values<double>()) {
+    if (std::isnan(v)) {
+      ++s.nan;
+      continue;
+    }
+    if (std::isinf(v)) {
+      ++s.inf;
+      continue;
+    }
+    if (v == 0) ++s.zeros;
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    sum += v;
+    ++finite;
+  }
+  if (finite == 0) return TensorStats{0, 0, 0, 0, s.zeros, s.nan, s.inf};
+  s.mean = sum / double(finite);
+  for (double v : d.values<double>())
+    if (std::isfinite(v)) sq += (v - s.mean) * (v - s.mean);
+  s.std = std::sqrt(sq / double(finite));
+  return s;
+}
+
+ModelFileInfo ReadModelFileInfo(const std::string& path) {
+  ModelFileInfo info;
+  info.path = path;
+  info.format = DetectFormat(path);
+  if (info.format == ModelFileFormat::kUnknown)
+    throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
+  if (info.format == ModelFileFormat::kLegacyFull || info.format == ModelFileFormat::kKerasArchive) {
+    try {
+      info.model_config = nlohmann::json::parse(ReadModelConfigText(path));
+    } catch (const nlohmann::json::exception& e) {
+      throw IOError(path + ": model config is not valid JSON: " + e.what());
+    }
+    const nlohmann::json& cfg = info.model_config->value("config", nlohmann::json::object());
+    const nlohmann::json layers = cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
+    for (const auto& l : layers) {
+      if (!l.is_object()) continue;
+      const nlohmann::json lc = l.value("config", nlohmann::json::object());
+      info.layers.push_back({lc.is_object() ? lc.value("name", "?") : "?", l.value("class_name", "?"), 0});
+    }
+  }
+  if (info.format == ModelFileFormat::kKerasArchive) {
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
+    ReadKeras3Weights(info, f.id());
+  } else {
+    h5::File f = h5::File::Open(path);
+    info.keras_version = h5::ReadStringAttr(f.id(), "keras_version").value_or("");
+    info.backend = h5::ReadStringAttr(f.id(), "backend").value_or("");
+    if (auto tc = h5::ReadStringAttr(f.id(), "training_config")) {
+      try {
+        info.training_config = nlohmann::json::parse(*tc);
+      } catch (const nlohmann::json::exception&) {
+        info.training_config = nlohmann::json(*tc);  // shown as text
+      }
+    }
+    if (info.format == ModelFileFormat::kLegacyFull) {
+      h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
+      ReadLegacyWeights(info, mw.id());
+    } else if (info.format == ModelFileFormat::kLegacyWeights) {
+      ReadLegacyWeights(info, f.id());
+    } else {
+      ReadKeras3Weights(info, f.id());
+    }
+  }
+  std::map<std::string, int64_t> per_layer;
+  for (const auto& w : info.weights) per_layer[w.layer] += w.value.num_elements();
+  for (auto& l : info.layers) l.params = per_layer.count(l.name) ? per_layer[l.name] : 0;
+  return info;
+}
+
+}  // namespace kiln::io

@@ -1,0 +1,57 @@
+// kiln diff A B [--tol T]: compares two model files weight by weight.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "io/model_file_info.h"
+#include "tools/commands.h"
+#include "tools/errors.h"
+
+namespace kiln::tools {
+
+void AddDiffCommand(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("diff", "Compare two model files weight by weight; exit 0 when equal within --tol");
+  static std::string a_path, b_path;
+  static double tol = 0;
+  cmd->add_option("A", a_path, "first model file")->required();
+  cmd->add_option("B", b_path, "second model file")->required();
+  cmd->add_option("--tol", tol, "largest absolute difference still counted as equal (default 0: bitwise)");
+  cmd->callback([&exit_code] {
+    exit_code = RunReportingErrors("diff", [] {
+      const io::ModelFileInfo a = io::ReadModelFileInfo(a_path), b = io::ReadModelFileInfo(b_path);
+      bool same = true;
+      if (a.weights.size() != b.weights.size()) {
+        std::cout << "weight count differs: " << a.weights.size() << " vs " << b.weights.size() << "\n";
+        same = false;
+      }
+      std::printf("%-36s %-14s %14s %14s\n", "weight", "shape", "max abs diff", "max rel diff");
+      for (size_t i = 0; i < std::min(a.weights.size(), b.weights.size()); ++i) {
+        const auto& wa = a.weights[i];
+        const auto& wb = b.weights[i];
+        const std::string label = wa.name == wb.name ? wa.name : wa.name + " | " + wb.name;
+        if (wa.value.shape() != wb.value.shape()) {
+          std::printf("%-36s shape mismatch: %s vs %s\n", label.c_str(), wa.value.shape().ToString().c_str(),
+                      wb.value.shape().ToString().c_str());
+          same = false;
+          continue;
+        }
+        const Tensor x = wa.value.astype(kFloat64), y = wb.value.astype(kFloat64);
+        double abs_diff = 0, rel_diff = 0;
+        for (int64_t k = 0; k < x.num_elements(); ++k) {
+          const double p = x.data<double>()[k], q = y.data<double>()[k];
+          const double d = (std::isnan(p) && std::isnan(q)) ? 0 : std::abs(p - q);
+          if (std::isnan(d)) abs_diff = rel_diff = INFINITY;
+          abs_diff = std::max(abs_diff, d);
+          rel_diff = std::max(rel_diff, d / std::max({std::abs(p), std::abs(q), 1e-30}));
+        }
+        std::printf("%-36s %-14s %14.6g %14.6g%s\n", label.c_str(), wa.value.shape().ToString().c_str(), abs_diff,
+                    rel_diff, abs_diff > tol ? "  DIFFERENT" : "");
+        if (abs_diff > tol) same = false;
+      }
+      std::cout << (same ? "equal" : "different") << " (tolerance " << tol << ")\n";
+      return same ? kOk : kDifferent;
+    });
+  });
+}
+
+}  // namespace kiln::tools
