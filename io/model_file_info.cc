@@ -31,16 +31,28 @@ void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
     for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
 }
 
+// A Keras 3 object's variables: its own "vars", then those of its sub-objects (an LSTM's "cell").
+void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path, const std::string& layer) {
+  if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
+    h5::Handle vars = h5::OpenGroup(group, "vars");
+    for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
+      AddWeight(info, layer, path + "/vars/" + std::to_string(i), h5::ReadDataset(vars.id(), std::to_string(i)));
+  }
+  for (const auto& child : h5::ListGroup(group)) {
+    if (child == "vars" || !h5::IsGroup(group, child)) continue;
+    h5::Handle g = h5::OpenGroup(group, child);
+    ReadKeras3Object(info, g.id(), path + "/" + child, layer);
+  }
+}
+
 void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {
   if (!h5::Exists(file, "layers")) return;
   h5::Handle layers = h5::OpenGroup(file, "layers");
   std::vector<std::string> names = h5::ListGroup(layers.id());
   for (const auto& layer : names) {
-    const std::string vars = layer + "/vars";
-    if (!h5::Exists(layers.id(), vars)) continue;
-    h5::Handle g = h5::OpenGroup(layers.id(), vars);
-    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
-      AddWeight(info, layer, "layers/" + vars + "/" + std::to_string(i), h5::ReadDataset(g.id(), std::to_string(i)));
+    if (!h5::IsGroup(layers.id(), layer)) continue;
+    h5::Handle g = h5::OpenGroup(layers.id(), layer);
+    ReadKeras3Object(info, g.id(), "layers/" + layer, layer);
   }
   if (info.layers.empty())
     for (const auto& layer : names) info.layers.push_back({layer, "?", 0});

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "graph/passes/pipeline.h"
 #include "io/atomic_file.h"
 #include "io/keras_h5.h"
 #include "io/model_file_info.h"
@@ -167,13 +166,13 @@ Graphs LowerGraphs(Inspection& r, bool training) {
       r.model->compile({.optimizer = "sgd", .loss = loss});
     }
     g.before = r.model->training_graph();
+    g.after = r.model->optimized_training_graph();
+    g.report = r.model->training_pass_report();
   } else {
     g.before = r.model->forward_graph();
+    g.after = r.model->optimized_forward_graph();
+    g.report = r.model->forward_pass_report();
   }
-  g.after = g.before;
-  std::ostringstream report;
-  passes::RunDefaultPipeline(g.after, {}, &report);
-  g.report = report.str();
   return g;
 }
 

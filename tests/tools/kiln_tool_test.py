@@ -1,0 +1,260 @@
+"""The `kiln` tool on every Keras fixture and on the tutorial MLP's saved model, checked against
+values computed independently with h5py and numpy; plus corrupted files, which must never crash it."""
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "pylib"))
+import keras_numpy  # noqa: E402
+
+KILN = os.path.abspath(sys.argv[1])
+MLP_EXAMPLE = os.path.abspath(sys.argv[2])
+FIXTURES = os.path.join(HERE, "..", "fixtures", "keras")
+TMP = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+FILES = sorted(os.path.join(FIXTURES, f) for f in os.listdir(FIXTURES) if f.endswith((".h5", ".keras")))
+BUILDABLE = {"keras-2.0.9_mlp-sgd_full.h5", "keras-2.3.1_dense-softmax_full.h5", "tfkeras-2.11_mlp-activation_full.h5"}
+
+
+def kiln(*args):
+    p = subprocess.run([KILN, *args], capture_output=True, text=True, errors="replace")
+    assert p.returncode >= 0, f"kiln {args} died with signal {-p.returncode}: {p.stderr}"
+    return p
+
+
+def h5_weights(path):
+    """[(name, array)] in file order, read with h5py only."""
+    if zipfile.is_zipfile(path):
+        data = zipfile.ZipFile(path).read("model.weights.h5")
+        f = h5py.File(io.BytesIO(data), "r")
+    else:
+        f = h5py.File(path, "r")
+    out = []
+    if "layers" in f and "layer_names" not in f.attrs:  # Keras 3: own vars, then sub-objects'
+        def walk(group, path):
+            vars_ = group.get("vars")
+            i = 0
+            while vars_ is not None and str(i) in vars_:
+                out.append((f"{path}/vars/{i}", np.asarray(vars_[str(i)])))
+                i += 1
+            for child in sorted(group.keys()):
+                if child != "vars" and isinstance(group[child], h5py.Group):
+                    walk(group[child], f"{path}/{child}")
+        for layer in sorted(f["layers"].keys()):
+            walk(f["layers"][layer], f"layers/{layer}")
+        return out
+    group = f["model_weights"] if "model_weights" in f else f
+    for layer in keras_numpy.strings(group.attrs["layer_names"]):
+        for w in keras_numpy.strings(group[layer].attrs["weight_names"]):
+            out.append((w, np.asarray(group[layer][w])))
+    return out
+
+
+class Inspect(unittest.TestCase):
+    def test_json_matches_h5py_on_every_file(self):
+        files = FILES + [MLP_FILE]
+        lstm = json.loads(kiln("inspect", "--json", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras")).stdout)
+        self.assertEqual(lstm["total_params"], 2 * 4 + 1 * 4 + 4)  # LSTM(1) on 2 features
+        for path in files:
+            with self.subTest(os.path.basename(path)):
+                p = kiln("inspect", "--json", path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                info = json.loads(p.stdout)
+                weights = h5_weights(path)
+                self.assertEqual(info["total_params"], sum(w.size for _, w in weights))
+                self.assertEqual(len(info["weights"]), len(weights))
+                for got, (name, w) in zip(info["weights"], weights):
+                    self.assertEqual(got["name"], name)
+                    self.assertEqual(got["shape"], list(w.shape))
+                    self.assertEqual(got["dtype"], str(w.dtype))
+                    if w.size:
+                        for key, want in (("min", w.min()), ("max", w.max()), ("mean", w.astype(np.float64).mean()),
+                                          ("std", w.astype(np.float64).std())):
+                            self.assertAlmostEqual(got[key], float(want), delta=1e-6 * max(1, abs(float(want))),
+                                                   msg=f"{name} {key}")
+                        self.assertEqual(got["zeros"], int((w == 0).sum()))
+                for layer in info["layers"]:
+                    self.assertIn("name", layer)
+                    self.assertIn("class_name", layer)
+                    self.assertIn("params", layer)
+                self.assertEqual(sum(l["params"] for l in info["layers"]), info["total_params"])
+
+    def test_text_summary_on_every_file(self):
+        for path in FILES + [MLP_FILE]:
+            with self.subTest(os.path.basename(path)):
+                p = kiln("inspect", path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn("Total params:", p.stdout)
+                self.assertIn("Weights:", p.stdout)
+        p = kiln("inspect", MLP_FILE)
+        self.assertIn("dense (Dense)                (None, 128)               100480", p.stdout)
+        self.assertIn("Total params: 270,218", p.stdout)
+        self.assertIn("optimizer: SGD", p.stdout)
+        cnn = kiln("inspect", os.path.join(FIXTURES, "keras-2.3.1_cnn-dropout_full.h5"))
+        self.assertIn("Kiln cannot build this model", cnn.stdout)
+        self.assertIn("Conv2D", cnn.stdout)
+
+    def test_graph_and_dot(self):
+        p = kiln("inspect", "--graph", "--training", MLP_FILE)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("FusedMatMul", p.stdout)
+        self.assertIn("fuse-matmul-bias-activation: changed", p.stdout)
+        self.assertIn("ApplyGradientDescent", p.stdout)
+        self.assertIn("@cpu", p.stdout)
+        dot = os.path.join(TMP, "g.dot")
+        p = kiln("inspect", "--dot", dot, MLP_FILE)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = open(dot).read()
+        self.assertTrue(text.startswith("digraph"))
+        self.assertIn("FusedMatMul", text)
+        if shutil.which("dot"):
+            subprocess.run(["dot", "-Tsvg", dot, "-o", os.path.join(TMP, "g.svg")], check=True)
+        for name in sorted(os.listdir(FIXTURES)):
+            if name in BUILDABLE:
+                self.assertEqual(kiln("inspect", "--graph", os.path.join(FIXTURES, name)).returncode, 0, name)
+        p = kiln("inspect", "--graph", os.path.join(FIXTURES, "keras-2.1.3_cnn-batchnorm_full.h5"))
+        self.assertEqual(p.returncode, 4)
+        self.assertIn("BatchNormalization", p.stderr)
+
+    def test_html_is_self_contained(self):
+        for path in FILES + [MLP_FILE]:
+            with self.subTest(os.path.basename(path)):
+                out = os.path.join(TMP, os.path.basename(path) + ".html")
+                p = kiln("inspect", "--html", out, path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                html = open(out).read()
+                if h5_weights(path):
+                    self.assertIn("<svg", html)  # histograms (and the graph when buildable)
+                self.assertNotIn("http://", html.replace("http://www.w3.org/2000/svg", ""))
+                self.assertNotIn("https://", html)
+
+
+class Predict(unittest.TestCase):
+    def test_predictions_match_numpy(self):
+        for name in sorted(BUILDABLE):
+            path = os.path.join(FIXTURES, name)
+            with self.subTest(name):
+                f = h5py.File(path, "r")
+                first = json.loads(f.attrs["model_config"])["config"]
+                layers = first if isinstance(first, list) else first["layers"]
+                c = layers[0]["config"]
+                shape = (c.get("batch_input_shape") or c.get("batch_shape"))[1:]
+                x = np.random.RandomState(0).randn(7, *shape).astype(np.float32)
+                xin, yout = os.path.join(TMP, name + ".x.npy"), os.path.join(TMP, name + ".y.npy")
+                np.save(xin, x)
+                p = kiln("predict", path, "--input", xin, "--output", yout, "--batch-size", "3")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                np.testing.assert_allclose(np.load(yout), keras_numpy.forward(f, x), atol=1e-5)
+
+    def test_tutorial_model_on_uint8_and_float64(self):
+        x = np.random.RandomState(1).randint(0, 256, size=(5, 28, 28)).astype(np.uint8)
+        for dtype in (np.uint8, np.float64):
+            xin, yout = os.path.join(TMP, "mlp.x.npy"), os.path.join(TMP, "mlp.y.npy")
+            np.save(xin, x.astype(dtype))
+            p = kiln("predict", MLP_FILE, "--input", xin, "--output", yout)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            y = np.load(yout)
+            self.assertEqual(y.shape, (5, 10))
+            np.testing.assert_allclose(y, keras_numpy.forward(h5py.File(MLP_FILE, "r"), x.astype(np.float32)), atol=1e-5)
+
+    def test_bad_inputs(self):
+        bad = os.path.join(TMP, "bad.npy")
+        np.save(bad, np.zeros((2, 3), np.float32))
+        p = kiln("predict", MLP_FILE, "--input", bad, "--output", os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 4)
+        self.assertIn("expected flatten_input to have shape (28, 28)", p.stderr)
+        np.save(bad, np.zeros((2, 28, 28), np.complex64))
+        p = kiln("predict", MLP_FILE, "--input", bad, "--output", os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("bad.npy", p.stderr)
+        p = kiln("predict", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras"), "--input", bad, "--output",
+                 os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 4)
+        self.assertIn("LSTM", p.stderr)
+        self.assertEqual(kiln("predict", MLP_FILE).returncode, 2)
+
+
+class Diff(unittest.TestCase):
+    def test_equal_and_different(self):
+        self.assertEqual(kiln("diff", MLP_FILE, MLP_FILE).returncode, 0)
+        other = os.path.join(TMP, "other.h5")
+        shutil.copy(MLP_FILE, other)
+        with h5py.File(other, "r+") as f:
+            k = f["model_weights/dense/dense/kernel:0"]
+            k[0, 0] = k[0, 0] + 0.5
+        p = kiln("diff", MLP_FILE, other)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("DIFFERENT", p.stdout)
+        self.assertIn("0.5", p.stdout)
+        self.assertEqual(kiln("diff", "--tol", "0.6", MLP_FILE, other).returncode, 0)
+        p = kiln("diff", MLP_FILE, os.path.join(FIXTURES, "keras-2.0.9_mlp-sgd_full.h5"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("shape mismatch", p.stdout)
+        self.assertEqual(kiln("diff", MLP_FILE, "/nonexistent.h5").returncode, 3)
+
+
+class Ops(unittest.TestCase):
+    def test_lists_registries(self):
+        p = kiln("ops")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("MatMul", p.stdout)
+        self.assertIn("FusedMatMul", p.stdout)
+        self.assertIn("gradient: no (", p.stdout)
+        n_ops = int(p.stdout.strip().splitlines()[-1].split()[0])
+        self.assertGreaterEqual(n_ops, 45)
+        self.assertEqual(len(p.stdout.strip().splitlines()), n_ops + 1)
+        self.assertEqual(kiln("--help").returncode, 0)
+        self.assertEqual(kiln("inspect", "--help").returncode, 0)
+        self.assertEqual(kiln("frobnicate").returncode, 2)
+
+
+class Robustness(unittest.TestCase):
+    def test_corrupted_files_never_crash(self):
+        rng = random.Random(7)
+        cases = []
+        for path in FILES:
+            data = open(path, "rb").read()
+            for frac in (0.0, 0.1, 0.5, 0.9, 0.99):
+                cases.append(data[: int(len(data) * frac)])
+            for _ in range(6):
+                b = bytearray(data)
+                for _ in range(rng.randint(1, 20)):
+                    b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+                cases.append(bytes(b))
+        huge = os.path.join(TMP, "huge.h5")
+        shutil.copy(MLP_FILE, huge)
+        with h5py.File(huge, "r+") as f:
+            del f["model_weights/dense/dense/kernel:0"]
+            f["model_weights/dense/dense"].create_dataset("kernel:0", shape=(10**6, 10**6), dtype="f4", chunks=True)
+        cases.append(open(huge, "rb").read())
+        for i, data in enumerate(cases):
+            path = os.path.join(TMP, f"corrupt{i}.h5")
+            open(path, "wb").write(data)
+            for args in (["inspect", path], ["inspect", "--json", path], ["diff", path, MLP_FILE],
+                         ["predict", path, "--input", XIN, "--output", os.path.join(TMP, "c.npy")]):
+                p = kiln(*args)
+                self.assertIn(p.returncode, (0, 1, 3, 4), f"{args}: {p.stderr}")
+                if p.returncode in (3, 4):
+                    self.assertIn("kiln " + args[0] + ": ", p.stderr)
+        p = kiln("inspect", huge)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("larger than the file", p.stderr)
+
+
+if __name__ == "__main__":
+    MLP_FILE = os.path.join(TMP, "fashion_mlp.h5")
+    subprocess.run([MLP_EXAMPLE, "--epochs", "1", "--verbose", "0", "--output", MLP_FILE], check=True,
+                   stdout=subprocess.DEVNULL)
+    XIN = os.path.join(TMP, "x.npy")
+    np.save(XIN, np.zeros((2, 28, 28), np.float32))
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
