@@ -65,6 +65,15 @@ std::string GraphToSvg(const Graph& g) {
     for (const ValueRef& in : g.node(id).inputs) d = std::max(d, depth[in.node] + 1);
     depth[id] = d;
   }
+  // Sources (variables, constants) sit just above their first reader instead of all in row 0.
+  for (int id : g.NodeIds()) {
+    if (!g.node(id).inputs.empty()) continue;
+    int first = -1;
+    for (int user : g.NodeIds())
+      for (const ValueRef& in : g.node(user).inputs)
+        if (in.node == id && (first < 0 || depth[user] < first)) first = depth[user];
+    if (first > 0) depth[id] = first - 1;
+  }
   std::map<int, std::vector<int>> rows;
   for (auto [id, d] : depth) rows[d].push_back(id);
   const int w = 170, h = 46, gap_x = 20, gap_y = 36;

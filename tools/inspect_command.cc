@@ -227,7 +227,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
       Inspection r = Inspect(o.path);
       if (o.json) {
         std::cout << ToJson(r).dump(2) << "\n";
-      } else if (!o.graph) {
+      } else if (!o.graph && o.dot.empty() && o.html.empty()) {
         PrintText(r, std::cout);
       }
       if (o.graph || !o.dot.empty()) {
