@@ -36,7 +36,7 @@ std::vector<int> TopologicalOrder(const Graph& graph, std::span<const int> targe
     needed[id] = 1;
     for (int d : deps_of(id)) stack.push_back(d);
   }
-  // Only a mutation's readers that are themselves needed constrain it.
+    // Only a mutation's readers that are themselves needed constrain it.
   std::vector<int> pending(n, 0);
   std::vector<std::vector<int>> users(n);
   for (int id = 0; id < n; ++id) {
@@ -47,7 +47,16 @@ std::vector<int> TopologicalOrder(const Graph& graph, std::span<const int> targe
       users[d].push_back(id);
     }
   }
-  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  // Ready nodes run in id order, except that sources and updates run as soon as they can: an
+  // update's gradient buffer is then free for the rest of the backward pass.
+  std::vector<char> eager(n, 0);
+  for (int id = 0; id < n; ++id)
+    if (needed[id]) {
+      const OpDef* def = OpRegistry::Global().Find(graph.node(id).op);
+      eager[id] = graph.node(id).inputs.empty() || (def && def->has(kMutatesInput0));
+    }
+  auto later = [&](int a, int b) { return eager[a] != eager[b] ? eager[b] : a > b; };
+  std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
   for (int id = 0; id < n; ++id)
     if (needed[id] && pending[id] == 0) ready.push(id);
   std::vector<int> order;

@@ -1,4 +1,5 @@
-// Execution order. Kahn's algorithm, ties broken by node id so the order is deterministic.
+// Execution order. Kahn's algorithm, ties broken by node id so the order is deterministic, except
+// that ready sources and updates (kMutatesInput0) go first, which frees gradients' memory early.
 //
 //   std::vector<int> order = kiln::TopologicalOrder(g, {loss.node, update.node});
 //

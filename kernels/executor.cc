@@ -1,6 +1,5 @@
 #include "kernels/executor.h"
 
-#include <Eigen/Core>
 #include <iostream>
 
 #include "graph/op_def.h"
@@ -141,7 +140,7 @@ void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>
   }
   for (const ValueRef& f : fetches_) last_use[root_of(f)] = kForever;
   Allocator& allocator = options_.allocator ? *options_.allocator : DefaultAllocator();
-  std::multimap<size_t, Tensor> pool;  // free buffers by byte size
+  std::multimap<size_t, Tensor> pool;  // free buffers by capacity in bytes
   std::map<ValueRef, Tensor> buffer;   // the buffer of each live pooled root
   plan.planned_bytes = plan.unshared_bytes = 0;
   for (int s = 0; s < n_steps; ++s) {
@@ -158,7 +157,7 @@ void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>
       for (const ValueRef& in : n.inputs) {
         const ValueRef r = root_of(in);
         if (!elementwise || !pooled.count(r) || last_use[r] != s || !buffer.count(r) ||
-            buffer[r].nbytes() != bytes || DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
+            buffer[r].nbytes() < bytes || DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
           continue;
         buf = buffer[r];
         buffer.erase(r);
@@ -166,7 +165,7 @@ void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>
         break;
       }
       if (!buf.valid()) {
-        auto it = pool.find(bytes);
+        auto it = pool.lower_bound(bytes);  // the smallest free buffer that fits
         if (it != pool.end()) {
           buf = it->second;
           pool.erase(it);
@@ -199,7 +198,6 @@ void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>
 }
 
 const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) {
-  if (options_.num_threads > 0) Eigen::setNbThreads(options_.num_threads);
   Plan& plan = PlanFor(feeds);
   last_plan_ = &plan;
   for (Step& s : plan.steps) {

@@ -36,9 +36,9 @@ struct Feed {
   Tensor value;
 };
 
+// GEMMs use up to OMP_NUM_THREADS threads (default: every core), and one thread when the product
+// is too small to gain from more (kernels/cpu/cpu_util.h, GemmThreads).
 struct ExecutorOptions {
-  // Threads for GEMM (Eigen/OpenMP); 0 leaves the process default.
-  int num_threads = 0;
   // Where planned buffers come from (default: the CPU device's allocator).
   Allocator* allocator = nullptr;
 };

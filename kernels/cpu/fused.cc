@@ -18,6 +18,7 @@ struct FusedMatMul {
     Eigen::Map<const RowMajor<T>> X(x.data<T>(), x.dim(0), x.dim(1));
     Eigen::Map<const RowMajor<T>> W(w.data<T>(), w.dim(0), w.dim(1));
     Eigen::Map<RowMajor<T>> Y(out.data<T>(), out.dim(0), out.dim(1));
+    Eigen::setNbThreads(GemmThreads(x.dim(0), w.dim(1), x.dim(1)));
     Y.noalias() = X * W;
     const std::string& act = c.attrs().Get<std::string>("activation");
     ConstVec<T> bias(c.input(2).data<T>(), w.dim(1));

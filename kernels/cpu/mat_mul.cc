@@ -17,6 +17,7 @@ struct MatMul {
     Eigen::Map<const Mat> B(b.data<T>(), b.dim(0), b.dim(1));
     Eigen::Map<Mat> C(out.data<T>(), out.dim(0), out.dim(1));
     const bool ta = c.attrs().Get<bool>("transpose_a"), tb = c.attrs().Get<bool>("transpose_b");
+    Eigen::setNbThreads(GemmThreads(out.dim(0), out.dim(1), ta ? a.dim(0) : a.dim(1)));
     if (!ta && !tb) C.noalias() = A * B;
     else if (!ta && tb) C.noalias() = A * B.transpose();
     else if (ta && !tb) C.noalias() = A.transpose() * B;
