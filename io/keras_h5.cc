@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,12 @@ using keras::Model;
 
 // ------------------------------------------------------------------------------------------
 // .keras archives
+
+bool IsKilnGraph(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::memcmp(head + 4, "KILN", 4) == 0;
+}
 
 bool IsZip(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -196,6 +203,7 @@ ArchiveWeightsFile::~ArchiveWeightsFile() {
 ModelFileFormat DetectFormat(const std::string& path) {
   if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
   if (IsZip(path)) return ModelFileFormat::kKerasArchive;
+  if (IsKilnGraph(path)) return ModelFileFormat::kKilnGraph;
   if (!h5::IsHdf5(path)) return ModelFileFormat::kUnknown;
   h5::File f = h5::File::Open(path);
   if (h5::HasAttr(f.id(), "model_config")) return ModelFileFormat::kLegacyFull;
@@ -211,6 +219,7 @@ std::string FormatName(ModelFileFormat f) {
     case ModelFileFormat::kLegacyWeights: return "Keras HDF5 weights";
     case ModelFileFormat::kKeras3Weights: return "Keras 3 .weights.h5";
     case ModelFileFormat::kKerasArchive: return "Keras 3 .keras archive";
+    case ModelFileFormat::kKilnGraph: return "Kiln graph (.kiln)";
     case ModelFileFormat::kUnknown: return "unknown";
   }
   return "unknown";
@@ -262,6 +271,8 @@ std::string ReadModelConfigText(const std::string& path) {
     case ModelFileFormat::kLegacyWeights:
     case ModelFileFormat::kKeras3Weights:
       throw IOError(path + ": holds weights only (no model config); build the model in code and call load_weights");
+    case ModelFileFormat::kKilnGraph:
+      throw IOError(path + ": a Kiln graph file, not a Keras model; run it with kiln::Runtime");
     case ModelFileFormat::kUnknown:
       break;
   }

@@ -25,6 +25,7 @@ enum class ModelFileFormat {
   kLegacyWeights,  // HDF5 with layer_names at the root (save_weights)
   kKeras3Weights,  // HDF5 with /layers/<name>/vars (Keras 3 .weights.h5)
   kKerasArchive,   // a zip with config.json and model.weights.h5 (Keras 3 .keras)
+  kKilnGraph,      // Kiln's FlatBuffers graph file (.kiln), run with kiln::Runtime
   kUnknown,
 };
 

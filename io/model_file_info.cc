@@ -4,6 +4,7 @@
 #include <map>
 
 #include "io/h5.h"
+#include "io/kiln_graph.h"
 
 namespace kiln::io {
 namespace {
@@ -96,12 +97,26 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
   info.format = DetectFormat(path);
   if (info.format == ModelFileFormat::kUnknown)
     throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
+  std::optional<GraphFile> graph_file;
+  if (info.format == ModelFileFormat::kKilnGraph) {
+    graph_file = ReadGraphFile(path);
+    const GraphFile& g = *graph_file;
+    auto meta = [&](const char* k) { return g.metadata.count(k) ? g.metadata.at(k) : std::string(); };
+    info.keras_version = "kiln " + meta("kiln_version");
+    if (!meta("model_config").empty()) info.model_config = nlohmann::json::parse(meta("model_config"), nullptr, false);
+    if (!meta("training_config").empty())
+      info.training_config = nlohmann::json::parse(meta("training_config"), nullptr, false);
+    if (info.model_config && info.model_config->is_discarded()) info.model_config.reset();
+    if (info.training_config && info.training_config->is_discarded()) info.training_config.reset();
+  }
   if (info.format == ModelFileFormat::kLegacyFull || info.format == ModelFileFormat::kKerasArchive) {
     try {
       info.model_config = nlohmann::json::parse(ReadModelConfigText(path));
     } catch (const nlohmann::json::exception& e) {
       throw IOError(path + ": model config is not valid JSON: " + e.what());
     }
+  }
+  if (info.model_config) {
     const nlohmann::json& cfg = info.model_config->value("config", nlohmann::json::object());
     const nlohmann::json layers = cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
     for (const auto& l : layers) {
@@ -110,7 +125,17 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
       info.layers.push_back({lc.is_object() ? lc.value("name", "?") : "?", l.value("class_name", "?"), 0});
     }
   }
-  if (info.format == ModelFileFormat::kKerasArchive) {
+  if (graph_file) {
+    // Weights are the graph's variables; optimizer slots are listed as non-trainable.
+    for (const auto& [name, value] : graph_file->variables.items()) {
+      const std::string layer = name.substr(0, name.find('/'));
+      AddWeight(info, layer, name, value);
+      if (name.rfind("SGD/", 0) == 0) {
+        info.weights.back().trainable = false;
+        info.trainable_params -= value.num_elements();
+      }
+    }
+  } else if (info.format == ModelFileFormat::kKerasArchive) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
     ReadKeras3Weights(info, f.id());

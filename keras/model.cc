@@ -152,6 +152,18 @@ const Graph& Model::forward_graph() {
   return forward_.graph;
 }
 
+Model::GraphView Model::serving_view() {
+  forward_graph();
+  return {forward_.optimized, {forward_.x}, {forward_.y_pred}, {}};
+}
+
+Model::GraphView Model::training_view() const {
+  if (!compiled_) throw ValueError("training_view: the model is not compiled");
+  std::vector<ValueRef> outputs = {train_.loss};
+  outputs.insert(outputs.end(), train_.metrics.begin(), train_.metrics.end());
+  return {train_.optimized, {train_.x, train_.y_true}, outputs, train_.updates};
+}
+
 const Graph& Model::optimized_forward_graph() {
   forward_graph();
   return forward_.optimized;

@@ -90,6 +90,10 @@ class Model {
   // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
   // .weights.h5 (matched by layer name); the format is detected from the content.
   void load_weights(const std::string& path, bool by_name = false);
+  // Kiln's own graph file (.kiln, FlatBuffers): the optimized inference graph and its weights;
+  // with `training`, also the training step and the optimizer state, so training can resume from
+  // the file with kiln::Runtime alone. (`export` is a C++ keyword, hence the name.)
+  void export_graph(const std::string& path, bool training = false);
 
   // Keras's classic summary table (65 columns).
   void summary(std::ostream& out = std::cout);
@@ -123,6 +127,17 @@ class Model {
   const Graph& optimized_training_graph() const { return train_.optimized; }
   const std::string& forward_pass_report() { forward_graph(); return forward_.pass_report; }
   const std::string& training_pass_report() const { return train_.pass_report; }
+
+  // What an exporter needs: an optimized graph with its inputs, fetched outputs and update targets.
+  struct GraphView {
+    const Graph& graph;
+    std::vector<ValueRef> inputs;
+    std::vector<ValueRef> outputs;
+    std::vector<int> targets;
+  };
+  GraphView serving_view();
+  GraphView training_view() const;  // requires compile()
+  const VariableStore& variables() const { return variables_; }
 
  protected:
   explicit Model(std::string name);

@@ -20,6 +20,9 @@ std::unique_ptr<Model> load_model(const std::string& path) { return Need(Saving(
 
 void Model::save(const std::string& path) { Need(Saving().save_model)(*this, path); }
 void Model::save_weights(const std::string& path) { Need(Saving().save_weights)(*this, path); }
+void Model::export_graph(const std::string& path, bool training) {
+  Need(Saving().export_graph)(*this, path, training);
+}
 void Model::load_weights(const std::string& path, bool by_name) {
   Need(Saving().load_weights)(*this, path, by_name);
 }

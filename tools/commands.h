@@ -18,5 +18,6 @@ void AddInspectCommand(CLI::App& app, int& exit_code);
 void AddPredictCommand(CLI::App& app, int& exit_code);
 void AddDiffCommand(CLI::App& app, int& exit_code);
 void AddOpsCommand(CLI::App& app, int& exit_code);
+void AddExportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace kiln::tools

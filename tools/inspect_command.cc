@@ -7,6 +7,7 @@
 
 #include "io/atomic_file.h"
 #include "io/keras_h5.h"
+#include "io/kiln_graph.h"
 #include "io/model_file_info.h"
 #include "keras/summary.h"
 #include "tools/commands.h"
@@ -25,11 +26,15 @@ struct Inspection {
   io::ModelFileInfo info;
   std::unique_ptr<keras::Model> model;  // null when Kiln cannot build it
   std::string unsupported;              // why not
+  std::optional<io::GraphFile> graph_file;  // a .kiln file's own graphs
 };
 
 Inspection Inspect(const std::string& path) {
   Inspection r{io::ReadModelFileInfo(path), nullptr, ""};
-  if (r.info.format == io::ModelFileFormat::kLegacyFull || r.info.format == io::ModelFileFormat::kKerasArchive) {
+  if (r.info.format == io::ModelFileFormat::kKilnGraph) {
+    r.graph_file = io::ReadGraphFile(path);
+  } else if (r.info.format == io::ModelFileFormat::kLegacyFull ||
+             r.info.format == io::ModelFileFormat::kKerasArchive) {
     try {
       r.model = io::LoadModel(path);
     } catch (const IOError&) {
@@ -51,7 +56,7 @@ std::string Num(double v) {
 
 std::vector<keras::SummaryRow> Rows(Inspection& r) {
   std::vector<keras::SummaryRow> rows;
-  if (r.model) {
+  if (r.model && !r.graph_file) {
     for (const auto& l : r.model->layers())
       rows.push_back({l->name() + " (" + l->class_name() + ")", keras::KerasShapeString(l->output_shape()), l->count_params()});
   } else {
@@ -154,6 +159,11 @@ struct Graphs {
 };
 
 Graphs LowerGraphs(Inspection& r, bool training) {
+  if (r.graph_file) {  // a .kiln file holds its graphs already optimized
+    const io::SubGraphDef* sg = r.graph_file->Find(training ? "train" : "serving");
+    if (!sg) throw Error(r.info.path + ": the file has no " + std::string(training ? "train" : "serving") + " graph");
+    return {sg->graph, sg->graph, "(stored optimized in the .kiln file)\n"};
+  }
   if (!r.model) throw Error("cannot show the graph: " + r.unsupported);
   Graphs g;
   if (training) {
@@ -191,7 +201,7 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
        << HtmlEscape(r.info.backend) << "</p>\n";
   html << "<h2>Summary</h2>\n<pre>" << HtmlEscape(summary.str()) << "</pre>\n";
   if (!r.unsupported.empty()) html << "<p><b>Kiln cannot build this model:</b></p><pre>" << HtmlEscape(r.unsupported) << "</pre>\n";
-  if (r.model) {
+  if (r.model || r.graph_file) {
     Graphs g = LowerGraphs(r, false);
     html << "<h2>Graph (forward, after the optimizer passes)</h2>\n<div class=\"graph\">" << GraphToSvg(g.after) << "</div>\n";
   }

@@ -4,6 +4,7 @@
 //   kiln predict model.h5 --input x.npy --output y.npy [--batch-size 32]
 //   kiln diff a.h5 b.h5 [--tol 1e-6]
 //   kiln ops
+//   kiln export model.h5 model.kiln [--training]
 //
 // Exit codes: 0 success; 1 `diff` found differences; 2 bad command line; 3 a file is missing,
 // unreadable, corrupt or not a model; 4 the model uses layers or options Kiln cannot build.
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   kiln::tools::AddPredictCommand(app, exit_code);
   kiln::tools::AddDiffCommand(app, exit_code);
   kiln::tools::AddOpsCommand(app, exit_code);
+  kiln::tools::AddExportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,300 @@
+#include "io/kiln_graph.h"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "graph/op_def.h"
+#include "graph/topo_sort.h"
+#include "graph/verifier.h"
+#include "io/atomic_file.h"
+#include "io/schema/kiln_graph_generated.h"
+
+namespace kiln::io {
+namespace {
+
+namespace fbs = ::kiln::fb;
+
+fbs::DType ToFb(DType t) { return static_cast<fbs::DType>(static_cast<int>(t)); }
+
+class Writer {
+ public:
+  Writer() { buffers_.push_back(fbs::CreateBuffer(b_)); }  // buffer 0: empty
+
+  uint32_t AddBuffer(const Tensor& t) {
+    b_.ForceVectorAlignment(t.nbytes(), 1, 16);
+    auto data = b_.CreateVector(static_cast<const uint8_t*>(t.raw()), t.nbytes());
+    buffers_.push_back(fbs::CreateBuffer(b_, data));
+    return static_cast<uint32_t>(buffers_.size() - 1);
+  }
+
+  uint32_t OpCode(const std::string& op) {
+    auto it = opcodes_.find(op);
+    if (it != opcodes_.end()) return it->second;
+    const int version = OpRegistry::Global().Get(op).version;
+    codes_.push_back(fbs::CreateOperatorCode(b_, b_.CreateString(op), version));
+    return opcodes_[op] = static_cast<uint32_t>(codes_.size() - 1);
+  }
+
+  flatbuffers::Offset<fbs::Attr> AttrOf(const std::string& name, const AttrValue& v) {
+    auto n = b_.CreateString(name);
+    const AttrType type = TypeOf(v);
+    flatbuffers::Offset<flatbuffers::String> s;
+    flatbuffers::Offset<flatbuffers::Vector<int64_t>> ints;
+    flatbuffers::Offset<fbs::TensorValue> tensor;
+    if (type == AttrType::kString) s = b_.CreateString(std::get<std::string>(v));
+    if (type == AttrType::kInts) ints = b_.CreateVector(std::get<std::vector<int64_t>>(v));
+    if (type == AttrType::kTensor) {
+      const Tensor& t = std::get<Tensor>(v);
+      const uint32_t buf = AddBuffer(t);
+      tensor = fbs::CreateTensorValue(b_, ToFb(t.dtype()), b_.CreateVector(t.shape().dims()), buf);
+    }
+    fbs::AttrBuilder a(b_);
+    a.add_name(n);
+    a.add_type(static_cast<fbs::AttrType>(static_cast<int>(type)));
+    if (type == AttrType::kBool) a.add_b(std::get<bool>(v));
+    if (type == AttrType::kInt) a.add_i(std::get<int64_t>(v));
+    if (type == AttrType::kFloat) a.add_f(std::get<double>(v));
+    if (type == AttrType::kString) a.add_s(s);
+    if (type == AttrType::kInts) a.add_ints(ints);
+    if (type == AttrType::kDType) a.add_dtype(ToFb(std::get<DType>(v)));
+    if (type == AttrType::kTensor) a.add_tensor(tensor);
+    return a.Finish();
+  }
+
+  flatbuffers::Offset<fbs::SubGraph> SubGraph(const SubGraphDef& sg, const VariableStore& vars,
+                                              std::map<std::string, uint32_t>& var_buffers) {
+    const Graph& g = sg.graph;
+    std::vector<int> targets = sg.targets;
+    for (const ValueRef& o : sg.outputs) targets.push_back(o.node);
+    const std::vector<int> order = TopologicalOrder(g, targets);
+    std::map<ValueRef, int> tensor_index;
+    std::vector<flatbuffers::Offset<fbs::Tensor>> tensors;
+    std::vector<flatbuffers::Offset<fbs::Node>> nodes;
+    std::map<int, int> node_index;
+    for (int id : order) {
+      const Node& n = g.node(id);
+      std::vector<int> outs;
+      for (int i = 0; i < static_cast<int>(n.outputs.size()); ++i) {
+        uint32_t buf = 0;
+        if (n.op == "Variable") {
+          auto it = var_buffers.find(n.name);
+          buf = it != var_buffers.end() ? it->second : (var_buffers[n.name] = AddBuffer(vars.Get(n.name)));
+        }
+        const std::string tname = n.outputs.size() == 1 ? n.name : n.name + ":" + std::to_string(i);
+        tensors.push_back(fbs::CreateTensor(b_, b_.CreateString(tname), ToFb(n.outputs[i].dtype),
+                                            b_.CreateVector(n.outputs[i].shape.dims()), buf));
+        tensor_index[{id, i}] = static_cast<int>(tensors.size() - 1);
+        outs.push_back(static_cast<int>(tensors.size() - 1));
+      }
+      std::vector<int> ins;
+      for (const ValueRef& in : n.inputs) ins.push_back(tensor_index.at(in));
+      std::vector<flatbuffers::Offset<fbs::Attr>> attrs;
+      for (const auto& [k, v] : n.attrs.items()) attrs.push_back(AttrOf(k, v));
+      nodes.push_back(fbs::CreateNode(b_, b_.CreateString(n.name), OpCode(n.op), b_.CreateVector(ins),
+                                      b_.CreateVector(outs), b_.CreateVector(attrs), b_.CreateString(n.device)));
+      node_index[id] = static_cast<int>(nodes.size() - 1);
+    }
+    std::vector<int> inputs, outputs, target_nodes;
+    for (const ValueRef& v : sg.inputs) inputs.push_back(tensor_index.at(v));
+    for (const ValueRef& v : sg.outputs) outputs.push_back(tensor_index.at(v));
+    for (int t : sg.targets) target_nodes.push_back(node_index.at(t));
+    return fbs::CreateSubGraph(b_, b_.CreateString(sg.name), b_.CreateVector(tensors), b_.CreateVector(nodes),
+                               b_.CreateVector(inputs), b_.CreateVector(outputs), b_.CreateVector(target_nodes));
+  }
+
+  std::string Finish(const GraphFile& file) {
+    std::map<std::string, uint32_t> var_buffers;
+    std::vector<flatbuffers::Offset<fbs::SubGraph>> subgraphs;
+    for (const auto& sg : file.subgraphs) subgraphs.push_back(SubGraph(sg, file.variables, var_buffers));
+    std::vector<flatbuffers::Offset<fbs::Metadata>> meta;
+    for (const auto& [k, v] : file.metadata) meta.push_back(fbs::CreateMetadata(b_, b_.CreateString(k), b_.CreateString(v)));
+    auto model = fbs::CreateModel(b_, kGraphFormatVersion, b_.CreateVector(codes_), b_.CreateVector(subgraphs),
+                                  b_.CreateVector(buffers_), b_.CreateVector(meta));
+    fbs::FinishModelBuffer(b_, model);
+    return std::string(reinterpret_cast<const char*>(b_.GetBufferPointer()), b_.GetSize());
+  }
+
+ private:
+  flatbuffers::FlatBufferBuilder b_{1 << 16};
+  std::vector<flatbuffers::Offset<fbs::Buffer>> buffers_;
+  std::vector<flatbuffers::Offset<fbs::OperatorCode>> codes_;
+  std::map<std::string, uint32_t> opcodes_;
+};
+
+// ------------------------------------------------------------------------------------------
+
+[[noreturn]] void Bad(const std::string& what, const std::string& message) { throw IOError(what + ": " + message); }
+
+DType FromFb(fbs::DType t, const std::string& what) {
+  const int v = static_cast<int>(t);
+  if (v < 0 || v > static_cast<int>(kBool)) Bad(what, "invalid dtype " + std::to_string(v));
+  return static_cast<DType>(v);
+}
+
+Shape ShapeOf(const flatbuffers::Vector<int64_t>* dims, const std::string& what) {
+  std::vector<int64_t> d;
+  if (dims)
+    for (int64_t x : *dims) {
+      if (x < -1) Bad(what, "invalid dimension " + std::to_string(x));
+      d.push_back(x);
+    }
+  return Shape(d);
+}
+
+Tensor TensorFromBuffer(const fbs::Model* m, uint32_t index, DType dtype, const Shape& shape, const std::string& what) {
+  if (!shape.IsFullyDefined()) Bad(what, "a stored tensor has unknown dimensions");
+  double elements = 1;
+  for (int64_t d : shape.dims()) elements *= static_cast<double>(d);
+  if (!m->buffers() || index >= m->buffers()->size()) Bad(what, "buffer index " + std::to_string(index) + " out of range");
+  const auto* data = m->buffers()->Get(index)->data();
+  const size_t have = data ? data->size() : 0;
+  if (elements * static_cast<double>(DTypeSize(dtype)) != static_cast<double>(have))
+    Bad(what, "buffer " + std::to_string(index) + " holds " + std::to_string(have) + " bytes, shape " +
+                  shape.ToString() + " needs " + std::to_string(static_cast<size_t>(elements) * DTypeSize(dtype)));
+  Tensor t(dtype, shape);
+  if (have) std::memcpy(t.raw(), data->data(), have);
+  return t;
+}
+
+}  // namespace
+
+const SubGraphDef* GraphFile::Find(const std::string& name) const {
+  for (const auto& sg : subgraphs)
+    if (sg.name == name) return &sg;
+  return nullptr;
+}
+
+void WriteGraphFile(const GraphFile& file, const std::string& path) {
+  const std::string bytes = Writer().Finish(file);
+  WriteFileAtomically(path, [&](const std::string& tmp) {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw IOError(path + ": write failed");
+  });
+}
+
+bool IsGraphFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::memcmp(head + 4, "KILN", 4) == 0;
+}
+
+GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& what) {
+  flatbuffers::Verifier verifier(data, size, /*max_depth=*/64, /*max_tables=*/1u << 22);
+  if (!fbs::ModelBufferHasIdentifier(data) || !fbs::VerifyModelBuffer(verifier))
+    Bad(what, "not a valid .kiln file (FlatBuffers verification failed: truncated or corrupt)");
+  const fbs::Model* m = fbs::GetModel(data);
+  if (m->version() == 0 || m->version() > kGraphFormatVersion)
+    Bad(what, "format version " + std::to_string(m->version()) + " is not supported (this Kiln reads 1 to " +
+                  std::to_string(kGraphFormatVersion) + ")");
+  GraphFile file;
+  if (m->metadata())
+    for (const auto* md : *m->metadata())
+      if (md->key() && md->value()) file.metadata[md->key()->str()] = md->value()->str();
+  std::vector<std::string> ops;
+  if (m->operator_codes())
+    for (const auto* oc : *m->operator_codes()) {
+      const std::string name = oc->name() ? oc->name()->str() : "";
+      const OpDef* def = OpRegistry::Global().Find(name);
+      if (!def) Bad(what, "unknown op '" + name + "' (this Kiln has no such op)");
+      if (oc->version() != def->version)
+        Bad(what, "op '" + name + "' version " + std::to_string(oc->version()) + " is not supported (this Kiln has version " +
+                      std::to_string(def->version) + ")");
+      ops.push_back(name);
+    }
+  if (!m->subgraphs() || m->subgraphs()->size() == 0) Bad(what, "no subgraphs");
+  for (const auto* sg : *m->subgraphs()) {
+    SubGraphDef def;
+    def.name = sg->name() ? sg->name()->str() : "";
+    const auto* tensors = sg->tensors();
+    const int n_tensors = tensors ? static_cast<int>(tensors->size()) : 0;
+    std::vector<ValueRef> value_of(n_tensors);
+    std::vector<char> defined(n_tensors, 0);
+    auto tensor_at = [&](int i, const std::string& ctx) -> ValueRef {
+      if (i < 0 || i >= n_tensors || !defined[i]) Bad(what, ctx + ": tensor index " + std::to_string(i) + " is invalid");
+      return value_of[i];
+    };
+    std::vector<int> node_id;
+    if (sg->nodes())
+      for (const auto* fn : *sg->nodes()) {
+        Node n;
+        n.name = fn->name() ? fn->name()->str() : "";
+        const std::string ctx = "node '" + n.name + "'";
+        if (fn->opcode_index() >= ops.size()) Bad(what, ctx + ": opcode index out of range");
+        n.op = ops[fn->opcode_index()];
+        n.device = fn->device() ? fn->device()->str() : "cpu";
+        if (fn->inputs())
+          for (int i : *fn->inputs()) n.inputs.push_back(tensor_at(i, ctx));
+        if (fn->attrs())
+          for (const auto* a : *fn->attrs()) {
+            const std::string an = a->name() ? a->name()->str() : "";
+            switch (static_cast<AttrType>(a->type())) {
+              case AttrType::kBool: n.attrs.Set(an, a->b()); break;
+              case AttrType::kInt: n.attrs.Set(an, static_cast<int64_t>(a->i())); break;
+              case AttrType::kFloat: n.attrs.Set(an, a->f()); break;
+              case AttrType::kString: n.attrs.Set(an, a->s() ? a->s()->str() : std::string()); break;
+              case AttrType::kInts:
+                n.attrs.Set(an, a->ints() ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end()) : std::vector<int64_t>{});
+                break;
+              case AttrType::kDType: n.attrs.Set(an, FromFb(a->dtype(), what)); break;
+              case AttrType::kTensor: {
+                if (!a->tensor()) Bad(what, ctx + ": tensor attribute '" + an + "' has no value");
+                const DType dt = FromFb(a->tensor()->dtype(), what);
+                n.attrs.Set(an, TensorFromBuffer(m, a->tensor()->buffer(), dt, ShapeOf(a->tensor()->shape(), what), what));
+                break;
+              }
+              default: Bad(what, ctx + ": attribute '" + an + "' has an unknown type");
+            }
+          }
+        if (!fn->outputs()) Bad(what, ctx + ": no outputs list");
+        for (int i : *fn->outputs()) {
+          if (i < 0 || i >= n_tensors || defined[i]) Bad(what, ctx + ": output tensor index " + std::to_string(i) + " is invalid");
+          const auto* t = tensors->Get(i);
+          n.outputs.push_back({FromFb(t->dtype(), what), ShapeOf(t->shape(), what)});
+        }
+        if (def.graph.IsNameTaken(n.name)) Bad(what, ctx + ": duplicate node name");
+        if (n.op == "Variable") {
+          const auto* t = tensors->Get((*fn->outputs())[0]);
+          if (t->buffer() == 0) Bad(what, ctx + ": variable without a value");
+          if (!file.variables.Has(n.name))
+            file.variables.Set(n.name, TensorFromBuffer(m, t->buffer(), n.outputs[0].dtype, n.outputs[0].shape, what));
+        }
+        const std::vector<int> outs(fn->outputs()->begin(), fn->outputs()->end());
+        const int id = def.graph.AddNode(std::move(n));
+        node_id.push_back(id);
+        for (size_t k = 0; k < outs.size(); ++k) {
+          value_of[outs[k]] = {id, static_cast<int>(k)};
+          defined[outs[k]] = 1;
+        }
+      }
+    if (sg->inputs())
+      for (int i : *sg->inputs()) def.inputs.push_back(tensor_at(i, "subgraph '" + def.name + "' inputs"));
+    if (sg->outputs())
+      for (int i : *sg->outputs()) def.outputs.push_back(tensor_at(i, "subgraph '" + def.name + "' outputs"));
+    if (sg->targets())
+      for (int i : *sg->targets()) {
+        if (i < 0 || i >= static_cast<int>(node_id.size())) Bad(what, "subgraph '" + def.name + "': target out of range");
+        def.targets.push_back(node_id[i]);
+      }
+    try {
+      VerifyGraph(def.graph);
+    } catch (const Error& e) {
+      Bad(what, "subgraph '" + def.name + "': " + e.what());
+    }
+    file.subgraphs.push_back(std::move(def));
+  }
+  return file;
+}
+
+GraphFile ReadGraphFile(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw IOError(path + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // FlatBuffers reads scalars in place: give it an 8-byte-aligned copy.
+  std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
+  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  return ParseGraphFile(reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size(), path);
+}
+
+}  // namespace kiln::io
