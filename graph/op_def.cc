@@ -68,7 +68,9 @@ std::vector<TensorType> InferOutputTypes(const OpDef& def, const std::string& no
                       std::string(DTypeName(inputs[i].dtype)) + ", expected one of " + names);
     }
   }
-  for (const auto& [name, value] : attrs.items()) {
+  for (const auto& item : attrs.items()) {
+    const std::string& name = item.first;
+    const AttrValue& value = item.second;
     auto it = std::find_if(def.attrs.begin(), def.attrs.end(),
                            [&](const AttrDef& a) { return a.name == name; });
     if (it == def.attrs.end())

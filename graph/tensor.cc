@@ -30,6 +30,9 @@ Tensor::Tensor(DType dtype, Shape shape, Allocator* allocator)
   if (!shape_.IsFullyDefined())
     throw ShapeError("a Tensor needs a fully defined shape, got " + shape_.ToString());
   num_elements_ = shape_.NumElements();
+  // Far beyond any real tensor: a corrupt shape, refused before the allocator sees it.
+  if (static_cast<double>(num_elements_) * static_cast<double>(DTypeSize(dtype_)) > double(int64_t{1} << 40))
+    throw ShapeError("a tensor of shape " + shape_.ToString() + " would take over 1 TiB");
   storage_ = (allocator ? *allocator : DefaultAllocator()).Allocate(nbytes());
 }
 

@@ -182,7 +182,7 @@ bool IsGraphFile(const std::string& path) {
 
 GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& what) {
   flatbuffers::Verifier verifier(data, size, /*max_depth=*/64, /*max_tables=*/1u << 22);
-  if (!fbs::ModelBufferHasIdentifier(data) || !fbs::VerifyModelBuffer(verifier))
+  if (data == nullptr || size < 8 || !fbs::ModelBufferHasIdentifier(data) || !fbs::VerifyModelBuffer(verifier))
     Bad(what, "not a valid .kiln file (FlatBuffers verification failed: truncated or corrupt)");
   const fbs::Model* m = fbs::GetModel(data);
   if (m->version() == 0 || m->version() > kGraphFormatVersion)
@@ -253,6 +253,9 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
           const auto* t = tensors->Get(i);
           n.outputs.push_back({FromFb(t->dtype(), what), ShapeOf(t->shape(), what)});
         }
+        if (n.outputs.size() != OpRegistry::Global().Get(n.op).outputs.size())
+          Bad(what, ctx + ": " + n.op + " has " + std::to_string(OpRegistry::Global().Get(n.op).outputs.size()) +
+                        " outputs, the file lists " + std::to_string(n.outputs.size()));
         if (def.graph.IsNameTaken(n.name)) Bad(what, ctx + ": duplicate node name");
         if (n.op == "Variable") {
           const auto* t = tensors->Get((*fn->outputs())[0]);

@@ -19,6 +19,9 @@ inline void CheckBroadcastable(const InferenceContext& c, const Shape& small, co
   if (!axes.empty()) {
     if (small.rank() + static_cast<int>(axes.size()) != big.rank())
       c.Fail("axes do not account for the missing dimensions");
+    for (size_t i = 0; i < axes.size(); ++i)
+      if (axes[i] < 0 || axes[i] >= big.rank() || (i > 0 && axes[i] <= axes[i - 1]))
+        c.Fail("axes must be increasing and within rank " + std::to_string(big.rank()));
     int j = 0;
     for (int i = 0; i < big.rank(); ++i)
       if (std::find(axes.begin(), axes.end(), i) == axes.end()) aligned[i] = small[j++];

@@ -177,7 +177,7 @@ class Predict(unittest.TestCase):
         p = kiln("predict", MLP_FILE, "--input", bad, "--output", os.path.join(TMP, "o.npy"))
         self.assertEqual(p.returncode, 3)
         self.assertIn("bad.npy", p.stderr)
-        p = kiln("predict", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras"), "--input", bad, "--output",
+        p = kiln("predict", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras"), "--input", XIN, "--output",
                  os.path.join(TMP, "o.npy"))
         self.assertEqual(p.returncode, 4)
         self.assertIn("LSTM", p.stderr)
@@ -223,7 +223,8 @@ class Robustness(unittest.TestCase):
         rng = random.Random(7)
         cases = []
         for path in FILES:
-            data = open(path, "rb").read()
+            with open(path, "rb") as f:
+                data = f.read()
             for frac in (0.0, 0.1, 0.5, 0.9, 0.99):
                 cases.append(data[: int(len(data) * frac)])
             for _ in range(6):
