@@ -6,7 +6,8 @@
 
 namespace kiln {
 
-std::vector<ValueRef> BuildBackward(GraphBuilder& b, ValueRef loss, std::span<const ValueRef> params) {
+std::vector<ValueRef> BuildBackward(GraphBuilder& b, ValueRef loss,
+                                    std::span<const ValueRef> params) {
   Graph& g = b.graph();
   const TensorType loss_type = g.type(loss);
   if (!IsFloating(loss_type.dtype))
@@ -32,7 +33,8 @@ std::vector<ValueRef> BuildBackward(GraphBuilder& b, ValueRef loss, std::span<co
     auto& parts = it->second;
     while (parts.size() > 1) {  // pairwise, so the sum is a balanced tree
       std::vector<ValueRef> next;
-      for (size_t i = 0; i + 1 < parts.size(); i += 2) next.push_back(b.Op("Add", {parts[i], parts[i + 1]}));
+      for (size_t i = 0; i + 1 < parts.size(); i += 2)
+        next.push_back(b.Op("Add", {parts[i], parts[i + 1]}));
       if (parts.size() % 2) next.push_back(parts.back());
       parts = std::move(next);
     }

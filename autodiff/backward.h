@@ -22,6 +22,7 @@
 
 namespace kiln {
 
-std::vector<ValueRef> BuildBackward(GraphBuilder& b, ValueRef loss, std::span<const ValueRef> params);
+std::vector<ValueRef> BuildBackward(GraphBuilder& b, ValueRef loss,
+                                    std::span<const ValueRef> params);
 
 }  // namespace kiln

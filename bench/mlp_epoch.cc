@@ -21,16 +21,21 @@ int main(int argc, char** argv) {
   Tensor x = train.x.astype(kFloat32) / 255.0, y = utils::to_categorical(train.y, 10);
   for (int64_t bs : batch_sizes) {
     utils::set_random_seed(1);
-    Sequential model({layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-                      layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-                      layers::Dense(10, {.activation = "softmax"})});
-    model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+    Sequential model(
+        {layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
+         layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
+         layers::Dense(10, {.activation = "softmax"})});
+    model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
+                   .loss = "categorical_crossentropy",
+                   .metrics = {"accuracy"}});
     for (int e = 0; e < epochs; ++e) {
       auto start = std::chrono::steady_clock::now();
       History h = model.fit(x, y, {.batch_size = bs, .epochs = 1, .verbose = 0});
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::printf("{\"framework\": \"kiln\", \"batch\": %lld, \"epoch\": %d, \"seconds\": %.4f, \"loss\": %.4f}\n",
-                  static_cast<long long>(bs), e + 1, s, h.history["loss"][0]);
+      std::printf(
+          "{\"framework\": \"kiln\", \"batch\": %lld, \"epoch\": %d, \"seconds\": %.4f, \"loss\": "
+          "%.4f}\n",
+          static_cast<long long>(bs), e + 1, s, h.history["loss"][0]);
       std::fflush(stdout);
     }
   }

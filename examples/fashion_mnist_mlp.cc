@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "random seed for the weights and the shuffling");
   app.add_option("--output", output, "where to save the trained model (HDF5)");
-  app.add_option("--data-dir", data_dir, "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
+  app.add_option("--data-dir", data_dir,
+                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
   app.add_option("--verbose", verbose, "0: silent, 1: progress bar, 2: one line per epoch");
   CLI11_PARSE(app, argc, argv);
   try {
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     model.summary();
     auto start = std::chrono::steady_clock::now();
     model.fit(x_train, y_train, {.batch_size = batch_size, .epochs = epochs, .verbose = verbose});
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto score = model.evaluate(x_test, y_test, {.verbose = 0});
     std::printf("Test loss: %.4f\n", score[0]);
     std::printf("Test accuracy %.4f\n", score[1]);

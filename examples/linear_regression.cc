@@ -9,7 +9,8 @@
 using namespace kiln::keras;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Linear regression with a one-unit Dense layer (the Keras tutorial's first program)"};
+  CLI::App app{
+      "Linear regression with a one-unit Dense layer (the Keras tutorial's first program)"};
   uint64_t seed = 1;
   int verbose = 1;
   app.add_option("--seed", seed, "random seed for the data, the weights and the shuffling");

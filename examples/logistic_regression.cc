@@ -16,14 +16,17 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     utils::set_random_seed(seed);
-    Tensor X = Tensor::FromVector<float>({0.50f, 0.75f, 1.00f, 1.25f, 1.50f, 1.75f, 1.75f, 2.00f, 2.25f, 2.50f,
-                                          2.75f, 3.00f, 3.25f, 3.50f, 4.00f, 4.25f, 4.50f, 4.75f, 5.00f, 5.50f},
-                                         {20, 1});
-    Tensor y = Tensor::FromVector<float>({0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1}, {20});
+    Tensor X = Tensor::FromVector<float>(
+        {0.50f, 0.75f, 1.00f, 1.25f, 1.50f, 1.75f, 1.75f, 2.00f, 2.25f, 2.50f,
+         2.75f, 3.00f, 3.25f, 3.50f, 4.00f, 4.25f, 4.50f, 4.75f, 5.00f, 5.50f},
+        {20, 1});
+    Tensor y = Tensor::FromVector<float>(
+        {0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1}, {20});
     Sequential model;
     model.add(layers::Dense(1, {.input_shape = {1}}));
     model.add(layers::Activation("sigmoid"));
-    model.compile({.optimizer = optimizers::SGD({.lr = 0.05}), .loss = losses::binary_crossentropy});
+    model.compile(
+        {.optimizer = optimizers::SGD({.lr = 0.05}), .loss = losses::binary_crossentropy});
     model.fit(X, y, {.batch_size = 1, .epochs = 3000, .verbose = verbose});
     std::cout << utils::ArrayListRepr(model.get_weights()) << "\n";
   } catch (const kiln::Error& e) {

@@ -1,6 +1,6 @@
-// Where tensor memory comes from. Every Tensor buffer is 64-byte aligned (one cache line, one AVX-512
-// register) and zero-filled. A Device (kernels/) hands out its Allocator; tests can install a counting
-// allocator to prove a training step allocates nothing in steady state.
+// Where tensor memory comes from. Every Tensor buffer is 64-byte aligned (one cache line, one
+// AVX-512 register) and zero-filled. A Device (kernels/) hands out its Allocator; tests can install
+// a counting allocator to prove a training step allocates nothing in steady state.
 //
 //   kiln::Tensor t(kiln::kFloat32, {32, 784}, &my_allocator);
 #pragma once

@@ -6,13 +6,20 @@ namespace kiln {
 
 std::string_view AttrTypeName(AttrType t) {
   switch (t) {
-    case AttrType::kBool: return "bool";
-    case AttrType::kInt: return "int";
-    case AttrType::kFloat: return "float";
-    case AttrType::kString: return "string";
-    case AttrType::kInts: return "int list";
-    case AttrType::kDType: return "dtype";
-    case AttrType::kTensor: return "tensor";
+    case AttrType::kBool:
+      return "bool";
+    case AttrType::kInt:
+      return "int";
+    case AttrType::kFloat:
+      return "float";
+    case AttrType::kString:
+      return "string";
+    case AttrType::kInts:
+      return "int list";
+    case AttrType::kDType:
+      return "dtype";
+    case AttrType::kTensor:
+      return "tensor";
   }
   return "?";
 }
@@ -22,14 +29,18 @@ std::string AttrToString(const AttrValue& v) {
   std::visit(
       [&](const auto& x) {
         using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, bool>) os << (x ? "true" : "false");
+        if constexpr (std::is_same_v<X, bool>)
+          os << (x ? "true" : "false");
         else if constexpr (std::is_same_v<X, std::vector<int64_t>>) {
           os << "[";
           for (size_t i = 0; i < x.size(); ++i) os << (i ? "," : "") << x[i];
           os << "]";
-        } else if constexpr (std::is_same_v<X, DType>) os << DTypeName(x);
-        else if constexpr (std::is_same_v<X, Tensor>) os << DTypeName(x.dtype()) << x.shape().ToString();
-        else os << x;
+        } else if constexpr (std::is_same_v<X, DType>)
+          os << DTypeName(x);
+        else if constexpr (std::is_same_v<X, Tensor>)
+          os << DTypeName(x.dtype()) << x.shape().ToString();
+        else
+          os << x;
       },
       v);
   return os.str();
@@ -43,8 +54,10 @@ bool operator==(const AttrMap& a, const AttrMap& b) {
         [&](const auto& x) {
           using X = std::decay_t<decltype(x)>;
           const X& y = std::get<X>(ib->second);
-          if constexpr (std::is_same_v<X, Tensor>) return x.BitwiseEquals(y);
-          else return x == y;
+          if constexpr (std::is_same_v<X, Tensor>)
+            return x.BitwiseEquals(y);
+          else
+            return x == y;
         },
         ia->second);
     if (!same) return false;

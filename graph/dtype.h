@@ -25,12 +25,18 @@ inline constexpr DType kAllDTypes[] = {kFloat32, kFloat64, kInt32, kInt64, kUInt
 
 constexpr size_t DTypeSize(DType t) {
   switch (t) {
-    case kFloat32: return 4;
-    case kFloat64: return 8;
-    case kInt32: return 4;
-    case kInt64: return 8;
-    case kUInt8: return 1;
-    case kBool: return 1;
+    case kFloat32:
+      return 4;
+    case kFloat64:
+      return 8;
+    case kInt32:
+      return 4;
+    case kInt64:
+      return 8;
+    case kUInt8:
+      return 1;
+    case kBool:
+      return 1;
   }
   return 0;
 }
@@ -38,12 +44,18 @@ constexpr size_t DTypeSize(DType t) {
 // numpy's names: "float32", "float64", "int32", "int64", "uint8", "bool".
 constexpr std::string_view DTypeName(DType t) {
   switch (t) {
-    case kFloat32: return "float32";
-    case kFloat64: return "float64";
-    case kInt32: return "int32";
-    case kInt64: return "int64";
-    case kUInt8: return "uint8";
-    case kBool: return "bool";
+    case kFloat32:
+      return "float32";
+    case kFloat64:
+      return "float64";
+    case kInt32:
+      return "int32";
+    case kInt64:
+      return "int64";
+    case kUInt8:
+      return "uint8";
+    case kBool:
+      return "bool";
   }
   return "?";
 }
@@ -55,25 +67,39 @@ constexpr bool IsFloating(DType t) { return t == kFloat32 || t == kFloat64; }
 
 template <typename T>
 constexpr DType DTypeOf() {
-  if constexpr (std::is_same_v<T, float>) return kFloat32;
-  else if constexpr (std::is_same_v<T, double>) return kFloat64;
-  else if constexpr (std::is_same_v<T, int32_t>) return kInt32;
-  else if constexpr (std::is_same_v<T, int64_t>) return kInt64;
-  else if constexpr (std::is_same_v<T, uint8_t>) return kUInt8;
-  else if constexpr (std::is_same_v<T, bool>) return kBool;
-  else static_assert(sizeof(T) == 0, "unsupported element type");
+  if constexpr (std::is_same_v<T, float>)
+    return kFloat32;
+  else if constexpr (std::is_same_v<T, double>)
+    return kFloat64;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return kInt32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return kInt64;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return kUInt8;
+  else if constexpr (std::is_same_v<T, bool>)
+    return kBool;
+  else
+    static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
-// Calls fn(T{}) with the C++ type of `t`: DispatchDType(t, [&](auto tag) { using T = decltype(tag); });
+// Calls fn(T{}) with the C++ type of `t`: DispatchDType(t, [&](auto tag) { using T = decltype(tag);
+// });
 template <typename Fn>
 decltype(auto) DispatchDType(DType t, Fn&& fn) {
   switch (t) {
-    case kFloat32: return fn(float{});
-    case kFloat64: return fn(double{});
-    case kInt32: return fn(int32_t{});
-    case kInt64: return fn(int64_t{});
-    case kUInt8: return fn(uint8_t{});
-    case kBool: return fn(bool{});
+    case kFloat32:
+      return fn(float{});
+    case kFloat64:
+      return fn(double{});
+    case kInt32:
+      return fn(int32_t{});
+    case kInt64:
+      return fn(int64_t{});
+    case kUInt8:
+      return fn(uint8_t{});
+    case kBool:
+      return fn(bool{});
   }
   return fn(float{});
 }

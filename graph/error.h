@@ -1,5 +1,5 @@
-// Kiln's exception hierarchy. Every error a user can trigger derives from kiln::Error, and its message
-// names what is at fault (op, node, layer, shape, file path).
+// Kiln's exception hierarchy. Every error a user can trigger derives from kiln::Error, and its
+// message names what is at fault (op, node, layer, shape, file path).
 //
 //   try { model.fit(x, y); } catch (const kiln::Error& e) { std::cerr << e.what(); }
 #pragma once

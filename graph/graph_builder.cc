@@ -35,7 +35,8 @@ std::vector<ValueRef> GraphBuilder::OpN(const std::string& op, std::vector<Value
   node.attrs = std::move(attrs);
   int id = graph_.AddNode(std::move(node));
   std::vector<ValueRef> outs;
-  for (int i = 0; i < static_cast<int>(graph_.node(id).outputs.size()); ++i) outs.push_back({id, i});
+  for (int i = 0; i < static_cast<int>(graph_.node(id).outputs.size()); ++i)
+    outs.push_back({id, i});
   return outs;
 }
 
@@ -59,7 +60,8 @@ ValueRef GraphBuilder::Const(Tensor value, const std::string& name) {
 
 ValueRef GraphBuilder::Scalar(double value, DType dtype, const std::string& name) {
   Tensor t(dtype, Shape{});
-  DispatchDType(dtype, [&](auto tag) { *t.data<decltype(tag)>() = static_cast<decltype(tag)>(value); });
+  DispatchDType(dtype,
+                [&](auto tag) { *t.data<decltype(tag)>() = static_cast<decltype(tag)>(value); });
   return Const(std::move(t), name);
 }
 

@@ -14,7 +14,8 @@ class HeapAllocator final : public Allocator {
     void* p = std::aligned_alloc(kTensorAlignment, rounded);
     if (p == nullptr) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
     std::memset(p, 0, rounded);
-    return std::shared_ptr<std::byte>(static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); });
+    return std::shared_ptr<std::byte>(static_cast<std::byte*>(p),
+                                      [](std::byte* q) { std::free(q); });
   }
 };
 
@@ -31,7 +32,8 @@ Tensor::Tensor(DType dtype, Shape shape, Allocator* allocator)
     throw ShapeError("a Tensor needs a fully defined shape, got " + shape_.ToString());
   num_elements_ = shape_.NumElements();
   // Far beyond any real tensor: a corrupt shape, refused before the allocator sees it.
-  if (static_cast<double>(num_elements_) * static_cast<double>(DTypeSize(dtype_)) > double(int64_t{1} << 40))
+  if (static_cast<double>(num_elements_) * static_cast<double>(DTypeSize(dtype_)) >
+      double(int64_t{1} << 40))
     throw ShapeError("a tensor of shape " + shape_.ToString() + " would take over 1 TiB");
   storage_ = (allocator ? *allocator : DefaultAllocator()).Allocate(nbytes());
 }
@@ -63,9 +65,10 @@ Tensor Tensor::Reshaped(Shape shape) const {
 }
 
 Tensor Tensor::View(DType dtype, Shape shape) const {
-  if (!shape.IsFullyDefined() || static_cast<size_t>(shape.NumElements()) * DTypeSize(dtype) > nbytes())
-    throw ShapeError("cannot view " + std::to_string(nbytes()) + " bytes as " + std::string(DTypeName(dtype)) +
-                     shape.ToString());
+  if (!shape.IsFullyDefined() ||
+      static_cast<size_t>(shape.NumElements()) * DTypeSize(dtype) > nbytes())
+    throw ShapeError("cannot view " + std::to_string(nbytes()) + " bytes as " +
+                     std::string(DTypeName(dtype)) + shape.ToString());
   Tensor t = *this;
   t.dtype_ = dtype;
   t.shape_ = std::move(shape);
@@ -143,7 +146,8 @@ Tensor operator/(const Tensor& t, double divisor) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       T* d = out.data<T>();
-      for (int64_t i = 0; i < out.num_elements(); ++i) d[i] = static_cast<T>(d[i] / static_cast<T>(divisor));
+      for (int64_t i = 0; i < out.num_elements(); ++i)
+        d[i] = static_cast<T>(d[i] / static_cast<T>(divisor));
     }
   });
   return out;

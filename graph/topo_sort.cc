@@ -36,7 +36,7 @@ std::vector<int> TopologicalOrder(const Graph& graph, std::span<const int> targe
     needed[id] = 1;
     for (int d : deps_of(id)) stack.push_back(d);
   }
-    // Only a mutation's readers that are themselves needed constrain it.
+  // Only a mutation's readers that are themselves needed constrain it.
   std::vector<int> pending(n, 0);
   std::vector<std::vector<int>> users(n);
   for (int id = 0; id < n; ++id) {

@@ -1,5 +1,5 @@
-// The values of a graph's Variable nodes, by variable name. Executors read and update them in place;
-// several executors (training, evaluation, prediction) share one store.
+// The values of a graph's Variable nodes, by variable name. Executors read and update them in
+// place; several executors (training, evaluation, prediction) share one store.
 //
 //   kiln::VariableStore vars;
 //   vars.Set("dense/kernel", initial_kernel);

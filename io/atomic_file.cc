@@ -8,11 +8,13 @@
 
 namespace kiln {
 
-void WriteFileAtomically(const std::string& path, const std::function<void(const std::string& tmp)>& write) {
+void WriteFileAtomically(const std::string& path,
+                         const std::function<void(const std::string& tmp)>& write) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw IOError(path + ": directory " + dir.string() + " does not exist");
+  if (!fs::is_directory(dir))
+    throw IOError(path + ": directory " + dir.string() + " does not exist");
   const std::string tmp = path + ".tmp" + std::to_string(getpid());
   try {
     write(tmp);

@@ -10,6 +10,7 @@
 
 namespace kiln {
 
-void WriteFileAtomically(const std::string& path, const std::function<void(const std::string& tmp)>& write);
+void WriteFileAtomically(const std::string& path,
+                         const std::function<void(const std::string& tmp)>& write);
 
 }  // namespace kiln

@@ -86,7 +86,8 @@ bool Exists(hid_t loc, const std::string& path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (!part.empty()) {
       prefix += (prefix.empty() ? "" : "/") + part;
       if (H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
@@ -99,8 +100,9 @@ bool Exists(hid_t loc, const std::string& path) {
 
 Handle OpenGroup(hid_t loc, const std::string& path) {
   if (!Exists(loc, path)) Fail(loc, "no group '" + path + "'");
-  return Handle(Check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group '" + path + "'"),
-                H5Gclose);
+  return Handle(
+      Check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group '" + path + "'"),
+      H5Gclose);
 }
 
 Handle CreateGroup(hid_t loc, const std::string& path) {
@@ -112,19 +114,21 @@ Handle CreateGroup(hid_t loc, const std::string& path) {
 
 bool IsGroup(hid_t loc, const std::string& path) {
   H5O_info_t info;
-  if (!Exists(loc, path) || H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+  if (!Exists(loc, path) ||
+      H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
     return false;
   return info.type == H5O_TYPE_GROUP;
 }
 
 std::vector<std::string> ListGroup(hid_t group) {
   std::vector<std::string> names;
-  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-              [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-                static_cast<std::vector<std::string>*>(data)->push_back(name);
-                return 0;
-              },
-              &names);
+  H5Literate(
+      group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->push_back(name);
+        return 0;
+      },
+      &names);
   return names;
 }
 
@@ -134,7 +138,9 @@ namespace {
 
 // Reads a string-typed attribute's elements (scalar or 1-D), VLEN or fixed.
 std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
-  Handle attr(Check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, "cannot open attribute '" + name + "'"), H5Aclose);
+  Handle attr(
+      Check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, "cannot open attribute '" + name + "'"),
+      H5Aclose);
   Handle type(H5Aget_type(attr.id()), H5Tclose);
   Handle space(H5Aget_space(attr.id()), H5Sclose);
   const H5T_class_t cls = H5Tget_class(type.id());
@@ -150,14 +156,17 @@ std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.id(), H5T_VARIABLE);
     H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
-    if (n > 0 && H5Aread(attr.id(), mem.id(), ptrs.data()) < 0) Fail(obj, "cannot read attribute '" + name + "'");
+    if (n > 0 && H5Aread(attr.id(), mem.id(), ptrs.data()) < 0)
+      Fail(obj, "cannot read attribute '" + name + "'");
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     if (n > 0) H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
   } else {
     const size_t size = H5Tget_size(type.id());
-    if (size == 0 || size > (1u << 20)) Fail(obj, "attribute '" + name + "' has an invalid string size");
+    if (size == 0 || size > (1u << 20))
+      Fail(obj, "attribute '" + name + "' has an invalid string size");
     std::vector<char> buf(size * static_cast<size_t>(n) + 1, '\0');
-    if (n > 0 && H5Aread(attr.id(), type.id(), buf.data()) < 0) Fail(obj, "cannot read attribute '" + name + "'");
+    if (n > 0 && H5Aread(attr.id(), type.id(), buf.data()) < 0)
+      Fail(obj, "cannot read attribute '" + name + "'");
     for (hssize_t i = 0; i < n; ++i) {
       const char* p = buf.data() + size * static_cast<size_t>(i);
       out.emplace_back(p, strnlen(p, size));
@@ -191,14 +200,15 @@ void WriteVlenStringAttr(hid_t obj, const std::string& name, const std::string& 
   H5Tset_size(type.id(), H5T_VARIABLE);
   H5Tset_cset(type.id(), H5T_CSET_ASCII);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
-                    "cannot create attribute '" + name + "'"),
+  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    obj, "cannot create attribute '" + name + "'"),
               H5Aclose);
   const char* p = value.c_str();
   if (H5Awrite(attr.id(), type.id(), &p) < 0) Fail(obj, "cannot write attribute '" + name + "'");
 }
 
-void WriteFixedStringListAttr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+void WriteFixedStringListAttr(hid_t obj, const std::string& name,
+                              const std::vector<std::string>& values) {
   size_t width = 1;
   for (const auto& v : values) width = std::max(width, v.size());
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -206,20 +216,23 @@ void WriteFixedStringListAttr(hid_t obj, const std::string& name, const std::vec
   H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
   hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
-                    "cannot create attribute '" + name + "'"),
+  Handle attr(Check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    obj, "cannot create attribute '" + name + "'"),
               H5Aclose);
   std::vector<char> buf(width * values.size() + 1, '\0');
-  for (size_t i = 0; i < values.size(); ++i) std::memcpy(buf.data() + i * width, values[i].data(), values[i].size());
-  if (H5Awrite(attr.id(), type.id(), buf.data()) < 0) Fail(obj, "cannot write attribute '" + name + "'");
+  for (size_t i = 0; i < values.size(); ++i)
+    std::memcpy(buf.data() + i * width, values[i].data(), values[i].size());
+  if (H5Awrite(attr.id(), type.id(), buf.data()) < 0)
+    Fail(obj, "cannot write attribute '" + name + "'");
 }
 
 void WriteEmptyFloat64Attr(hid_t obj, const std::string& name) {
   hsize_t dims[1] = {0};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle attr(Check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
-                    "cannot create attribute '" + name + "'"),
-              H5Aclose);
+  Handle attr(
+      Check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+            obj, "cannot create attribute '" + name + "'"),
+      H5Aclose);
 }
 
 namespace {
@@ -241,24 +254,36 @@ std::optional<DType> DTypeOfH5(hid_t type) {
 
 hid_t NativeType(DType t) {
   switch (t) {
-    case kFloat32: return H5T_NATIVE_FLOAT;
-    case kFloat64: return H5T_NATIVE_DOUBLE;
-    case kInt32: return H5T_NATIVE_INT32;
-    case kInt64: return H5T_NATIVE_INT64;
-    case kUInt8: return H5T_NATIVE_UINT8;
-    case kBool: return H5T_NATIVE_UINT8;
+    case kFloat32:
+      return H5T_NATIVE_FLOAT;
+    case kFloat64:
+      return H5T_NATIVE_DOUBLE;
+    case kInt32:
+      return H5T_NATIVE_INT32;
+    case kInt64:
+      return H5T_NATIVE_INT64;
+    case kUInt8:
+      return H5T_NATIVE_UINT8;
+    case kBool:
+      return H5T_NATIVE_UINT8;
   }
   return H5T_NATIVE_FLOAT;
 }
 
 hid_t FileType(DType t) {
   switch (t) {
-    case kFloat32: return H5T_IEEE_F32LE;
-    case kFloat64: return H5T_IEEE_F64LE;
-    case kInt32: return H5T_STD_I32LE;
-    case kInt64: return H5T_STD_I64LE;
-    case kUInt8: return H5T_STD_U8LE;
-    case kBool: return H5T_STD_U8LE;
+    case kFloat32:
+      return H5T_IEEE_F32LE;
+    case kFloat64:
+      return H5T_IEEE_F64LE;
+    case kInt32:
+      return H5T_STD_I32LE;
+    case kInt64:
+      return H5T_STD_I64LE;
+    case kUInt8:
+      return H5T_STD_U8LE;
+    case kBool:
+      return H5T_STD_U8LE;
   }
   return H5T_IEEE_F32LE;
 }
@@ -267,7 +292,9 @@ hid_t FileType(DType t) {
 
 Tensor ReadDataset(hid_t loc, const std::string& path) {
   if (!Exists(loc, path)) Fail(loc, "no dataset '" + path + "'");
-  Handle ds(Check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open dataset '" + path + "'"), H5Dclose);
+  Handle ds(
+      Check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open dataset '" + path + "'"),
+      H5Dclose);
   Handle type(H5Dget_type(ds.id()), H5Tclose);
   Handle space(H5Dget_space(ds.id()), H5Sclose);
   std::optional<DType> dt = DTypeOfH5(type.id());
@@ -285,20 +312,23 @@ Tensor ReadDataset(hid_t loc, const std::string& path) {
   // A declared size beyond what the file can hold is corruption, not a reason to allocate.
   const double file_bytes = static_cast<double>(std::filesystem::file_size(FileName(loc)));
   if (elements * static_cast<double>(DTypeSize(*dt)) > file_bytes + 4096)
-    Fail(loc, "dataset '" + path + "' declares shape " + Shape(shape).ToString() + ", larger than the file");
+    Fail(loc, "dataset '" + path + "' declares shape " + Shape(shape).ToString() +
+                  ", larger than the file");
   Tensor t(*dt, Shape(shape));
-  if (t.num_elements() > 0 && H5Dread(ds.id(), NativeType(*dt), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw()) < 0)
+  if (t.num_elements() > 0 &&
+      H5Dread(ds.id(), NativeType(*dt), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw()) < 0)
     Fail(loc, "cannot read dataset '" + path + "' (corrupt or truncated?)");
   return t;
 }
 
 void WriteDataset(hid_t loc, const std::string& path, const Tensor& value) {
   std::vector<hsize_t> dims(value.shape().dims().begin(), value.shape().dims().end());
-  Handle space(value.rank() == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(value.rank(), dims.data(), nullptr),
+  Handle space(value.rank() == 0 ? H5Screate(H5S_SCALAR)
+                                 : H5Screate_simple(value.rank(), dims.data(), nullptr),
                H5Sclose);
   Handle lcpl = LinkCreationPlist();
-  Handle ds(Check(H5Dcreate2(loc, path.c_str(), FileType(value.dtype()), space.id(), lcpl.id(), H5P_DEFAULT,
-                             H5P_DEFAULT),
+  Handle ds(Check(H5Dcreate2(loc, path.c_str(), FileType(value.dtype()), space.id(), lcpl.id(),
+                             H5P_DEFAULT, H5P_DEFAULT),
                   loc, "cannot create dataset '" + path + "'"),
             H5Dclose);
   if (value.num_elements() > 0 &&

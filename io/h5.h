@@ -68,7 +68,8 @@ std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name);
 std::optional<std::vector<std::string>> ReadStringListAttr(hid_t obj, const std::string& name);
 void WriteVlenStringAttr(hid_t obj, const std::string& name, const std::string& value);
 // A fixed-length, null-padded ASCII array (numpy "S"), readable by every Keras and h5py.
-void WriteFixedStringListAttr(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+void WriteFixedStringListAttr(hid_t obj, const std::string& name,
+                              const std::vector<std::string>& values);
 // Keras's empty weight_names: a float64 array of shape (0,).
 void WriteEmptyFloat64Attr(hid_t obj, const std::string& name);
 

@@ -51,20 +51,24 @@ std::string KerasShape(const Shape& s) {
 }
 
 // Checks every pair first and assigns only when all fit, so a bad file never half-loads a model.
-void AssignAll(const std::string& path, const std::vector<std::pair<Layer*, std::vector<Tensor>>>& pairs) {
+void AssignAll(const std::string& path,
+               const std::vector<std::pair<Layer*, std::vector<Tensor>>>& pairs) {
   for (const auto& [layer, values] : pairs) {
     if (values.size() != layer->weights().size())
-      throw IOError(path + ": layer '" + layer->name() + "' expects " + std::to_string(layer->weights().size()) +
-                    " weight(s), the file has " + std::to_string(values.size()));
+      throw IOError(path + ": layer '" + layer->name() + "' expects " +
+                    std::to_string(layer->weights().size()) + " weight(s), the file has " +
+                    std::to_string(values.size()));
     for (size_t i = 0; i < values.size(); ++i)
       if (values[i].shape() != layer->weights()[i].value.shape())
         throw IOError(path + ": shape mismatch in layer '" + layer->name() + "' for weight '" +
                       layer->weights()[i].name + "': the model expects " +
-                      KerasShape(layer->weights()[i].value.shape()) + ", the file has " + KerasShape(values[i].shape()));
+                      KerasShape(layer->weights()[i].value.shape()) + ", the file has " +
+                      KerasShape(values[i].shape()));
   }
   for (const auto& [layer, values] : pairs)
     for (size_t i = 0; i < values.size(); ++i)
-      layer->weights()[i].value.CopyFrom(values[i].dtype() == kFloat32 ? values[i] : values[i].astype(kFloat32));
+      layer->weights()[i].value.CopyFrom(
+          values[i].dtype() == kFloat32 ? values[i] : values[i].astype(kFloat32));
 }
 
 // Legacy layout: `group` has layer_names; each layer group has weight_names, resolved as paths.
@@ -74,7 +78,8 @@ void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool 
   std::vector<std::pair<std::string, std::vector<Tensor>>> saved;
   for (const std::string& name : *layer_names) {
     h5::Handle g = h5::OpenGroup(group, name);
-    auto weight_names = h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+    auto weight_names =
+        h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
     std::vector<Tensor> values;
     for (const std::string& w : weight_names) values.push_back(h5::ReadDataset(g.id(), w));
     if (!values.empty()) saved.emplace_back(name, std::move(values));
@@ -87,9 +92,10 @@ void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool 
         if (name == l->name()) pairs.emplace_back(l, values);
   } else {
     if (layers.size() != saved.size())
-      throw IOError(path + ": layer count mismatch when loading weights from file. Model expected " +
-                    std::to_string(layers.size()) + " layers, found " + std::to_string(saved.size()) +
-                    " saved layers.");
+      throw IOError(path +
+                    ": layer count mismatch when loading weights from file. Model expected " +
+                    std::to_string(layers.size()) + " layers, found " +
+                    std::to_string(saved.size()) + " saved layers.");
     for (size_t i = 0; i < layers.size(); ++i) pairs.emplace_back(layers[i], saved[i].second);
   }
   AssignAll(path, pairs);
@@ -106,11 +112,13 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
         h5::Handle g = h5::OpenGroup(file, "layers");
         for (const auto& n : h5::ListGroup(g.id())) have += " " + n;
       }
-      throw IOError(path + ": no weights for layer '" + l->name() + "' (the file has layers:" + have + ")");
+      throw IOError(path + ": no weights for layer '" + l->name() +
+                    "' (the file has layers:" + have + ")");
     }
     h5::Handle g = h5::OpenGroup(file, vars);
     std::vector<Tensor> values;
-    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i) values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
+    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
+      values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
     pairs.emplace_back(l, std::move(values));
   }
   AssignAll(path, pairs);
@@ -137,9 +145,11 @@ void RestoreOptimizer(Model& model, hid_t file, const std::string& path) {
   std::vector<Tensor> values;
   for (const auto& n : names) values.push_back(h5::ReadDataset(g.id(), n));
   bool fits = values.size() == mine.size();
-  for (size_t i = 0; fits && i < values.size(); ++i) fits = values[i].shape() == mine[i].second.shape();
+  for (size_t i = 0; fits && i < values.size(); ++i)
+    fits = values[i].shape() == mine[i].second.shape();
   if (!fits) {
-    std::cerr << "kiln: warning: " << path << ": the optimizer state in the file does not match this optimizer; "
+    std::cerr << "kiln: warning: " << path
+              << ": the optimizer state in the file does not match this optimizer; "
               << "starting with a fresh one\n";
     return;
   }
@@ -160,9 +170,12 @@ void WriteWeightsGroup(Model& model, hid_t group) {
     h5::Handle g = h5::CreateGroup(group, l->name());
     std::vector<std::string> weight_names;
     for (const auto& w : l->weights()) weight_names.push_back(l->name() + "/" + w.name + ":0");
-    if (weight_names.empty()) h5::WriteEmptyFloat64Attr(g.id(), "weight_names");
-    else h5::WriteFixedStringListAttr(g.id(), "weight_names", weight_names);
-    for (size_t i = 0; i < weight_names.size(); ++i) h5::WriteDataset(g.id(), weight_names[i], l->weights()[i].value);
+    if (weight_names.empty())
+      h5::WriteEmptyFloat64Attr(g.id(), "weight_names");
+    else
+      h5::WriteFixedStringListAttr(g.id(), "weight_names", weight_names);
+    for (size_t i = 0; i < weight_names.size(); ++i)
+      h5::WriteDataset(g.id(), weight_names[i], l->weights()[i].value);
   }
 }
 
@@ -181,13 +194,15 @@ std::string ReadArchiveEntry(const std::string& path, const std::string& entry) 
   std::string data(st.size, '\0');
   zip_int64_t n = zip_fread(f, data.data(), st.size);
   zip_fclose(f);
-  if (n != static_cast<zip_int64_t>(st.size)) throw IOError(path + ": cannot read " + entry + " (corrupt archive?)");
+  if (n != static_cast<zip_int64_t>(st.size))
+    throw IOError(path + ": cannot read " + entry + " (corrupt archive?)");
   return data;
 }
 
 ArchiveWeightsFile::ArchiveWeightsFile(const std::string& archive) {
-  path_ = (std::filesystem::temp_directory_path() / ("kiln-" + std::to_string(getpid()) + "-" +
-                                                      std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights.h5"))
+  path_ = (std::filesystem::temp_directory_path() /
+           ("kiln-" + std::to_string(getpid()) + "-" +
+            std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights.h5"))
               .string();
   const std::string data = ReadArchiveEntry(archive, "model.weights.h5");
   std::ofstream out(path_, std::ios::binary);
@@ -207,20 +222,28 @@ ModelFileFormat DetectFormat(const std::string& path) {
   if (!h5::IsHdf5(path)) return ModelFileFormat::kUnknown;
   h5::File f = h5::File::Open(path);
   if (h5::HasAttr(f.id(), "model_config")) return ModelFileFormat::kLegacyFull;
-  if (h5::HasAttr(f.id(), "layer_names") || h5::HasAttr(f.id(), "layer_names0")) return ModelFileFormat::kLegacyWeights;
-  if (h5::Exists(f.id(), "layers") || h5::Exists(f.id(), "vars")) return ModelFileFormat::kKeras3Weights;
+  if (h5::HasAttr(f.id(), "layer_names") || h5::HasAttr(f.id(), "layer_names0"))
+    return ModelFileFormat::kLegacyWeights;
+  if (h5::Exists(f.id(), "layers") || h5::Exists(f.id(), "vars"))
+    return ModelFileFormat::kKeras3Weights;
   if (h5::Exists(f.id(), "model_weights")) return ModelFileFormat::kLegacyFull;
   return ModelFileFormat::kUnknown;
 }
 
 std::string FormatName(ModelFileFormat f) {
   switch (f) {
-    case ModelFileFormat::kLegacyFull: return "Keras HDF5 full model";
-    case ModelFileFormat::kLegacyWeights: return "Keras HDF5 weights";
-    case ModelFileFormat::kKeras3Weights: return "Keras 3 .weights.h5";
-    case ModelFileFormat::kKerasArchive: return "Keras 3 .keras archive";
-    case ModelFileFormat::kKilnGraph: return "Kiln graph (.kiln)";
-    case ModelFileFormat::kUnknown: return "unknown";
+    case ModelFileFormat::kLegacyFull:
+      return "Keras HDF5 full model";
+    case ModelFileFormat::kLegacyWeights:
+      return "Keras HDF5 weights";
+    case ModelFileFormat::kKeras3Weights:
+      return "Keras 3 .weights.h5";
+    case ModelFileFormat::kKerasArchive:
+      return "Keras 3 .keras archive";
+    case ModelFileFormat::kKilnGraph:
+      return "Kiln graph (.kiln)";
+    case ModelFileFormat::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -270,7 +293,9 @@ std::string ReadModelConfigText(const std::string& path) {
     }
     case ModelFileFormat::kLegacyWeights:
     case ModelFileFormat::kKeras3Weights:
-      throw IOError(path + ": holds weights only (no model config); build the model in code and call load_weights");
+      throw IOError(
+          path +
+          ": holds weights only (no model config); build the model in code and call load_weights");
     case ModelFileFormat::kKilnGraph:
       throw IOError(path + ": a Kiln graph file, not a Keras model; run it with kiln::Runtime");
     case ModelFileFormat::kUnknown:
@@ -310,7 +335,8 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     try {
       warning = keras::CompileFromTrainingConfig(*model, nlohmann::json::parse(*tc));
     } catch (const nlohmann::json::exception& e) {
-      warning = std::string("training_config is not valid JSON (") + e.what() + "); the model is not compiled";
+      warning = std::string("training_config is not valid JSON (") + e.what() +
+                "); the model is not compiled";
     }
     if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
     RestoreOptimizer(*model, f.id(), path);

@@ -79,7 +79,8 @@ class Writer {
         uint32_t buf = 0;
         if (n.op == "Variable") {
           auto it = var_buffers.find(n.name);
-          buf = it != var_buffers.end() ? it->second : (var_buffers[n.name] = AddBuffer(vars.Get(n.name)));
+          buf = it != var_buffers.end() ? it->second
+                                        : (var_buffers[n.name] = AddBuffer(vars.Get(n.name)));
         }
         const std::string tname = n.outputs.size() == 1 ? n.name : n.name + ":" + std::to_string(i);
         tensors.push_back(fbs::CreateTensor(b_, b_.CreateString(tname), ToFb(n.outputs[i].dtype),
@@ -91,26 +92,31 @@ class Writer {
       for (const ValueRef& in : n.inputs) ins.push_back(tensor_index.at(in));
       std::vector<flatbuffers::Offset<fbs::Attr>> attrs;
       for (const auto& [k, v] : n.attrs.items()) attrs.push_back(AttrOf(k, v));
-      nodes.push_back(fbs::CreateNode(b_, b_.CreateString(n.name), OpCode(n.op), b_.CreateVector(ins),
-                                      b_.CreateVector(outs), b_.CreateVector(attrs), b_.CreateString(n.device)));
+      nodes.push_back(fbs::CreateNode(b_, b_.CreateString(n.name), OpCode(n.op),
+                                      b_.CreateVector(ins), b_.CreateVector(outs),
+                                      b_.CreateVector(attrs), b_.CreateString(n.device)));
       node_index[id] = static_cast<int>(nodes.size() - 1);
     }
     std::vector<int> inputs, outputs, target_nodes;
     for (const ValueRef& v : sg.inputs) inputs.push_back(tensor_index.at(v));
     for (const ValueRef& v : sg.outputs) outputs.push_back(tensor_index.at(v));
     for (int t : sg.targets) target_nodes.push_back(node_index.at(t));
-    return fbs::CreateSubGraph(b_, b_.CreateString(sg.name), b_.CreateVector(tensors), b_.CreateVector(nodes),
-                               b_.CreateVector(inputs), b_.CreateVector(outputs), b_.CreateVector(target_nodes));
+    return fbs::CreateSubGraph(b_, b_.CreateString(sg.name), b_.CreateVector(tensors),
+                               b_.CreateVector(nodes), b_.CreateVector(inputs),
+                               b_.CreateVector(outputs), b_.CreateVector(target_nodes));
   }
 
   std::string Finish(const GraphFile& file) {
     std::map<std::string, uint32_t> var_buffers;
     std::vector<flatbuffers::Offset<fbs::SubGraph>> subgraphs;
-    for (const auto& sg : file.subgraphs) subgraphs.push_back(SubGraph(sg, file.variables, var_buffers));
+    for (const auto& sg : file.subgraphs)
+      subgraphs.push_back(SubGraph(sg, file.variables, var_buffers));
     std::vector<flatbuffers::Offset<fbs::Metadata>> meta;
-    for (const auto& [k, v] : file.metadata) meta.push_back(fbs::CreateMetadata(b_, b_.CreateString(k), b_.CreateString(v)));
-    auto model = fbs::CreateModel(b_, kGraphFormatVersion, b_.CreateVector(codes_), b_.CreateVector(subgraphs),
-                                  b_.CreateVector(buffers_), b_.CreateVector(meta));
+    for (const auto& [k, v] : file.metadata)
+      meta.push_back(fbs::CreateMetadata(b_, b_.CreateString(k), b_.CreateString(v)));
+    auto model = fbs::CreateModel(b_, kGraphFormatVersion, b_.CreateVector(codes_),
+                                  b_.CreateVector(subgraphs), b_.CreateVector(buffers_),
+                                  b_.CreateVector(meta));
     fbs::FinishModelBuffer(b_, model);
     return std::string(reinterpret_cast<const char*>(b_.GetBufferPointer()), b_.GetSize());
   }
@@ -124,7 +130,9 @@ class Writer {
 
 // ------------------------------------------------------------------------------------------
 
-[[noreturn]] void Bad(const std::string& what, const std::string& message) { throw IOError(what + ": " + message); }
+[[noreturn]] void Bad(const std::string& what, const std::string& message) {
+  throw IOError(what + ": " + message);
+}
 
 DType FromFb(fbs::DType t, const std::string& what) {
   const int v = static_cast<int>(t);
@@ -142,16 +150,19 @@ Shape ShapeOf(const flatbuffers::Vector<int64_t>* dims, const std::string& what)
   return Shape(d);
 }
 
-Tensor TensorFromBuffer(const fbs::Model* m, uint32_t index, DType dtype, const Shape& shape, const std::string& what) {
+Tensor TensorFromBuffer(const fbs::Model* m, uint32_t index, DType dtype, const Shape& shape,
+                        const std::string& what) {
   if (!shape.IsFullyDefined()) Bad(what, "a stored tensor has unknown dimensions");
   double elements = 1;
   for (int64_t d : shape.dims()) elements *= static_cast<double>(d);
-  if (!m->buffers() || index >= m->buffers()->size()) Bad(what, "buffer index " + std::to_string(index) + " out of range");
+  if (!m->buffers() || index >= m->buffers()->size())
+    Bad(what, "buffer index " + std::to_string(index) + " out of range");
   const auto* data = m->buffers()->Get(index)->data();
   const size_t have = data ? data->size() : 0;
   if (elements * static_cast<double>(DTypeSize(dtype)) != static_cast<double>(have))
-    Bad(what, "buffer " + std::to_string(index) + " holds " + std::to_string(have) + " bytes, shape " +
-                  shape.ToString() + " needs " + std::to_string(static_cast<size_t>(elements) * DTypeSize(dtype)));
+    Bad(what, "buffer " + std::to_string(index) + " holds " + std::to_string(have) +
+                  " bytes, shape " + shape.ToString() + " needs " +
+                  std::to_string(static_cast<size_t>(elements) * DTypeSize(dtype)));
   Tensor t(dtype, shape);
   if (have) std::memcpy(t.raw(), data->data(), have);
   return t;
@@ -182,12 +193,14 @@ bool IsGraphFile(const std::string& path) {
 
 GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& what) {
   flatbuffers::Verifier verifier(data, size, /*max_depth=*/64, /*max_tables=*/1u << 22);
-  if (data == nullptr || size < 8 || !fbs::ModelBufferHasIdentifier(data) || !fbs::VerifyModelBuffer(verifier))
+  if (data == nullptr || size < 8 || !fbs::ModelBufferHasIdentifier(data) ||
+      !fbs::VerifyModelBuffer(verifier))
     Bad(what, "not a valid .kiln file (FlatBuffers verification failed: truncated or corrupt)");
   const fbs::Model* m = fbs::GetModel(data);
   if (m->version() == 0 || m->version() > kGraphFormatVersion)
-    Bad(what, "format version " + std::to_string(m->version()) + " is not supported (this Kiln reads 1 to " +
-                  std::to_string(kGraphFormatVersion) + ")");
+    Bad(what, "format version " + std::to_string(m->version()) +
+                  " is not supported (this Kiln reads 1 to " + std::to_string(kGraphFormatVersion) +
+                  ")");
   GraphFile file;
   if (m->metadata())
     for (const auto* md : *m->metadata())
@@ -199,8 +212,9 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
       const OpDef* def = OpRegistry::Global().Find(name);
       if (!def) Bad(what, "unknown op '" + name + "' (this Kiln has no such op)");
       if (oc->version() != def->version)
-        Bad(what, "op '" + name + "' version " + std::to_string(oc->version()) + " is not supported (this Kiln has version " +
-                      std::to_string(def->version) + ")");
+        Bad(what, "op '" + name + "' version " + std::to_string(oc->version()) +
+                      " is not supported (this Kiln has version " + std::to_string(def->version) +
+                      ")");
       ops.push_back(name);
     }
   if (!m->subgraphs() || m->subgraphs()->size() == 0) Bad(what, "no subgraphs");
@@ -212,7 +226,8 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
     std::vector<ValueRef> value_of(n_tensors);
     std::vector<char> defined(n_tensors, 0);
     auto tensor_at = [&](int i, const std::string& ctx) -> ValueRef {
-      if (i < 0 || i >= n_tensors || !defined[i]) Bad(what, ctx + ": tensor index " + std::to_string(i) + " is invalid");
+      if (i < 0 || i >= n_tensors || !defined[i])
+        Bad(what, ctx + ": tensor index " + std::to_string(i) + " is invalid");
       return value_of[i];
     };
     std::vector<int> node_id;
@@ -230,38 +245,55 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
           for (const auto* a : *fn->attrs()) {
             const std::string an = a->name() ? a->name()->str() : "";
             switch (static_cast<AttrType>(a->type())) {
-              case AttrType::kBool: n.attrs.Set(an, a->b()); break;
-              case AttrType::kInt: n.attrs.Set(an, static_cast<int64_t>(a->i())); break;
-              case AttrType::kFloat: n.attrs.Set(an, a->f()); break;
-              case AttrType::kString: n.attrs.Set(an, a->s() ? a->s()->str() : std::string()); break;
-              case AttrType::kInts:
-                n.attrs.Set(an, a->ints() ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end()) : std::vector<int64_t>{});
+              case AttrType::kBool:
+                n.attrs.Set(an, a->b());
                 break;
-              case AttrType::kDType: n.attrs.Set(an, FromFb(a->dtype(), what)); break;
+              case AttrType::kInt:
+                n.attrs.Set(an, static_cast<int64_t>(a->i()));
+                break;
+              case AttrType::kFloat:
+                n.attrs.Set(an, a->f());
+                break;
+              case AttrType::kString:
+                n.attrs.Set(an, a->s() ? a->s()->str() : std::string());
+                break;
+              case AttrType::kInts:
+                n.attrs.Set(an, a->ints()
+                                    ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end())
+                                    : std::vector<int64_t>{});
+                break;
+              case AttrType::kDType:
+                n.attrs.Set(an, FromFb(a->dtype(), what));
+                break;
               case AttrType::kTensor: {
                 if (!a->tensor()) Bad(what, ctx + ": tensor attribute '" + an + "' has no value");
                 const DType dt = FromFb(a->tensor()->dtype(), what);
-                n.attrs.Set(an, TensorFromBuffer(m, a->tensor()->buffer(), dt, ShapeOf(a->tensor()->shape(), what), what));
+                n.attrs.Set(an, TensorFromBuffer(m, a->tensor()->buffer(), dt,
+                                                 ShapeOf(a->tensor()->shape(), what), what));
                 break;
               }
-              default: Bad(what, ctx + ": attribute '" + an + "' has an unknown type");
+              default:
+                Bad(what, ctx + ": attribute '" + an + "' has an unknown type");
             }
           }
         if (!fn->outputs()) Bad(what, ctx + ": no outputs list");
         for (int i : *fn->outputs()) {
-          if (i < 0 || i >= n_tensors || defined[i]) Bad(what, ctx + ": output tensor index " + std::to_string(i) + " is invalid");
+          if (i < 0 || i >= n_tensors || defined[i])
+            Bad(what, ctx + ": output tensor index " + std::to_string(i) + " is invalid");
           const auto* t = tensors->Get(i);
           n.outputs.push_back({FromFb(t->dtype(), what), ShapeOf(t->shape(), what)});
         }
         if (n.outputs.size() != OpRegistry::Global().Get(n.op).outputs.size())
-          Bad(what, ctx + ": " + n.op + " has " + std::to_string(OpRegistry::Global().Get(n.op).outputs.size()) +
+          Bad(what, ctx + ": " + n.op + " has " +
+                        std::to_string(OpRegistry::Global().Get(n.op).outputs.size()) +
                         " outputs, the file lists " + std::to_string(n.outputs.size()));
         if (def.graph.IsNameTaken(n.name)) Bad(what, ctx + ": duplicate node name");
         if (n.op == "Variable") {
           const auto* t = tensors->Get((*fn->outputs())[0]);
           if (t->buffer() == 0) Bad(what, ctx + ": variable without a value");
           if (!file.variables.Has(n.name))
-            file.variables.Set(n.name, TensorFromBuffer(m, t->buffer(), n.outputs[0].dtype, n.outputs[0].shape, what));
+            file.variables.Set(n.name, TensorFromBuffer(m, t->buffer(), n.outputs[0].dtype,
+                                                        n.outputs[0].shape, what));
         }
         const std::vector<int> outs(fn->outputs()->begin(), fn->outputs()->end());
         const int id = def.graph.AddNode(std::move(n));
@@ -272,12 +304,15 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
         }
       }
     if (sg->inputs())
-      for (int i : *sg->inputs()) def.inputs.push_back(tensor_at(i, "subgraph '" + def.name + "' inputs"));
+      for (int i : *sg->inputs())
+        def.inputs.push_back(tensor_at(i, "subgraph '" + def.name + "' inputs"));
     if (sg->outputs())
-      for (int i : *sg->outputs()) def.outputs.push_back(tensor_at(i, "subgraph '" + def.name + "' outputs"));
+      for (int i : *sg->outputs())
+        def.outputs.push_back(tensor_at(i, "subgraph '" + def.name + "' outputs"));
     if (sg->targets())
       for (int i : *sg->targets()) {
-        if (i < 0 || i >= static_cast<int>(node_id.size())) Bad(what, "subgraph '" + def.name + "': target out of range");
+        if (i < 0 || i >= static_cast<int>(node_id.size()))
+          Bad(what, "subgraph '" + def.name + "': target out of range");
         def.targets.push_back(node_id[i]);
       }
     try {

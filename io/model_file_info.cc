@@ -10,10 +10,12 @@ namespace kiln::io {
 namespace {
 
 bool IsNonTrainable(const std::string& name) {
-  return name.find("moving_mean") != std::string::npos || name.find("moving_variance") != std::string::npos;
+  return name.find("moving_mean") != std::string::npos ||
+         name.find("moving_variance") != std::string::npos;
 }
 
-void AddWeight(ModelFileInfo& info, const std::string& layer, const std::string& name, Tensor value) {
+void AddWeight(ModelFileInfo& info, const std::string& layer, const std::string& name,
+               Tensor value) {
   WeightInfo w{layer, name, std::move(value), {}, !IsNonTrainable(name)};
   w.stats = ComputeStats(w.value);
   info.total_params += w.value.num_elements();
@@ -25,7 +27,8 @@ void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
   auto names = h5::ReadStringListAttr(group, "layer_names").value_or(std::vector<std::string>{});
   for (const auto& layer : names) {
     h5::Handle g = h5::OpenGroup(group, layer);
-    auto weight_names = h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+    auto weight_names =
+        h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
     for (const auto& w : weight_names) AddWeight(info, layer, w, h5::ReadDataset(g.id(), w));
   }
   if (info.layers.empty())
@@ -33,11 +36,13 @@ void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
 }
 
 // A Keras 3 object's variables: its own "vars", then those of its sub-objects (an LSTM's "cell").
-void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path, const std::string& layer) {
+void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path,
+                      const std::string& layer) {
   if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
     h5::Handle vars = h5::OpenGroup(group, "vars");
     for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
-      AddWeight(info, layer, path + "/vars/" + std::to_string(i), h5::ReadDataset(vars.id(), std::to_string(i)));
+      AddWeight(info, layer, path + "/vars/" + std::to_string(i),
+                h5::ReadDataset(vars.id(), std::to_string(i)));
   }
   for (const auto& child : h5::ListGroup(group)) {
     if (child == "vars" || !h5::IsGroup(group, child)) continue;
@@ -101,15 +106,19 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
   if (info.format == ModelFileFormat::kKilnGraph) {
     graph_file = ReadGraphFile(path);
     const GraphFile& g = *graph_file;
-    auto meta = [&](const char* k) { return g.metadata.count(k) ? g.metadata.at(k) : std::string(); };
+    auto meta = [&](const char* k) {
+      return g.metadata.count(k) ? g.metadata.at(k) : std::string();
+    };
     info.keras_version = "kiln " + meta("kiln_version");
-    if (!meta("model_config").empty()) info.model_config = nlohmann::json::parse(meta("model_config"), nullptr, false);
+    if (!meta("model_config").empty())
+      info.model_config = nlohmann::json::parse(meta("model_config"), nullptr, false);
     if (!meta("training_config").empty())
       info.training_config = nlohmann::json::parse(meta("training_config"), nullptr, false);
     if (info.model_config && info.model_config->is_discarded()) info.model_config.reset();
     if (info.training_config && info.training_config->is_discarded()) info.training_config.reset();
   }
-  if (info.format == ModelFileFormat::kLegacyFull || info.format == ModelFileFormat::kKerasArchive) {
+  if (info.format == ModelFileFormat::kLegacyFull ||
+      info.format == ModelFileFormat::kKerasArchive) {
     try {
       info.model_config = nlohmann::json::parse(ReadModelConfigText(path));
     } catch (const nlohmann::json::exception& e) {
@@ -118,11 +127,13 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
   }
   if (info.model_config) {
     const nlohmann::json& cfg = info.model_config->value("config", nlohmann::json::object());
-    const nlohmann::json layers = cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
+    const nlohmann::json layers =
+        cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
     for (const auto& l : layers) {
       if (!l.is_object()) continue;
       const nlohmann::json lc = l.value("config", nlohmann::json::object());
-      info.layers.push_back({lc.is_object() ? lc.value("name", "?") : "?", l.value("class_name", "?"), 0});
+      info.layers.push_back(
+          {lc.is_object() ? lc.value("name", "?") : "?", l.value("class_name", "?"), 0});
     }
   }
   if (graph_file) {

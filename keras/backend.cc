@@ -35,8 +35,10 @@ std::string ToSnakeCase(const std::string& class_name) {
     char c = class_name[i];
     if (std::isupper(static_cast<unsigned char>(c))) {
       bool prev_lower = i > 0 && std::islower(static_cast<unsigned char>(class_name[i - 1]));
-      bool next_lower = i + 1 < class_name.size() && std::islower(static_cast<unsigned char>(class_name[i + 1]));
-      if (i > 0 && (prev_lower || (next_lower && std::isupper(static_cast<unsigned char>(class_name[i - 1])))))
+      bool next_lower =
+          i + 1 < class_name.size() && std::islower(static_cast<unsigned char>(class_name[i + 1]));
+      if (i > 0 && (prev_lower ||
+                    (next_lower && std::isupper(static_cast<unsigned char>(class_name[i - 1])))))
         out += '_';
       out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     } else {

@@ -21,8 +21,8 @@ void Fill(Tensor& t, Dist dist, const std::optional<uint64_t>& seed) {
 }  // namespace
 
 void Initializer::Validate(const std::string& where) const {
-  static const char* names[] = {"glorot_uniform", "zeros", "ones", "constant", "random_normal",
-                                "random_uniform"};
+  static const char* names[] = {"glorot_uniform", "zeros",         "ones",
+                                "constant",       "random_normal", "random_uniform"};
   for (const char* n : names)
     if (name == n) return;
   throw NotFoundError(where + ": unknown initializer '" + name + "' (known: " + kKnown + ")");
@@ -53,7 +53,8 @@ Tensor Initializer::operator()(const Shape& shape) const {
     Fill(t, std::uniform_real_distribution<double>(minval, maxval), seed);
   } else {  // glorot_uniform; fans as Keras computes them for dense and conv kernels
     double fan_in = 1, fan_out = 1;
-    if (shape.rank() == 1) fan_in = fan_out = static_cast<double>(shape[0]);
+    if (shape.rank() == 1)
+      fan_in = fan_out = static_cast<double>(shape[0]);
     else if (shape.rank() >= 2) {
       double receptive = 1;
       for (int i = 0; i < shape.rank() - 2; ++i) receptive *= static_cast<double>(shape[i]);

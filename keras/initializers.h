@@ -1,7 +1,8 @@
 // Weight initializers with Keras's names and defaults.
 //
 //   layers::Dense(64, {.kernel_initializer = "he_normal"});
-//   layers::Dense(64, {.kernel_initializer = initializers::RandomNormal({.stddev = 0.1, .seed = 3})});
+//   layers::Dense(64, {.kernel_initializer = initializers::RandomNormal({.stddev = 0.1, .seed =
+//   3})});
 //
 // glorot_uniform (default for Dense kernels): U(-l, l), l = sqrt(6 / (fan_in + fan_out));
 // zeros, ones; random_normal: N(mean 0, stddev 0.05); random_uniform: U(-0.05, 0.05). An
@@ -17,13 +18,13 @@ namespace kiln::keras {
 
 struct Initializer {
   std::string name = "glorot_uniform";
-  double mean = 0.0, stddev = 0.05;    // random_normal
+  double mean = 0.0, stddev = 0.05;      // random_normal
   double minval = -0.05, maxval = 0.05;  // random_uniform
-  double value = 0.0;                  // constant
+  double value = 0.0;                    // constant
   std::optional<uint64_t> seed = std::nullopt;
 
   Initializer() = default;
-  Initializer(const char* n) : name(n) {}  // NOLINT: "zeros" reads like Keras
+  Initializer(const char* n) : name(n) {}             // NOLINT: "zeros" reads like Keras
   Initializer(std::string n) : name(std::move(n)) {}  // NOLINT
 
   // A new tensor of `shape` (float32); throws kiln::NotFoundError for an unknown name.

@@ -13,14 +13,14 @@
 #include "keras/initializers.h"
 #include "keras/layers/activation.h"
 #include "keras/layers/dense.h"
+#include "keras/layers/dropout.h"
 #include "keras/layers/flatten.h"
 #include "keras/layers/input_layer.h"
-#include "keras/losses.h"
-#include "keras/layers/dropout.h"
 #include "keras/layers/softmax.h"
+#include "keras/losses.h"
 #include "keras/model.h"
-#include "keras/saving.h"
 #include "keras/optimizers.h"
+#include "keras/saving.h"
 #include "keras/utils.h"
 
 namespace kiln::keras {

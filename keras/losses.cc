@@ -20,12 +20,15 @@ ValueRef LogitsIfProducedBy(GraphBuilder& b, ValueRef y_pred, const std::string&
 }
 
 ValueRef CategoricalPerExample(GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
-  if (ValueRef logits = LogitsIfProducedBy(b, y_pred, "Softmax"); logits.valid() && b.type(logits).shape.rank() == 2)
+  if (ValueRef logits = LogitsIfProducedBy(b, y_pred, "Softmax");
+      logits.valid() && b.type(logits).shape.rank() == 2)
     return b.OpN("SoftmaxCrossEntropy", {logits, y_true})[0];
   // Keras: p /= sum(p, -1); clip to [eps, 1 - eps]; -sum(y * log(p), -1).
   ValueRef sum = b.Op("ReduceSum", {y_pred}, {{"axes", Axes{-1}}, {"keep_dims", true}});
-  ValueRef p = b.Op("ClipByValue", {b.Op("Div", {y_pred, sum})}, {{"min", kEpsilon}, {"max", 1 - kEpsilon}});
-  return b.Op("Neg", {b.Op("ReduceSum", {b.Op("Mul", {y_true, b.Op("Log", {p})})}, {{"axes", Axes{-1}}})});
+  ValueRef p =
+      b.Op("ClipByValue", {b.Op("Div", {y_pred, sum})}, {{"min", kEpsilon}, {"max", 1 - kEpsilon}});
+  return b.Op("Neg",
+              {b.Op("ReduceSum", {b.Op("Mul", {y_true, b.Op("Log", {p})})}, {{"axes", Axes{-1}}})});
 }
 
 }  // namespace

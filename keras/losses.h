@@ -1,7 +1,7 @@
 // Losses by Keras name, lowered into the graph as the batch mean of the per-example loss.
 //
-//   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = losses::categorical_crossentropy});
-//   model.compile({.loss = "mse"});
+//   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss =
+//   losses::categorical_crossentropy}); model.compile({.loss = "mse"});
 //
 // Numerics follow Keras (epsilon 1e-7). When the model's output comes straight from a Softmax
 // (categorical losses) or Sigmoid (binary), the loss is computed from the logits with the fused

@@ -29,12 +29,14 @@ ValueRef Lower(GraphBuilder& b, const std::string& metric, const std::string& lo
   ValueRef hits;
   if (m == "binary_accuracy") {
     // y_pred > 0.5, written as not(0.5 >= y_pred).
-    ValueRef pred = b.Op("Sub", {b.Scalar(1, t), as_float(b.Op("GreaterEqual", {b.Scalar(0.5, t), y_pred}))});
+    ValueRef pred =
+        b.Op("Sub", {b.Scalar(1, t), as_float(b.Op("GreaterEqual", {b.Scalar(0.5, t), y_pred}))});
     hits = as_float(b.Op("Equal", {y_true, pred}));
   } else if (m == "categorical_accuracy") {
     hits = as_float(b.Op("Equal", {b.Op("ArgMax", {y_true}), b.Op("ArgMax", {y_pred})}));
   } else if (m == "sparse_categorical_accuracy") {
-    hits = as_float(b.Op("Equal", {b.Op("Cast", {y_true}, {{"dtype", kInt64}}), b.Op("ArgMax", {y_pred})}));
+    hits = as_float(
+        b.Op("Equal", {b.Op("Cast", {y_true}, {{"dtype", kInt64}}), b.Op("ArgMax", {y_pred})}));
   } else {
     hits = b.Op("Square", {b.Op("Sub", {y_pred, y_true})});
   }

@@ -87,10 +87,12 @@ std::shared_ptr<Layer> Model::get_layer(const std::string& name) const {
 void Model::Build() {
   if (built_) return;
   if (layers_.empty()) throw ValueError("model '" + name_ + "' has no layers");
-  const auto& declared = input_layer_ ? input_layer_->declared_input_shape() : layers_[0]->declared_input_shape();
+  const auto& declared =
+      input_layer_ ? input_layer_->declared_input_shape() : layers_[0]->declared_input_shape();
   if (!declared)
-    throw ValueError("This model has not yet been built: give the first layer an input_shape "
-                     "(or input_dim), or start with an InputLayer");
+    throw ValueError(
+        "This model has not yet been built: give the first layer an input_shape "
+        "(or input_dim), or start with an InputLayer");
   Shape shape = *declared;
   for (auto& l : layers_) {
     l->Build(shape);
@@ -221,16 +223,19 @@ Tensor Model::PrepareInput(const Tensor& x) {
   for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] < 0 || want[i] == x.dim(i);
   if (!ok)
     throw ShapeError("Error when checking input: expected " + input_name() + " to have shape " +
-                     ShapeWithoutBatch(want) + " but got array with shape " + ShapeWithoutBatch(x.shape()));
-  if (x.dtype() == kBool) throw TypeError("Error when checking input: boolean arrays are not supported");
+                     ShapeWithoutBatch(want) + " but got array with shape " +
+                     ShapeWithoutBatch(x.shape()));
+  if (x.dtype() == kBool)
+    throw TypeError("Error when checking input: boolean arrays are not supported");
   return x.dtype() == kFloat32 ? x : x.astype(kFloat32);
 }
 
 Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
   if (y.rank() == 0 || y.dim(0) != samples)
-    throw ValueError("Input arrays should have the same number of samples as target arrays. Found " +
-                     std::to_string(samples) + " input samples and " +
-                     std::to_string(y.rank() ? y.dim(0) : 0) + " target samples.");
+    throw ValueError(
+        "Input arrays should have the same number of samples as target arrays. Found " +
+        std::to_string(samples) + " input samples and " + std::to_string(y.rank() ? y.dim(0) : 0) +
+        " target samples.");
   const Shape want = losses::TargetShape(compile_options_.loss, output_shape());
   Tensor t = y;
   // Keras accepts (n,) targets for a (None, 1) output and (n, 1) class ids for the sparse loss.
@@ -239,8 +244,9 @@ Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
   bool ok = t.rank() == want.rank();
   for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] == t.dim(i);
   if (!ok)
-    throw ShapeError("Error when checking target: expected " + layers_.back()->name() + " to have shape " +
-                     ShapeWithoutBatch(want) + " but got array with shape " + ShapeWithoutBatch(y.shape()));
+    throw ShapeError("Error when checking target: expected " + layers_.back()->name() +
+                     " to have shape " + ShapeWithoutBatch(want) + " but got array with shape " +
+                     ShapeWithoutBatch(y.shape()));
   t = t.dtype() == kFloat32 ? t : t.astype(kFloat32);
   if (losses::Canonical(compile_options_.loss) == losses::sparse_categorical_crossentropy) {
     const int64_t classes = output_shape().dim(-1);
@@ -258,7 +264,8 @@ std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64
   std::vector<double> sums(1 + eval_.metrics.size(), 0.0);
   for (int64_t s = 0; s < n; s += batch_size) {
     const int64_t e = std::min(n, s + batch_size);
-    const auto& out = eval_.executor->RunInPlace({{eval_.x, x.Slice(s, e)}, {eval_.y_true, y.Slice(s, e)}});
+    const auto& out =
+        eval_.executor->RunInPlace({{eval_.x, x.Slice(s, e)}, {eval_.y_true, y.Slice(s, e)}});
     for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
     if (bar) bar->update(e);
   }
@@ -267,7 +274,10 @@ std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64
 }
 
 History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
-  if (!compiled_) throw ValueError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.");
+  if (!compiled_)
+    throw ValueError(
+        "You must compile your model before training/testing. Use `model.compile(optimizer, "
+        "loss)`.");
   if (o.batch_size <= 0) throw ValueError("fit: batch_size must be positive");
   Tensor x = PrepareInput(x_in);
   Tensor y = PrepareTarget(y_in, x.dim(0));
@@ -300,14 +310,15 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
     if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
     if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
-    Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock}, out);
+    Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock},
+                out);
     std::vector<double> sums(names.size(), 0.0);
     std::vector<std::pair<std::string, double>> shown;
     for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
-      const auto& res =
-          train_.executor->RunInPlace({{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
+      const auto& res = train_.executor->RunInPlace(
+          {{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
       ++optimizer()->iterations;
       shown.clear();
       for (size_t i = 0; i < res.size(); ++i) {
@@ -328,12 +339,16 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
 }
 
 std::vector<double> Model::evaluate(const Tensor& x_in, const Tensor& y_in, EvaluateOptions o) {
-  if (!compiled_) throw ValueError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.");
+  if (!compiled_)
+    throw ValueError(
+        "You must compile your model before training/testing. Use `model.compile(optimizer, "
+        "loss)`.");
   if (o.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
   Tensor x = PrepareInput(x_in);
   Tensor y = PrepareTarget(y_in, x.dim(0));
   std::optional<Progbar> bar;
-  if (o.verbose) bar.emplace(x.dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
+  if (o.verbose)
+    bar.emplace(x.dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
   return RunEvaluation(x, y, o.batch_size, bar ? &*bar : nullptr);
 }
 
@@ -365,7 +380,8 @@ void Model::summary(std::ostream& out) {
   std::vector<SummaryRow> rows;
   int64_t total = 0, trainable = 0;
   for (const auto& l : layers_) {
-    rows.push_back({l->name() + " (" + l->class_name() + ")", KerasShapeString(l->output_shape()), l->count_params()});
+    rows.push_back({l->name() + " (" + l->class_name() + ")", KerasShapeString(l->output_shape()),
+                    l->count_params()});
     for (const Weight& w : l->weights()) {
       total += w.value.num_elements();
       if (w.trainable) trainable += w.value.num_elements();
@@ -386,16 +402,17 @@ void Model::set_weights(const std::vector<Tensor>& weights) {
   size_t count = 0;
   for (const auto& l : layers_) count += l->weights().size();
   if (weights.size() != count)
-    throw ValueError("You called `set_weights(weights)` on model '" + name_ + "' with a weight list of length " +
-                     std::to_string(weights.size()) + ", but the model expects " + std::to_string(count) +
-                     " weights.");
+    throw ValueError("You called `set_weights(weights)` on model '" + name_ +
+                     "' with a weight list of length " + std::to_string(weights.size()) +
+                     ", but the model expects " + std::to_string(count) + " weights.");
   size_t i = 0;
   for (const auto& l : layers_)
     for (Weight& w : l->weights()) {
       const Tensor& src = weights[i++];
       if (src.shape() != w.value.shape())
         throw ShapeError("Layer '" + l->name() + "' weight '" + w.name + "' shape " +
-                         KerasShapeString(w.value.shape()) + " not compatible with provided weight shape " +
+                         KerasShapeString(w.value.shape()) +
+                         " not compatible with provided weight shape " +
                          KerasShapeString(src.shape()));
       w.value.CopyFrom(src.dtype() == w.value.dtype() ? src : src.astype(w.value.dtype()));
     }

@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "graph/variable_store.h"
-#include "kernels/executor.h"
 #include "keras/layers/layer.h"
 #include "keras/optimizers.h"
 #include "keras/progbar.h"
+#include "kernels/executor.h"
 
 namespace kiln::keras {
 
@@ -53,7 +53,7 @@ struct FitOptions {
   int initial_epoch = 0;
   ProgressStyle progress = ProgressStyle::kSamples;
   std::ostream* out = &std::cout;
-  Clock clock = nullptr;          // for tests; default steady clock
+  Clock clock = nullptr;                       // for tests; default steady clock
   std::optional<bool> dynamic = std::nullopt;  // rewrite the bar in place; default: stdout is a TTY
 };
 
@@ -120,12 +120,16 @@ class Model {
   Shape input_shape();
   Shape output_shape();
   // The lowered graphs: forward only (predict), and the full training step once compiled, as
-  // lowered and as the optimizer passes left them (what the executors run), with the passes' report.
+  // lowered and as the optimizer passes left them (what the executors run), with the passes'
+  // report.
   const Graph& forward_graph();
   const Graph& training_graph() const { return train_.graph; }
   const Graph& optimized_forward_graph();
   const Graph& optimized_training_graph() const { return train_.optimized; }
-  const std::string& forward_pass_report() { forward_graph(); return forward_.pass_report; }
+  const std::string& forward_pass_report() {
+    forward_graph();
+    return forward_.pass_report;
+  }
   const std::string& training_pass_report() const { return train_.pass_report; }
 
   // What an exporter needs: an optimized graph with its inputs, fetched outputs and update targets.

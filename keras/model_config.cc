@@ -51,7 +51,8 @@ nlohmann::json TrainingConfig(const Model& model) {
 }
 
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
-  if (!model_config.is_object() || !model_config.contains("class_name") || !model_config.contains("config"))
+  if (!model_config.is_object() || !model_config.contains("class_name") ||
+      !model_config.contains("config"))
     throw Error("model_config is not a Keras model config (no class_name/config)");
   const std::string cls = model_config["class_name"].get<std::string>();
   const nlohmann::json& cfg = model_config["config"];
@@ -71,14 +72,17 @@ std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) 
       if (chain && i > 0) {
         std::string from;
         const auto& node = nodes[0];
-        if (node.is_array() && node.size() == 1 && node[0].is_array() && !node[0].empty() && node[0][0].is_string())
+        if (node.is_array() && node.size() == 1 && node[0].is_array() && !node[0].empty() &&
+            node[0][0].is_string())
           from = node[0][0].get<std::string>();
         else if (node.is_object() && node.contains("args"))  // Keras 3 form
           from = node["args"].dump();
         chain = from == layer_list[i - 1].value("name", "") ||
                 from.find("\"" + layer_list[i - 1].value("name", "") + "\"") != std::string::npos;
       }
-      if (!chain) unsupported.push_back("layer '" + layer_list[i].value("name", "?") + "': not part of a chain (only sequential functional models load)");
+      if (!chain)
+        unsupported.push_back("layer '" + layer_list[i].value("name", "?") +
+                              "': not part of a chain (only sequential functional models load)");
     }
   } else {
     throw Error("model_config: unsupported model class '" + cls + "'");
@@ -96,7 +100,8 @@ std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) 
     if (layer && unsupported.empty()) model->add(LayerRef(layer));
   }
   if (!unsupported.empty()) {
-    std::string msg = "cannot build this model: " + std::to_string(unsupported.size()) + " unsupported item(s):";
+    std::string msg =
+        "cannot build this model: " + std::to_string(unsupported.size()) + " unsupported item(s):";
     for (const auto& u : unsupported) msg += "\n  - " + u;
     msg += "\n(supported layers:";
     for (const auto& c : RegisteredLayerClasses()) msg += " " + c;
@@ -115,19 +120,25 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
            " is not supported by Kiln; the model is loaded uncompiled";
   const nlohmann::json oc = opt.value("config", nlohmann::json::object());
   optimizers::SGDOptions o;
-  if (oc.contains("learning_rate") && oc["learning_rate"].is_number()) o.learning_rate = oc["learning_rate"].get<double>();
+  if (oc.contains("learning_rate") && oc["learning_rate"].is_number())
+    o.learning_rate = oc["learning_rate"].get<double>();
   if (oc.contains("lr") && oc["lr"].is_number()) o.learning_rate = oc["lr"].get<double>();
   o.momentum = oc.value("momentum", 0.0);
   o.nesterov = oc.value("nesterov", false);
-  if (oc.value("decay", 0.0) != 0.0) return "SGD decay is not supported; the model is loaded uncompiled";
+  if (oc.value("decay", 0.0) != 0.0)
+    return "SGD decay is not supported; the model is loaded uncompiled";
   if (!tc.contains("loss") || !tc["loss"].is_string())
     return "the training_config's loss is not a single loss name; the model is loaded uncompiled";
   std::vector<std::string> metrics;
   for (const auto& m : tc.value("metrics", nlohmann::json::array()))
-    if (m.is_string()) metrics.push_back(m.get<std::string>());
-    else return "the training_config's metrics are not plain names; the model is loaded uncompiled";
+    if (m.is_string())
+      metrics.push_back(m.get<std::string>());
+    else
+      return "the training_config's metrics are not plain names; the model is loaded uncompiled";
   try {
-    model.compile({.optimizer = optimizers::SGD(o), .loss = tc["loss"].get<std::string>(), .metrics = metrics});
+    model.compile({.optimizer = optimizers::SGD(o),
+                   .loss = tc["loss"].get<std::string>(),
+                   .metrics = metrics});
   } catch (const Error& e) {
     return std::string("cannot compile from training_config: ") + e.what();
   }

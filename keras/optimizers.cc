@@ -8,8 +8,10 @@ namespace kiln::keras {
 OptimizerRef::OptimizerRef(const char* name) {
   std::string n(name);
   std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (n == "sgd") ptr_ = std::make_shared<optimizers::SGD>();
-  else throw NotFoundError("Unknown optimizer: '" + std::string(name) + "' (known: sgd)");
+  if (n == "sgd")
+    ptr_ = std::make_shared<optimizers::SGD>();
+  else
+    throw NotFoundError("Unknown optimizer: '" + std::string(name) + "' (known: sgd)");
 }
 
 namespace optimizers {
@@ -43,13 +45,15 @@ std::vector<int> SGD::Lower(GraphBuilder& b, std::span<const ValueRef> params,
       // Under the "SGD" scope this is named "SGD/velocity/<variable>", which is also its store key.
       ValueRef v = b.Variable("velocity/" + var_name, t.dtype, t.shape);
       const std::string& slot = b.graph().node(v.node).name;
-      auto existing = std::find_if(slots_.begin(), slots_.end(), [&](auto& s) { return s.first == slot; });
+      auto existing =
+          std::find_if(slots_.begin(), slots_.end(), [&](auto& s) { return s.first == slot; });
       if (existing == slots_.end()) {
         slots_.emplace_back(slot, Tensor(t.dtype, t.shape));
         existing = slots_.end() - 1;
       }
       store.Set(slot, existing->second);
-      b.OpN("ApplyMomentum", {params[i], v, lr, grads[i], m}, {{"use_nesterov", nesterov_}}, "update");
+      b.OpN("ApplyMomentum", {params[i], v, lr, grads[i], m}, {{"use_nesterov", nesterov_}},
+            "update");
     }
     updates.push_back(b.graph().capacity() - 1);
   }

@@ -70,10 +70,10 @@ class SGD : public Optimizer {
 class OptimizerRef {
  public:
   template <typename O, typename = std::enable_if_t<std::is_base_of_v<Optimizer, O>>>
-  OptimizerRef(O o) : ptr_(std::make_shared<O>(std::move(o))) {}  // NOLINT
-  OptimizerRef(const char* name);                                  // NOLINT
+  OptimizerRef(O o) : ptr_(std::make_shared<O>(std::move(o))) {}         // NOLINT
+  OptimizerRef(const char* name);                                        // NOLINT
   OptimizerRef(const std::string& name) : OptimizerRef(name.c_str()) {}  // NOLINT
-  OptimizerRef(std::shared_ptr<Optimizer> p) : ptr_(std::move(p)) {}   // NOLINT
+  OptimizerRef(std::shared_ptr<Optimizer> p) : ptr_(std::move(p)) {}     // NOLINT
   Optimizer* operator->() const { return ptr_.get(); }
   Optimizer& operator*() const { return *ptr_; }
   const std::shared_ptr<Optimizer>& get() const { return ptr_; }

@@ -8,7 +8,8 @@ namespace kiln::keras {
 
 Clock SteadyClock() {
   return [] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   };
 }
 
@@ -35,13 +36,17 @@ void Progbar::update(int64_t current, const std::vector<std::pair<std::string, d
   if (options_.verbose == 1) {
     if (now - last_update_ < options_.interval && current < target_) return;
     const size_t prev_total_width = total_width_;
-    if (options_.dynamic) out_ << std::string(prev_total_width, '\b') << '\r';
-    else out_ << '\n';
-    const int digits = target_ > 0 ? static_cast<int>(std::floor(std::log10(double(target_)))) + 1 : 1;
+    if (options_.dynamic)
+      out_ << std::string(prev_total_width, '\b') << '\r';
+    else
+      out_ << '\n';
+    const int digits =
+        target_ > 0 ? static_cast<int>(std::floor(std::log10(double(target_)))) + 1 : 1;
     std::snprintf(buf, sizeof buf, "%*lld/%lld [", digits, static_cast<long long>(current),
                   static_cast<long long>(target_));
     std::string bar = buf;
-    const int prog_width = target_ > 0 ? static_cast<int>(options_.width * double(current) / double(target_)) : 0;
+    const int prog_width =
+        target_ > 0 ? static_cast<int>(options_.width * double(current) / double(target_)) : 0;
     if (prog_width > 0) {
       bar += std::string(prog_width - 1, '=');
       bar += current < target_ ? '>' : '=';
@@ -54,8 +59,8 @@ void Progbar::update(int64_t current, const std::vector<std::pair<std::string, d
     if (current < target_) {
       const double eta = per_unit * double(target_ - current);
       if (eta > 3600)
-        std::snprintf(buf, sizeof buf, " - ETA: %d:%02d:%02d", int(eta / 3600), int(std::fmod(eta, 3600) / 60),
-                      int(std::fmod(eta, 60)));
+        std::snprintf(buf, sizeof buf, " - ETA: %d:%02d:%02d", int(eta / 3600),
+                      int(std::fmod(eta, 3600) / 60), int(std::fmod(eta, 60)));
       else if (eta > 60)
         std::snprintf(buf, sizeof buf, " - ETA: %d:%02d", int(eta / 60), int(std::fmod(eta, 60)));
       else

@@ -5,7 +5,9 @@ namespace {
 
 template <typename F>
 const F& Need(const F& f) {
-  if (!f) throw Error("Keras HDF5 support is not linked into this program: depend on //io:keras_h5 (or //:kiln)");
+  if (!f)
+    throw Error(
+        "Keras HDF5 support is not linked into this program: depend on //io:keras_h5 (or //:kiln)");
   return f;
 }
 
@@ -16,7 +18,9 @@ SavingBackend& Saving() {
   return backend;
 }
 
-std::unique_ptr<Model> load_model(const std::string& path) { return Need(Saving().load_model)(path); }
+std::unique_ptr<Model> load_model(const std::string& path) {
+  return Need(Saving().load_model)(path);
+}
 
 void Model::save(const std::string& path) { Need(Saving().save_model)(*this, path); }
 void Model::save_weights(const std::string& path) { Need(Saving().save_weights)(*this, path); }

@@ -23,8 +23,9 @@ std::string ThousandsSeparated(int64_t n) {
   return n < 0 ? "-" + s : s;
 }
 
-void PrintSummaryTable(std::ostream& out, const std::string& model_name, const std::vector<SummaryRow>& rows,
-                       int64_t total_params, int64_t trainable_params) {
+void PrintSummaryTable(std::ostream& out, const std::string& model_name,
+                       const std::vector<SummaryRow>& rows, int64_t total_params,
+                       int64_t trainable_params) {
   const std::vector<size_t> pos = {29, 55, 65};
   const std::string rule(65, '_'), double_rule(65, '=');
   out << "Model: \"" << model_name << "\"\n" << rule << "\n";

@@ -1,7 +1,8 @@
 // Keras's classic summary() table (keras/utils/layer_utils.py print_summary, 65 columns, thousands
 // separators), for models and for files Kiln only inspects.
 //
-//   PrintSummaryTable(std::cout, "sequential", {{"dense (Dense)", "(None, 10)", 7850}}, 7850, 7850);
+//   PrintSummaryTable(std::cout, "sequential", {{"dense (Dense)", "(None, 10)", 7850}}, 7850,
+//   7850);
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,9 @@ struct SummaryRow {
   int64_t params = 0;
 };
 
-void PrintSummaryTable(std::ostream& out, const std::string& model_name, const std::vector<SummaryRow>& rows,
-                       int64_t total_params, int64_t trainable_params);
+void PrintSummaryTable(std::ostream& out, const std::string& model_name,
+                       const std::vector<SummaryRow>& rows, int64_t total_params,
+                       int64_t trainable_params);
 // "270,218"
 std::string ThousandsSeparated(int64_t n);
 

@@ -14,7 +14,8 @@ Tensor to_categorical(const Tensor& y, int64_t num_classes) {
   double max_label = -1;
   for (double d : v) {
     if (!(d >= 0) || d != std::floor(d))
-      throw ValueError("to_categorical: label " + std::to_string(d) + " is not a non-negative integer");
+      throw ValueError("to_categorical: label " + std::to_string(d) +
+                       " is not a non-negative integer");
     max_label = std::max(max_label, d);
   }
   if (num_classes < 0) num_classes = static_cast<int64_t>(max_label) + 1;
@@ -25,7 +26,8 @@ Tensor to_categorical(const Tensor& y, int64_t num_classes) {
   if (dims.size() > 1 && dims.back() == 1) dims.pop_back();  // Keras squeezes a trailing 1
   dims.push_back(num_classes);
   Tensor out(kFloat32, Shape(dims));
-  for (size_t i = 0; i < v.size(); ++i) out.data<float>()[i * num_classes + static_cast<int64_t>(v[i])] = 1.f;
+  for (size_t i = 0; i < v.size(); ++i)
+    out.data<float>()[i * num_classes + static_cast<int64_t>(v[i])] = 1.f;
   return out;
 }
 
@@ -50,7 +52,8 @@ std::string ArrayRepr(const Tensor& t) {
   const Tensor d = t.astype(kFloat64);
   size_t int_w = 0, frac_w = 0;
   for (double v : d.values<double>()) {
-    std::string s = IsFloating(t.dtype()) ? Shortest(v, t.dtype()) : std::to_string(static_cast<int64_t>(v));
+    std::string s =
+        IsFloating(t.dtype()) ? Shortest(v, t.dtype()) : std::to_string(static_cast<int64_t>(v));
     size_t dot = s.find('.');
     if (dot == std::string::npos) dot = s.size();
     int_w = std::max(int_w, dot);

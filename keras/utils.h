@@ -1,8 +1,9 @@
 // Keras utilities: one-hot encoding, the global seed, and numpy-style printing of arrays.
 //
 //   Tensor y = utils::to_categorical(labels, 10);         // uint8/int labels -> float32 one-hot
-//   utils::set_random_seed(42);                           // weights and shuffling repeat bit for bit
-//   std::cout << utils::ArrayRepr(w);                     // array([[1.996118 ], ...], dtype=float32)
+//   utils::set_random_seed(42);                           // weights and shuffling repeat bit for
+//   bit std::cout << utils::ArrayRepr(w);                     // array([[1.996118 ], ...],
+//   dtype=float32)
 #pragma once
 
 #include <string>

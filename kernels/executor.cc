@@ -21,7 +21,8 @@ Executor::Executor(const Graph& graph, std::vector<ValueRef> fetches, std::vecto
     const Node& n = graph_.node(id);
     if (n.op == "Placeholder") placeholders_.push_back(id);
     if (n.op == "Variable" && variables_ == nullptr)
-      throw ValueError("Executor: graph reads variable '" + n.name + "' but no VariableStore was given");
+      throw ValueError("Executor: graph reads variable '" + n.name +
+                       "' but no VariableStore was given");
   }
 }
 
@@ -75,8 +76,8 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
                   << DTypeName(key) << "), node '" << n.name << "' runs on cpu\n";
     }
     if (!k)
-      throw NotFoundError("no kernel for op " + n.op + " with dtype " + std::string(DTypeName(key)) +
-                          " (node '" + n.name + "')");
+      throw NotFoundError("no kernel for op " + n.op + " with dtype " +
+                          std::string(DTypeName(key)) + " (node '" + n.name + "')");
     placement_[id] = device;
     if (k->binding == Binding::kFeed) {
       const Tensor* t = FindFeed(feeds, id);
@@ -105,8 +106,8 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
       case Binding::kCompute:
         for (const TensorType& t : types[id])
           if (!t.shape.IsFullyDefined())
-            throw ShapeError("node '" + n.name + "' (" + n.op + "): output shape " + t.shape.ToString() +
-                             " is not known after feeding");
+            throw ShapeError("node '" + n.name + "' (" + n.op + "): output shape " +
+                             t.shape.ToString() + " is not known after feeding");
         outs.resize(types[id].size());
         break;
     }
@@ -157,7 +158,8 @@ void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>
       for (const ValueRef& in : n.inputs) {
         const ValueRef r = root_of(in);
         if (!elementwise || !pooled.count(r) || last_use[r] != s || !buffer.count(r) ||
-            buffer[r].nbytes() < bytes || DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
+            buffer[r].nbytes() < bytes ||
+            DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
           continue;
         buf = buffer[r];
         buffer.erase(r);
@@ -211,8 +213,9 @@ const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) 
         // Rebound every run, so that a store entry replaced since planning is seen.
         const Tensor& v = variables_->Get(n.name);
         if (v.shape() != outs[0].shape() || v.dtype() != outs[0].dtype())
-          throw ShapeError("variable '" + n.name + "' now holds " + std::string(DTypeName(v.dtype())) +
-                           v.shape().ToString() + ", planned as " + std::string(DTypeName(outs[0].dtype())) +
+          throw ShapeError("variable '" + n.name + "' now holds " +
+                           std::string(DTypeName(v.dtype())) + v.shape().ToString() +
+                           ", planned as " + std::string(DTypeName(outs[0].dtype())) +
                            outs[0].shape().ToString());
         outs[0] = v;
         break;
@@ -229,7 +232,8 @@ const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) 
       }
     }
   }
-  for (size_t i = 0; i < fetches_.size(); ++i) plan.results[i] = plan.values[fetches_[i].node][fetches_[i].index];
+  for (size_t i = 0; i < fetches_.size(); ++i)
+    plan.results[i] = plan.values[fetches_[i].node][fetches_[i].index];
   return plan.results;
 }
 

@@ -1,5 +1,5 @@
-// Kernels, keyed by (op, device, dtype). The dtype key is the dtype of the node's first input, or of
-// its first output for ops without inputs. A kernel computes into outputs the executor allocated
+// Kernels, keyed by (op, device, dtype). The dtype key is the dtype of the node's first input, or
+// of its first output for ops without inputs. A kernel computes into outputs the executor allocated
 // with the node's concrete shapes; it never allocates them itself.
 //
 //   void NegKernel(kiln::KernelContext& c) { ... c.input(0) ... c.output(0) ... }
@@ -35,11 +35,11 @@ struct KernelContext {
 using KernelFn = std::function<void(KernelContext&)>;
 
 enum class Binding {
-  kCompute,       // fn computes the outputs
-  kAliasInput0,   // output 0 is input 0's buffer under the output's shape (no copy)
-  kFeed,          // output 0 is the tensor fed for this placeholder
-  kVariable,      // output 0 is the variable's stored tensor (updates write through it)
-  kConst,         // output 0 is the "value" attribute
+  kCompute,      // fn computes the outputs
+  kAliasInput0,  // output 0 is input 0's buffer under the output's shape (no copy)
+  kFeed,         // output 0 is the tensor fed for this placeholder
+  kVariable,     // output 0 is the variable's stored tensor (updates write through it)
+  kConst,        // output 0 is the "value" attribute
 };
 
 struct KernelDef {

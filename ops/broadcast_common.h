@@ -14,7 +14,8 @@ inline std::vector<AttrDef> BroadcastAttrs() {
 // Checks that `small` can broadcast to `big` under `axes`.
 inline void CheckBroadcastable(const InferenceContext& c, const Shape& small, const Shape& big) {
   const auto& axes = c.attrs.Get<std::vector<int64_t>>("axes");
-  if (small.rank() > big.rank()) c.Fail(small.ToString() + " has more dimensions than " + big.ToString());
+  if (small.rank() > big.rank())
+    c.Fail(small.ToString() + " has more dimensions than " + big.ToString());
   std::vector<int64_t> aligned(big.rank(), 1);
   if (!axes.empty()) {
     if (small.rank() + static_cast<int>(axes.size()) != big.rank())

@@ -12,7 +12,8 @@ KILN_REGISTER_OP(OpDef{
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       return {{c.attrs.Get<DType>("dtype"), c.shape(0)}};
     },
-    // Only float-to-float casts carry a gradient; anything through an integer is piecewise constant.
+    // Only float-to-float casts carry a gradient; anything through an integer is piecewise
+    // constant.
     .grad_fn = [](GradContext& c) -> Grads {
       DType from = c.b.type(c.x(0)).dtype;
       if (!IsFloating(from) || !IsFloating(c.attrs().Get<DType>("dtype"))) return {ValueRef{}};

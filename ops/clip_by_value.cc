@@ -9,10 +9,12 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .attrs = {{"min", AttrType::kFloat}, {"max", AttrType::kFloat}},
     .traits = kElementwise,
-    .shape_fn = [](const InferenceContext& c) {
-      if (c.attrs.Get<double>("min") > c.attrs.Get<double>("max")) c.Fail("min is greater than max");
-      return SameAsInput0(c);
-    },
+    .shape_fn =
+        [](const InferenceContext& c) {
+          if (c.attrs.Get<double>("min") > c.attrs.Get<double>("max"))
+            c.Fail("min is greater than max");
+          return SameAsInput0(c);
+        },
     // The gradient passes where clipping left x unchanged (y == x), as in TensorFlow.
     .grad_fn = [](GradContext& c) -> Grads {
       DType t = c.b.type(c.x(0)).dtype;

@@ -12,11 +12,16 @@ Shape BroadcastShapes(const InferenceContext& c, const Shape& a, const Shape& b)
   for (int i = 0; i < rank; ++i) {
     int64_t da = i < rank - a.rank() ? 1 : a[i - (rank - a.rank())];
     int64_t db = i < rank - b.rank() ? 1 : b[i - (rank - b.rank())];
-    if (da == 1) out[i] = db;
-    else if (db == 1) out[i] = da;
-    else if (da == kUnknownDim) out[i] = db;
-    else if (db == kUnknownDim || da == db) out[i] = da;
-    else c.Fail("shapes " + a.ToString() + " and " + b.ToString() + " cannot be broadcast");
+    if (da == 1)
+      out[i] = db;
+    else if (db == 1)
+      out[i] = da;
+    else if (da == kUnknownDim)
+      out[i] = db;
+    else if (db == kUnknownDim || da == db)
+      out[i] = da;
+    else
+      c.Fail("shapes " + a.ToString() + " and " + b.ToString() + " cannot be broadcast");
   }
   return Shape(out);
 }

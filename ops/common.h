@@ -1,6 +1,6 @@
 // Helpers shared by the op definitions in this folder: common shape functions, numpy broadcasting
-// of static shapes (unknown dimensions included), axis normalisation, and the gradient plumbing that
-// reduces a broadcast gradient back to its input's shape.
+// of static shapes (unknown dimensions included), axis normalisation, and the gradient plumbing
+// that reduces a broadcast gradient back to its input's shape.
 #pragma once
 
 #include <vector>

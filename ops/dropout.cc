@@ -21,9 +21,10 @@ KILN_REGISTER_OP(OpDef{
         throw Error("Dropout (node '" + c.node.name + "'): the mask output is not differentiable");
       return {ValueRef{}, c.b.Op("Mul", {c.dy(0), c.y(1)})};
     },
-    .doc = "Inverted dropout: zeroes each element with probability rate and scales the rest by "
-           "1 / (1 - rate). The mask comes from a generator seeded by the int64 state, which the op "
-           "then advances, so a seeded run repeats exactly.",
+    .doc =
+        "Inverted dropout: zeroes each element with probability rate and scales the rest by "
+        "1 / (1 - rate). The mask comes from a generator seeded by the int64 state, which the op "
+        "then advances, so a seeded run repeats exactly.",
 });
 
 }  // namespace

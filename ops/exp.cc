@@ -9,7 +9,9 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("Mul", {c.dy(), c.y()})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("Mul", {c.dy(), c.y()})};
+    },
     .doc = "e^x; the gradient is dy * y.",
 });
 

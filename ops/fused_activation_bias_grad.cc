@@ -9,13 +9,16 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"dz"}, {"dbias"}},
     .attrs = {{"activation", AttrType::kString}},
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
-      if (c.shape(0).rank() != 2 || c.shape(0) != c.shape(1)) c.Fail("dy and y must be matrices of one shape");
+      if (c.shape(0).rank() != 2 || c.shape(0) != c.shape(1))
+        c.Fail("dy and y must be matrices of one shape");
       if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must share a dtype");
       const std::string act = c.attrs.Get<std::string>("activation");
-      if (act != "relu" && act != "sigmoid" && act != "tanh") c.Fail("unknown activation '" + act + "'");
+      if (act != "relu" && act != "sigmoid" && act != "tanh")
+        c.Fail("unknown activation '" + act + "'");
       return {c.inputs[0], {c.dtype(0), Shape{c.shape(0)[1]}}};
     },
-    .not_differentiable = "a gradient op made by fusion after autodiff; second derivatives go through the unfused ops",
+    .not_differentiable = "a gradient op made by fusion after autodiff; second derivatives go "
+                          "through the unfused ops",
     .doc = "dz = activation'(y) * dy and dbias = column sums of dz, in one pass (made by the "
            "fuse-activation-bias-grad pass).",
 });

@@ -19,12 +19,17 @@ KILN_REGISTER_OP(OpDef{
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       const Shape& x = c.shape(0);
       const Shape& w = c.shape(1);
-      if (x.rank() != 2 || w.rank() != 2 || c.shape(2).rank() != 1) c.Fail("expected x [m,k], w [k,n], bias [n]");
-      if (x[1] >= 0 && x[1] != w[0]) c.Fail("inner dimensions differ: " + std::to_string(x[1]) + " vs " + std::to_string(w[0]));
-      if (c.shape(2)[0] != w[1]) c.Fail("bias has " + std::to_string(c.shape(2)[0]) + " elements for " + std::to_string(w[1]) + " units");
+      if (x.rank() != 2 || w.rank() != 2 || c.shape(2).rank() != 1)
+        c.Fail("expected x [m,k], w [k,n], bias [n]");
+      if (x[1] >= 0 && x[1] != w[0])
+        c.Fail("inner dimensions differ: " + std::to_string(x[1]) + " vs " + std::to_string(w[0]));
+      if (c.shape(2)[0] != w[1])
+        c.Fail("bias has " + std::to_string(c.shape(2)[0]) + " elements for " +
+               std::to_string(w[1]) + " units");
       if (c.dtype(0) != c.dtype(1) || c.dtype(0) != c.dtype(2)) c.Fail("inputs must share a dtype");
       const std::string act = c.attrs.Get<std::string>("activation");
-      if (act != "linear" && act != "relu" && act != "sigmoid" && act != "tanh") c.Fail("unknown activation '" + act + "'");
+      if (act != "linear" && act != "relu" && act != "sigmoid" && act != "tanh")
+        c.Fail("unknown activation '" + act + "'");
       return {{c.dtype(0), Shape{x[0], w[1]}}};
     },
     .grad_fn = [](GradContext& c) -> Grads {

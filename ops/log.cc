@@ -9,7 +9,9 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("Div", {c.dy(), c.x(0)})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("Div", {c.dy(), c.x(0)})};
+    },
     .doc = "Natural logarithm.",
 });
 

@@ -8,10 +8,11 @@ KILN_REGISTER_OP(OpDef{
     .inputs = {{"logits", kFloatTypes}},
     .outputs = {{"y"}},
     .attrs = {{"axis", AttrType::kInt, int64_t{-1}}},
-    .shape_fn = [](const InferenceContext& c) {
-      NormalizeAxis(c, c.attrs.Get<int64_t>("axis"), c.shape(0).rank());
-      return SameAsInput0(c);
-    },
+    .shape_fn =
+        [](const InferenceContext& c) {
+          NormalizeAxis(c, c.attrs.Get<int64_t>("axis"), c.shape(0).rank());
+          return SameAsInput0(c);
+        },
     // dx = dy - exp(y) * sum(dy, axis).
     .grad_fn = [](GradContext& c) -> Grads {
       auto& b = c.b;

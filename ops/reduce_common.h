@@ -17,8 +17,10 @@ inline std::vector<TensorType> ReduceShape(const InferenceContext& c) {
   std::vector<int64_t> out;
   for (int i = 0; i < in.rank(); ++i) {
     bool reduced = std::find(axes.begin(), axes.end(), i) != axes.end();
-    if (!reduced) out.push_back(in[i]);
-    else if (keep) out.push_back(1);
+    if (!reduced)
+      out.push_back(in[i]);
+    else if (keep)
+      out.push_back(1);
   }
   return {{c.dtype(0), Shape(out)}};
 }

@@ -9,7 +9,9 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("ReluGrad", {c.dy(), c.y()})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("ReluGrad", {c.dy(), c.y()})};
+    },
     .doc = "max(x, 0); the gradient passes where the output is positive.",
 });
 

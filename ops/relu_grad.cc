@@ -10,7 +10,9 @@ KILN_REGISTER_OP(OpDef{
     .traits = kElementwise,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },
     // Linear in dy; piecewise constant in y, so y gets no gradient.
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("ReluGrad", {c.dy(), c.x(1)}), {}}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("ReluGrad", {c.dy(), c.x(1)}), {}};
+    },
     .doc = "dy where y > 0, else 0: the gradient of Relu.",
 });
 

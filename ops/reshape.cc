@@ -26,7 +26,8 @@ KILN_REGISTER_OP(OpDef{
       if (!in.IsFullyDefined()) {
         // The unknown batch dimension flows into the -1 slot when the rest is divisible.
         int64_t rest = 1;
-        for (int64_t d : in.dims()) if (d >= 0) rest *= d;
+        for (int64_t d : in.dims())
+          if (d >= 0) rest *= d;
         if (infer < 0 || (known != 0 && rest % known != 0))
           c.Fail("cannot reshape " + in.ToString() + " to " + Shape(dims).ToString());
         return {{c.dtype(0), Shape(dims)}};
@@ -42,7 +43,9 @@ KILN_REGISTER_OP(OpDef{
       }
       return {{c.dtype(0), Shape(dims)}};
     },
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("ReshapeLike", {c.dy(), c.x(0)})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("ReshapeLike", {c.dy(), c.x(0)})};
+    },
     .doc = "The same elements in another shape; one target dimension may be -1 (inferred).",
 });
 

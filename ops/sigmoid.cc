@@ -9,7 +9,9 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("SigmoidGrad", {c.y(), c.dy()})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("SigmoidGrad", {c.y(), c.dy()})};
+    },
     .doc = "1 / (1 + e^-x); the gradient dy * y * (1 - y) uses the output.",
 });
 

@@ -8,11 +8,12 @@ KILN_REGISTER_OP(OpDef{
     .inputs = {{"logits", kFloatTypes}, {"labels", kFloatTypes}},
     .outputs = {{"loss"}},
     .traits = kElementwise,
-    .shape_fn = [](const InferenceContext& c) {
-      if (!c.shape(0).IsCompatibleWith(c.shape(1))) c.Fail("labels and logits differ in shape");
-      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
-      return SameAsInput0(c);
-    },
+    .shape_fn =
+        [](const InferenceContext& c) {
+          if (!c.shape(0).IsCompatibleWith(c.shape(1))) c.Fail("labels and logits differ in shape");
+          if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
+          return SameAsInput0(c);
+        },
     // d/dx = sigmoid(x) - z; d/dz = -x.
     .grad_fn = [](GradContext& c) -> Grads {
       auto& b = c.b;

@@ -17,8 +17,10 @@ KILN_REGISTER_OP(OpDef{
     .grad_fn = [](GradContext& c) -> Grads {
       auto& b = c.b;
       if (c.dy(1).valid())
-        throw Error("SoftmaxCrossEntropy (node \x27" + c.node.name + "\x27): its backprop output is not differentiable");
-      ValueRef g = b.Op("BroadcastToShapeOf", {c.dy(0), c.x(0)}, {{"axes", std::vector<int64_t>{1}}});
+        throw Error("SoftmaxCrossEntropy (node \x27" + c.node.name +
+                    "\x27): its backprop output is not differentiable");
+      ValueRef g =
+          b.Op("BroadcastToShapeOf", {c.dy(0), c.x(0)}, {{"axes", std::vector<int64_t>{1}}});
       ValueRef dlabels = b.Op("Mul", {g, b.Op("Neg", {b.Op("LogSoftmax", {c.x(0)})})});
       return {b.Op("Mul", {g, c.y(1)}), dlabels};
     },

@@ -10,8 +10,7 @@ KILN_REGISTER_OP(OpDef{
     .traits = kElementwise,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },
     .grad_fn = [](GradContext& c) -> Grads {
-      return {ReduceGradToInput(c, c.dy(), 0),
-              ReduceGradToInput(c, c.b.Op("Neg", {c.dy()}), 1)};
+      return {ReduceGradToInput(c, c.dy(), 0), ReduceGradToInput(c, c.b.Op("Neg", {c.dy()}), 1)};
     },
     .doc = "a - b with numpy broadcasting.",
 });

@@ -9,7 +9,9 @@ KILN_REGISTER_OP(OpDef{
     .outputs = {{"y"}},
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
-    .grad_fn = [](GradContext& c) -> Grads { return {c.b.Op("TanhGrad", {c.y(), c.dy()})}; },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("TanhGrad", {c.y(), c.dy()})};
+    },
     .doc = "Hyperbolic tangent; the gradient dy * (1 - y^2) uses the output.",
 });
 

@@ -12,11 +12,13 @@ KILN_REGISTER_OP(OpDef{
       const auto& perm = c.attrs.Get<std::vector<int64_t>>("perm");
       const Shape& in = c.shape(0);
       if (static_cast<int>(perm.size()) != in.rank())
-        c.Fail("perm has " + std::to_string(perm.size()) + " entries for rank " + std::to_string(in.rank()));
+        c.Fail("perm has " + std::to_string(perm.size()) + " entries for rank " +
+               std::to_string(in.rank()));
       std::vector<int64_t> out(in.rank());
       std::vector<bool> seen(in.rank(), false);
       for (int i = 0; i < in.rank(); ++i) {
-        if (perm[i] < 0 || perm[i] >= in.rank() || seen[perm[i]]) c.Fail("perm is not a permutation");
+        if (perm[i] < 0 || perm[i] >= in.rank() || seen[perm[i]])
+          c.Fail("perm is not a permutation");
         seen[perm[i]] = true;
         out[i] = in[static_cast<int>(perm[i])];
       }

@@ -10,7 +10,8 @@ KILN_REGISTER_OP(OpDef{
     .traits = kSource | kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       Shape s(c.attrs.Get<std::vector<int64_t>>("shape"));
-      if (!s.IsFullyDefined()) c.Fail("a variable needs a fully defined shape, got " + s.ToString());
+      if (!s.IsFullyDefined())
+        c.Fail("a variable needs a fully defined shape, got " + s.ToString());
       return {{c.attrs.Get<DType>("dtype"), s}};
     },
     .not_differentiable = "a trainable parameter: BuildBackward returns its gradient instead",

@@ -10,18 +10,21 @@
 namespace kiln::tools {
 
 void AddDiffCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("diff", "Compare two model files weight by weight; exit 0 when equal within --tol");
+  auto* cmd = app.add_subcommand(
+      "diff", "Compare two model files weight by weight; exit 0 when equal within --tol");
   static std::string a_path, b_path;
   static double tol = 0;
   cmd->add_option("A", a_path, "first model file")->required();
   cmd->add_option("B", b_path, "second model file")->required();
-  cmd->add_option("--tol", tol, "largest absolute difference still counted as equal (default 0: bitwise)");
+  cmd->add_option("--tol", tol,
+                  "largest absolute difference still counted as equal (default 0: bitwise)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("diff", [] {
       const io::ModelFileInfo a = io::ReadModelFileInfo(a_path), b = io::ReadModelFileInfo(b_path);
       bool same = true;
       if (a.weights.size() != b.weights.size()) {
-        std::cout << "weight count differs: " << a.weights.size() << " vs " << b.weights.size() << "\n";
+        std::cout << "weight count differs: " << a.weights.size() << " vs " << b.weights.size()
+                  << "\n";
         same = false;
       }
       std::printf("%-36s %-14s %14s %14s\n", "weight", "shape", "max abs diff", "max rel diff");
@@ -30,8 +33,8 @@ void AddDiffCommand(CLI::App& app, int& exit_code) {
         const auto& wb = b.weights[i];
         const std::string label = wa.name == wb.name ? wa.name : wa.name + " | " + wb.name;
         if (wa.value.shape() != wb.value.shape()) {
-          std::printf("%-36s shape mismatch: %s vs %s\n", label.c_str(), wa.value.shape().ToString().c_str(),
-                      wb.value.shape().ToString().c_str());
+          std::printf("%-36s shape mismatch: %s vs %s\n", label.c_str(),
+                      wa.value.shape().ToString().c_str(), wb.value.shape().ToString().c_str());
           same = false;
           continue;
         }
@@ -44,8 +47,9 @@ void AddDiffCommand(CLI::App& app, int& exit_code) {
           abs_diff = std::max(abs_diff, d);
           rel_diff = std::max(rel_diff, d / std::max({std::abs(p), std::abs(q), 1e-30}));
         }
-        std::printf("%-36s %-14s %14.6g %14.6g%s\n", label.c_str(), wa.value.shape().ToString().c_str(), abs_diff,
-                    rel_diff, abs_diff > tol ? "  DIFFERENT" : "");
+        std::printf("%-36s %-14s %14.6g %14.6g%s\n", label.c_str(),
+                    wa.value.shape().ToString().c_str(), abs_diff, rel_diff,
+                    abs_diff > tol ? "  DIFFERENT" : "");
         if (abs_diff > tol) same = false;
       }
       std::cout << (same ? "equal" : "different") << " (tolerance " << tol << ")\n";

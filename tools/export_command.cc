@@ -8,12 +8,14 @@
 namespace kiln::tools {
 
 void AddExportCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("export", "Write a model's optimized graph and weights as a .kiln file");
+  auto* cmd =
+      app.add_subcommand("export", "Write a model's optimized graph and weights as a .kiln file");
   static std::string model, out;
   static bool training = false;
   cmd->add_option("MODEL", model, "a Keras model file Kiln can build")->required();
   cmd->add_option("OUT", out, "the .kiln file to write")->required();
-  cmd->add_flag("--training", training, "also the training step and optimizer state (needs a training_config)");
+  cmd->add_flag("--training", training,
+                "also the training step and optimizer state (needs a training_config)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("export", [] {
       io::ExportFile(model, out, training);

@@ -24,8 +24,8 @@ struct Options {
 
 struct Inspection {
   io::ModelFileInfo info;
-  std::unique_ptr<keras::Model> model;  // null when Kiln cannot build it
-  std::string unsupported;              // why not
+  std::unique_ptr<keras::Model> model;      // null when Kiln cannot build it
+  std::string unsupported;                  // why not
   std::optional<io::GraphFile> graph_file;  // a .kiln file's own graphs
 };
 
@@ -58,9 +58,11 @@ std::vector<keras::SummaryRow> Rows(Inspection& r) {
   std::vector<keras::SummaryRow> rows;
   if (r.model && !r.graph_file) {
     for (const auto& l : r.model->layers())
-      rows.push_back({l->name() + " (" + l->class_name() + ")", keras::KerasShapeString(l->output_shape()), l->count_params()});
+      rows.push_back({l->name() + " (" + l->class_name() + ")",
+                      keras::KerasShapeString(l->output_shape()), l->count_params()});
   } else {
-    for (const auto& l : r.info.layers) rows.push_back({l.name + " (" + l.class_name + ")", "?", l.params});
+    for (const auto& l : r.info.layers)
+      rows.push_back({l.name + " (" + l.class_name + ")", "?", l.params});
   }
   return rows;
 }
@@ -74,15 +76,18 @@ std::string ModelName(const Inspection& r) {
 
 void PrintText(Inspection& r, std::ostream& out) {
   out << "File: " << r.info.path << "\nFormat: " << io::FormatName(r.info.format) << "\n";
-  out << "Keras version: " << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
+  out << "Keras version: "
+      << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
       << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
-  keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params, r.info.trainable_params);
+  keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params,
+                           r.info.trainable_params);
   if (r.info.training_config) {
     const auto& tc = *r.info.training_config;
     out << "\nTraining config:\n";
     if (tc.is_object()) {
       const auto opt = tc.value("optimizer_config", nlohmann::json::object());
-      out << "  optimizer: " << opt.value("class_name", "?") << " " << opt.value("config", nlohmann::json::object()).dump() << "\n";
+      out << "  optimizer: " << opt.value("class_name", "?") << " "
+          << opt.value("config", nlohmann::json::object()).dump() << "\n";
       out << "  loss: " << (tc.contains("loss") ? tc["loss"].dump() : "null") << "\n";
       out << "  metrics: " << (tc.contains("metrics") ? tc["metrics"].dump() : "null") << "\n";
     } else {
@@ -91,15 +96,18 @@ void PrintText(Inspection& r, std::ostream& out) {
   }
   out << "\nWeights:\n";
   char line[512];
-  std::snprintf(line, sizeof line, "%-34s %-12s %-8s %9s %11s %11s %11s %11s %7s %5s %5s\n", "name", "shape", "dtype",
-                "params", "min", "max", "mean", "std", "zeros", "nan", "inf");
+  std::snprintf(line, sizeof line, "%-34s %-12s %-8s %9s %11s %11s %11s %11s %7s %5s %5s\n", "name",
+                "shape", "dtype", "params", "min", "max", "mean", "std", "zeros", "nan", "inf");
   out << line;
   for (const auto& w : r.info.weights) {
-    std::snprintf(line, sizeof line, "%-34s %-12s %-8s %9lld %11s %11s %11s %11s %7lld %5lld %5lld\n", w.name.c_str(),
-                  w.value.shape().ToString().c_str(), std::string(DTypeName(w.value.dtype())).c_str(),
-                  static_cast<long long>(w.value.num_elements()), Num(w.stats.min).c_str(), Num(w.stats.max).c_str(),
-                  Num(w.stats.mean).c_str(), Num(w.stats.std).c_str(), static_cast<long long>(w.stats.zeros),
-                  static_cast<long long>(w.stats.nan), static_cast<long long>(w.stats.inf));
+    std::snprintf(line, sizeof line,
+                  "%-34s %-12s %-8s %9lld %11s %11s %11s %11s %7lld %5lld %5lld\n", w.name.c_str(),
+                  w.value.shape().ToString().c_str(),
+                  std::string(DTypeName(w.value.dtype())).c_str(),
+                  static_cast<long long>(w.value.num_elements()), Num(w.stats.min).c_str(),
+                  Num(w.stats.max).c_str(), Num(w.stats.mean).c_str(), Num(w.stats.std).c_str(),
+                  static_cast<long long>(w.stats.zeros), static_cast<long long>(w.stats.nan),
+                  static_cast<long long>(w.stats.inf));
     out << line;
   }
   if (!r.unsupported.empty()) out << "\nKiln cannot build this model: " << r.unsupported << "\n";
@@ -161,7 +169,9 @@ struct Graphs {
 Graphs LowerGraphs(Inspection& r, bool training) {
   if (r.graph_file) {  // a .kiln file holds its graphs already optimized
     const io::SubGraphDef* sg = r.graph_file->Find(training ? "train" : "serving");
-    if (!sg) throw Error(r.info.path + ": the file has no " + std::string(training ? "train" : "serving") + " graph");
+    if (!sg)
+      throw Error(r.info.path + ": the file has no " + std::string(training ? "train" : "serving") +
+                  " graph");
     return {sg->graph, sg->graph, "(stored optimized in the .kiln file)\n"};
   }
   if (!r.model) throw Error("cannot show the graph: " + r.unsupported);
@@ -169,9 +179,12 @@ Graphs LowerGraphs(Inspection& r, bool training) {
   if (training) {
     if (!r.model->compiled()) {
       const std::string out_op = r.model->layers().back()->get_config().value("activation", "");
-      const std::string loss = out_op == "softmax" || r.model->layers().back()->class_name() == "Softmax"
-                                   ? "categorical_crossentropy" : "mse";
-      std::cerr << "kiln inspect: the file has no usable training_config; showing the training graph for SGD and "
+      const std::string loss =
+          out_op == "softmax" || r.model->layers().back()->class_name() == "Softmax"
+              ? "categorical_crossentropy"
+              : "mse";
+      std::cerr << "kiln inspect: the file has no usable training_config; showing the training "
+                   "graph for SGD and "
                 << loss << "\n";
       r.model->compile({.optimizer = "sgd", .loss = loss});
     }
@@ -189,29 +202,40 @@ Graphs LowerGraphs(Inspection& r, bool training) {
 void WriteHtml(Inspection& r, const std::string& out_path) {
   std::ostringstream html;
   std::ostringstream summary;
-  keras::PrintSummaryTable(summary, ModelName(r), Rows(r), r.info.total_params, r.info.trainable_params);
-  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>kiln inspect " << HtmlEscape(r.info.path)
-       << "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#222}"
-          "pre{background:#f6f6f6;padding:10px;border-radius:6px;font-size:12px}"
-          "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
-          "td:first-child,th:first-child{text-align:left}.graph{overflow:auto;border:1px solid #ddd}"
-          "</style></head><body>\n";
-  html << "<h1>" << HtmlEscape(ModelName(r)) << "</h1>\n<p>" << HtmlEscape(r.info.path) << " &mdash; "
-       << HtmlEscape(io::FormatName(r.info.format)) << ", Keras " << HtmlEscape(r.info.keras_version) << ", backend "
-       << HtmlEscape(r.info.backend) << "</p>\n";
+  keras::PrintSummaryTable(summary, ModelName(r), Rows(r), r.info.total_params,
+                           r.info.trainable_params);
+  html
+      << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>kiln inspect "
+      << HtmlEscape(r.info.path)
+      << "</title>\n<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#222}"
+         "pre{background:#f6f6f6;padding:10px;border-radius:6px;font-size:12px}"
+         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px "
+         "8px;text-align:right}"
+         "td:first-child,th:first-child{text-align:left}.graph{overflow:auto;border:1px solid #ddd}"
+         "</style></head><body>\n";
+  html << "<h1>" << HtmlEscape(ModelName(r)) << "</h1>\n<p>" << HtmlEscape(r.info.path)
+       << " &mdash; " << HtmlEscape(io::FormatName(r.info.format)) << ", Keras "
+       << HtmlEscape(r.info.keras_version) << ", backend " << HtmlEscape(r.info.backend)
+       << "</p>\n";
   html << "<h2>Summary</h2>\n<pre>" << HtmlEscape(summary.str()) << "</pre>\n";
-  if (!r.unsupported.empty()) html << "<p><b>Kiln cannot build this model:</b></p><pre>" << HtmlEscape(r.unsupported) << "</pre>\n";
+  if (!r.unsupported.empty())
+    html << "<p><b>Kiln cannot build this model:</b></p><pre>" << HtmlEscape(r.unsupported)
+         << "</pre>\n";
   if (r.model || r.graph_file) {
     Graphs g = LowerGraphs(r, false);
-    html << "<h2>Graph (forward, after the optimizer passes)</h2>\n<div class=\"graph\">" << GraphToSvg(g.after) << "</div>\n";
+    html << "<h2>Graph (forward, after the optimizer passes)</h2>\n<div class=\"graph\">"
+         << GraphToSvg(g.after) << "</div>\n";
   }
-  html << "<h2>Weights</h2>\n<table><tr><th>name</th><th>shape</th><th>dtype</th><th>params</th><th>min</th><th>max</th>"
-          "<th>mean</th><th>std</th><th>zeros</th><th>nan</th><th>inf</th><th>histogram</th></tr>\n";
+  html
+      << "<h2>Weights</h2>\n<table><tr><th>name</th><th>shape</th><th>dtype</th><th>params</"
+         "th><th>min</th><th>max</th>"
+         "<th>mean</th><th>std</th><th>zeros</th><th>nan</th><th>inf</th><th>histogram</th></tr>\n";
   for (const auto& w : r.info.weights)
-    html << "<tr><td>" << HtmlEscape(w.name) << "</td><td>" << w.value.shape().ToString() << "</td><td>"
-         << DTypeName(w.value.dtype()) << "</td><td>" << w.value.num_elements() << "</td><td>" << Num(w.stats.min)
-         << "</td><td>" << Num(w.stats.max) << "</td><td>" << Num(w.stats.mean) << "</td><td>" << Num(w.stats.std)
-         << "</td><td>" << w.stats.zeros << "</td><td>" << w.stats.nan << "</td><td>" << w.stats.inf << "</td><td>"
+    html << "<tr><td>" << HtmlEscape(w.name) << "</td><td>" << w.value.shape().ToString()
+         << "</td><td>" << DTypeName(w.value.dtype()) << "</td><td>" << w.value.num_elements()
+         << "</td><td>" << Num(w.stats.min) << "</td><td>" << Num(w.stats.max) << "</td><td>"
+         << Num(w.stats.mean) << "</td><td>" << Num(w.stats.std) << "</td><td>" << w.stats.zeros
+         << "</td><td>" << w.stats.nan << "</td><td>" << w.stats.inf << "</td><td>"
          << HistogramSvg(w.value) << "</td></tr>\n";
   html << "</table>\n</body></html>\n";
   WriteFileAtomically(out_path, [&](const std::string& tmp) {
@@ -224,12 +248,16 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
 }  // namespace
 
 void AddInspectCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("inspect", "Show what a model file holds: summary, training config, weights");
+  auto* cmd = app.add_subcommand("inspect",
+                                 "Show what a model file holds: summary, training config, weights");
   static Options o;
-  cmd->add_option("FILE", o.path, "a Keras .h5, .weights.h5 or .keras file, or one Kiln wrote")->required();
+  cmd->add_option("FILE", o.path, "a Keras .h5, .weights.h5 or .keras file, or one Kiln wrote")
+      ->required();
   cmd->add_flag("--json", o.json, "print JSON for scripts");
-  cmd->add_flag("--graph", o.graph, "print the lowered op graph before and after the optimizer passes");
-  cmd->add_flag("--training", o.training, "with --graph/--dot: the whole training step (forward, backward, updates)");
+  cmd->add_flag("--graph", o.graph,
+                "print the lowered op graph before and after the optimizer passes");
+  cmd->add_flag("--training", o.training,
+                "with --graph/--dot: the whole training step (forward, backward, updates)");
   cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
   cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
   cmd->callback([&exit_code] {
@@ -243,9 +271,11 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
       if (o.graph || !o.dot.empty()) {
         Graphs g = LowerGraphs(r, o.training);
         if (o.graph) {
-          std::cout << "== graph before passes (" << g.before.num_nodes() << " nodes) ==\n" << g.before.ToString()
-                    << "\n== passes ==\n" << g.report << "\n== graph after passes (" << g.after.num_nodes()
-                    << " nodes) ==\n" << g.after.ToString();
+          std::cout << "== graph before passes (" << g.before.num_nodes() << " nodes) ==\n"
+                    << g.before.ToString() << "\n== passes ==\n"
+                    << g.report << "\n== graph after passes (" << g.after.num_nodes()
+                    << " nodes) ==\n"
+                    << g.after.ToString();
         }
         if (!o.dot.empty())
           WriteFileAtomically(o.dot, [&](const std::string& tmp) {

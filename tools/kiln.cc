@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   CLI::App app{"kiln: inspect, run and compare Keras and Kiln model files"};
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 success, 1 diff found differences, 2 bad command line, 3 unreadable or invalid "
+      "Exit codes: 0 success, 1 diff found differences, 2 bad command line, 3 unreadable or "
+      "invalid "
       "file, 4 unsupported model.");
   int exit_code = kiln::tools::kOk;
   kiln::tools::AddInspectCommand(app, exit_code);

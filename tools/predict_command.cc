@@ -17,7 +17,8 @@ Tensor PredictWithRuntime(const std::string& path, const Tensor& x, int64_t batc
         d[0] = x.dim(0);
         return d;
       }())))
-    throw ShapeError(path + ": expected input of shape " + in.shape.ToString() + ", got " + x.shape().ToString());
+    throw ShapeError(path + ": expected input of shape " + in.shape.ToString() + ", got " +
+                     x.shape().ToString());
   Tensor result;
   for (int64_t s = 0; s < x.dim(0); s += batch_size) {
     const int64_t e = std::min(x.dim(0), s + batch_size);
@@ -35,7 +36,8 @@ Tensor PredictWithRuntime(const std::string& path, const Tensor& x, int64_t batc
 }  // namespace
 
 void AddPredictCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("predict", "Run a model on a .npy array (float32, float64 or uint8, C order)");
+  auto* cmd = app.add_subcommand(
+      "predict", "Run a model on a .npy array (float32, float64 or uint8, C order)");
   static std::string model, input, output;
   static int64_t batch_size = 32;
   cmd->add_option("MODEL", model, "a Keras model file or a .kiln graph")->required();
@@ -46,7 +48,8 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
     exit_code = RunReportingErrors("predict", [] {
       Tensor x = npy::Load(input);
       if (x.dtype() != kFloat32 && x.dtype() != kFloat64 && x.dtype() != kUInt8)
-        throw IOError(input + ": dtype " + std::string(DTypeName(x.dtype())) + " is not float32, float64 or uint8");
+        throw IOError(input + ": dtype " + std::string(DTypeName(x.dtype())) +
+                      " is not float32, float64 or uint8");
       if (io::DetectFormat(model) == io::ModelFileFormat::kKilnGraph) {
         npy::Save(output, PredictWithRuntime(model, x, batch_size));
       } else {

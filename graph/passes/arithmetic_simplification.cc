@@ -62,6 +62,8 @@ class ArithmeticSimplificationPass : public Pass {
 
 }  // namespace
 
-std::unique_ptr<Pass> ArithmeticSimplification() { return std::make_unique<ArithmeticSimplificationPass>(); }
+std::unique_ptr<Pass> ArithmeticSimplification() {
+  return std::make_unique<ArithmeticSimplificationPass>();
+}
 
 }  // namespace kiln::passes

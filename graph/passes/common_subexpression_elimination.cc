@@ -1,6 +1,6 @@
 // Common-subexpression elimination: two nodes with the same op, inputs and attributes compute the
-// same values, so uses of the later one are pointed at the earlier one. Constants with bitwise-equal
-// values merge too; stateful nodes (feeds, variables, updates) never do.
+// same values, so uses of the later one are pointed at the earlier one. Constants with
+// bitwise-equal values merge too; stateful nodes (feeds, variables, updates) never do.
 #include <map>
 
 #include "graph/op_def.h"
@@ -12,7 +12,8 @@ namespace {
 
 std::string Key(const Node& n) {
   std::string k = n.op + "|" + n.device + "|";
-  for (const ValueRef& in : n.inputs) k += std::to_string(in.node) + ":" + std::to_string(in.index) + ",";
+  for (const ValueRef& in : n.inputs)
+    k += std::to_string(in.node) + ":" + std::to_string(in.index) + ",";
   for (const auto& [name, v] : n.attrs.items()) {
     k += name + "=";
     if (const Tensor* t = std::get_if<Tensor>(&v)) {
@@ -37,7 +38,8 @@ class CsePass : public Pass {
       if (OpRegistry::Global().Get(n.op).has(kStateful)) continue;
       auto [it, inserted] = seen.emplace(Key(n), id);
       if (inserted) continue;
-      for (int i = 0; i < static_cast<int>(n.outputs.size()); ++i) g.ReplaceAllUses({id, i}, {it->second, i});
+      for (int i = 0; i < static_cast<int>(n.outputs.size()); ++i)
+        g.ReplaceAllUses({id, i}, {it->second, i});
       if (!IsKept(o, id)) g.RemoveNode(id);
       changed = true;
     }

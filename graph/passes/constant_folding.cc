@@ -45,7 +45,8 @@ class ConstantFoldingPass : public Pass {
       for (const auto& t : n.outputs) defined &= t.shape.IsFullyDefined();
       if (!defined) continue;
       std::vector<Tensor> inputs;
-      for (const ValueRef& in : n.inputs) inputs.push_back(g.node(in.node).attrs.Get<Tensor>("value"));
+      for (const ValueRef& in : n.inputs)
+        inputs.push_back(g.node(in.node).attrs.Get<Tensor>("value"));
       auto values = Evaluate(n, inputs);
       if (!values) continue;
       // Rewrite in place: the id, and so every use and any fetch of it, stays valid.

@@ -24,13 +24,17 @@ class FuseActivationBiasGradPass : public Pass {
       Node& grad = g.node(grad_id);
       std::string act;
       ValueRef dy, y;
-      if (grad.op == "ReluGrad") act = "relu", dy = grad.inputs[0], y = grad.inputs[1];
-      else if (grad.op == "SigmoidGrad") act = "sigmoid", y = grad.inputs[0], dy = grad.inputs[1];
-      else if (grad.op == "TanhGrad") act = "tanh", y = grad.inputs[0], dy = grad.inputs[1];
-      else continue;
+      if (grad.op == "ReluGrad")
+        act = "relu", dy = grad.inputs[0], y = grad.inputs[1];
+      else if (grad.op == "SigmoidGrad")
+        act = "sigmoid", y = grad.inputs[0], dy = grad.inputs[1];
+      else if (grad.op == "TanhGrad")
+        act = "tanh", y = grad.inputs[0], dy = grad.inputs[1];
+      else
+        continue;
       const Shape& z = grad.outputs[0].shape;
-      if (z.rank() != 2 || target.shape.rank() != 1 || target.shape[0] != z[1] || g.type(dy) != g.type(y) ||
-          grad.device != sum.device)
+      if (z.rank() != 2 || target.shape.rank() != 1 || target.shape[0] != z[1] ||
+          g.type(dy) != g.type(y) || grad.device != sum.device)
         continue;
       grad.op = "FusedActivationBiasGrad";
       grad.inputs = {dy, y};
@@ -46,6 +50,8 @@ class FuseActivationBiasGradPass : public Pass {
 
 }  // namespace
 
-std::unique_ptr<Pass> FuseActivationBiasGrad() { return std::make_unique<FuseActivationBiasGradPass>(); }
+std::unique_ptr<Pass> FuseActivationBiasGrad() {
+  return std::make_unique<FuseActivationBiasGradPass>();
+}
 
 }  // namespace kiln::passes

@@ -31,13 +31,15 @@ class FuseMatMulBiasActivationPass : public Pass {
       if (bias_add.op != "BiasAdd") continue;
       const int mm_id = bias_add.inputs[0].node;
       const Node& mm = g.node(mm_id);
-      if (mm.op != "MatMul" || uses[mm_id][0] != 1 || IsKept(o, mm_id) || mm.attrs.Get<bool>("transpose_a") ||
-          mm.attrs.Get<bool>("transpose_b") || mm.device != last.device)
+      if (mm.op != "MatMul" || uses[mm_id][0] != 1 || IsKept(o, mm_id) ||
+          mm.attrs.Get<bool>("transpose_a") || mm.attrs.Get<bool>("transpose_b") ||
+          mm.device != last.device)
         continue;
       // A BiasAdd without an activation is fused too, unless a Relu/Sigmoid/Tanh will take it.
       if (!act && uses[bias_id][0] == 1) {
         bool feeds_activation = false;
-        for (auto [user, slot] : g.Consumers({bias_id, 0})) feeds_activation |= ActivationName(g.node(user).op) != nullptr;
+        for (auto [user, slot] : g.Consumers({bias_id, 0}))
+          feeds_activation |= ActivationName(g.node(user).op) != nullptr;
         if (feeds_activation) continue;
       }
       std::vector<ValueRef> inputs = {mm.inputs[0], mm.inputs[1], bias_add.inputs[1]};
@@ -55,6 +57,8 @@ class FuseMatMulBiasActivationPass : public Pass {
 
 }  // namespace
 
-std::unique_ptr<Pass> FuseMatMulBiasActivation() { return std::make_unique<FuseMatMulBiasActivationPass>(); }
+std::unique_ptr<Pass> FuseMatMulBiasActivation() {
+  return std::make_unique<FuseMatMulBiasActivationPass>();
+}
 
 }  // namespace kiln::passes

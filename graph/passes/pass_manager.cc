@@ -18,7 +18,9 @@ std::vector<std::vector<int>> UseCounts(const Graph& g) {
   return uses;
 }
 
-void ReplaceValue(Graph& g, ValueRef from, ValueRef to, const PassOptions&) { g.ReplaceAllUses(from, to); }
+void ReplaceValue(Graph& g, ValueRef from, ValueRef to, const PassOptions&) {
+  g.ReplaceAllUses(from, to);
+}
 
 bool PassManager::Run(Graph& graph, const PassOptions& options, std::ostream* report) {
   bool any = false;
@@ -29,8 +31,8 @@ bool PassManager::Run(Graph& graph, const PassOptions& options, std::ostream* re
     VerifyGraph(graph);  // every pass must leave a well-formed graph
     any |= changed;
     if (report) {
-      *report << pass->name() << ": " << (changed ? "changed" : "no change") << ", " << before << " -> "
-              << graph.num_nodes() << " nodes";
+      *report << pass->name() << ": " << (changed ? "changed" : "no change") << ", " << before
+              << " -> " << graph.num_nodes() << " nodes";
       if (changed) {
         const auto after = graph.OpCounts();
         std::string delta;

@@ -30,12 +30,14 @@ std::vector<unsigned char> ReadGz(const std::string& path) {
 Tensor ReadIdx(const std::string& path) {
   const std::vector<unsigned char> d = ReadGz(path);
   auto be32 = [&](size_t at) {
-    return (uint32_t(d[at]) << 24) | (uint32_t(d[at + 1]) << 16) | (uint32_t(d[at + 2]) << 8) | d[at + 3];
+    return (uint32_t(d[at]) << 24) | (uint32_t(d[at + 1]) << 16) | (uint32_t(d[at + 2]) << 8) |
+           d[at + 3];
   };
   if (d.size() < 4 || d[0] != 0 || d[1] != 0 || d[2] != 0x08)
     throw IOError(path + ": not an unsigned-byte IDX file (bad magic number)");
   const int rank = d[3];
-  if (rank < 1 || rank > 4 || d.size() < 4 + 4 * size_t(rank)) throw IOError(path + ": bad IDX header");
+  if (rank < 1 || rank > 4 || d.size() < 4 + 4 * size_t(rank))
+    throw IOError(path + ": bad IDX header");
   std::vector<int64_t> dims;
   int64_t n = 1;
   for (int i = 0; i < rank; ++i) {

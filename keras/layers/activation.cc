@@ -1,6 +1,5 @@
 #include "keras/layers/activation.h"
 
-
 #include "keras/activations.h"
 #include "keras/layers/layer_registry.h"
 

@@ -1,6 +1,5 @@
 #include "keras/layers/dense.h"
 
-
 #include "keras/activations.h"
 #include "keras/layers/layer_registry.h"
 
@@ -36,7 +35,8 @@ Shape Dense::ComputeOutputShape(const Shape& in) const {
 }
 
 void Dense::BuildWeights(const Shape& in) {
-  if (in[1] <= 0) ShapeFail("the last dimension of the input must be known, got " + KerasShapeString(in));
+  if (in[1] <= 0)
+    ShapeFail("the last dimension of the input must be known, got " + KerasShapeString(in));
   AddWeight("kernel", options_.kernel_initializer(Shape{in[1], units_}));
   if (options_.use_bias) AddWeight("bias", options_.bias_initializer(Shape{units_}));
 }
@@ -68,8 +68,8 @@ namespace {
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Dense '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                        "bias_constraint", "quantization_config"})
+  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                        "kernel_constraint", "bias_constraint", "quantization_config"})
     config::MustBeNull(c, k, where, unsupported);
   if (!c.contains("units") || !c["units"].is_number_integer() || c["units"].get<int64_t>() <= 0) {
     unsupported.push_back(where + ": missing or invalid units");
@@ -79,9 +79,11 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   o.activation = config::Activation(c, where, unsupported);
   o.use_bias = c.value("use_bias", true);
   if (c.contains("kernel_initializer"))
-    o.kernel_initializer = config::ParseInitializer(c["kernel_initializer"], where + " kernel_initializer", unsupported);
+    o.kernel_initializer = config::ParseInitializer(c["kernel_initializer"],
+                                                    where + " kernel_initializer", unsupported);
   if (c.contains("bias_initializer"))
-    o.bias_initializer = config::ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
+    o.bias_initializer =
+        config::ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
   try {
     o.kernel_initializer.Validate(where);
     o.bias_initializer.Validate(where);

@@ -8,12 +8,14 @@ namespace kiln::keras::layers {
 Dropout::Dropout(double rate, DropoutOptions o) : rate_(rate), seed_(o.seed) {
   InitBase(o.name, o.input_shape, 0);
   if (!(rate >= 0 && rate < 1))
-    throw ValueError("Dropout '" + name_ + "': rate must be in [0, 1), got " + std::to_string(rate));
+    throw ValueError("Dropout '" + name_ + "': rate must be in [0, 1), got " +
+                     std::to_string(rate));
 }
 
 void Dropout::BuildWeights(const Shape&) {
   const uint64_t seed = seed_ ? *seed_ : backend::GlobalGenerator()();
-  states_.push_back({"seed_state", Tensor::Scalar<int64_t>(static_cast<int64_t>(seed >> 1)), false, {}});
+  states_.push_back(
+      {"seed_state", Tensor::Scalar<int64_t>(static_cast<int64_t>(seed >> 1)), false, {}});
 }
 
 ValueRef Dropout::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {

@@ -1,14 +1,12 @@
 #include "keras/layers/input_layer.h"
 
 #include "keras/backend.h"
-
 #include "keras/layers/layer_registry.h"
 
 namespace kiln::keras::layers {
 
 InputLayer::InputLayer(InputLayerOptions options) {
-  if (options.input_shape.empty())
-    throw ValueError("InputLayer: input_shape is required");
+  if (options.input_shape.empty()) throw ValueError("InputLayer: input_shape is required");
   InitBase(options.name.empty() ? backend::UniqueObjectName("input") : options.name,
            options.input_shape, 0);
 }

@@ -13,12 +13,16 @@ void Layer::InitBase(const std::string& name, const std::vector<int64_t>& input_
                      int64_t input_dim) {
   name_ = name.empty() ? backend::UniqueObjectName(backend::ToSnakeCase(class_name())) : name;
   std::vector<int64_t> dims;
-  if (!input_shape.empty()) dims = input_shape;
-  else if (input_dim > 0) dims = {input_dim};
-  else return;
+  if (!input_shape.empty())
+    dims = input_shape;
+  else if (input_dim > 0)
+    dims = {input_dim};
+  else
+    return;
   for (int64_t d : dims)
     if (d <= 0 && d != kUnknownDim)
-      throw ValueError(class_name() + " '" + name_ + "': invalid input_shape " + Shape(dims).ToString());
+      throw ValueError(class_name() + " '" + name_ + "': invalid input_shape " +
+                       Shape(dims).ToString());
   dims.insert(dims.begin(), kUnknownDim);
   declared_input_shape_ = Shape(dims);
 }
@@ -55,7 +59,8 @@ nlohmann::json Layer::get_config() const {
   nlohmann::json c = {{"name", name_}, {"trainable", true}, {"dtype", "float32"}};
   if (declared_input_shape_) {
     nlohmann::json shape = nlohmann::json::array();
-    for (int64_t d : declared_input_shape_->dims()) shape.push_back(d < 0 ? nlohmann::json() : nlohmann::json(d));
+    for (int64_t d : declared_input_shape_->dims())
+      shape.push_back(d < 0 ? nlohmann::json() : nlohmann::json(d));
     c["batch_input_shape"] = shape;
   }
   return c;

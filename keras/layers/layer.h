@@ -69,7 +69,8 @@ class Layer {
   virtual void BuildWeights(const Shape& input_shape) { (void)input_shape; }
   Weight& AddWeight(const std::string& name, Tensor initial, bool trainable = true);
   // Sets the auto-name from the class name unless `name` is given; records the declared input.
-  void InitBase(const std::string& name, const std::vector<int64_t>& input_shape, int64_t input_dim);
+  void InitBase(const std::string& name, const std::vector<int64_t>& input_shape,
+                int64_t input_dim);
   [[noreturn]] void ShapeFail(const std::string& message) const;
 
   std::string name_;

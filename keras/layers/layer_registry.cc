@@ -43,13 +43,17 @@ std::vector<int64_t> InputShape(const nlohmann::json& c) {
     for (size_t i = has_batch ? 1 : 0; i < a.size(); ++i)
       dims.push_back(a[i].is_number_integer() ? a[i].get<int64_t>() : kUnknownDim);
   };
-  if (c.contains("batch_input_shape")) read(c["batch_input_shape"], true);
-  else if (c.contains("batch_shape")) read(c["batch_shape"], true);
-  else if (c.contains("input_shape")) read(c["input_shape"], false);
+  if (c.contains("batch_input_shape"))
+    read(c["batch_input_shape"], true);
+  else if (c.contains("batch_shape"))
+    read(c["batch_shape"], true);
+  else if (c.contains("input_shape"))
+    read(c["input_shape"], false);
   return dims;
 }
 
-void CheckDType(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported) {
+void CheckDType(const nlohmann::json& c, const std::string& where,
+                std::vector<std::string>& unsupported) {
   if (!c.contains("dtype") || c["dtype"].is_null()) return;
   const nlohmann::json& d = c["dtype"];
   std::string name = d.is_string() ? d.get<std::string>()
@@ -64,12 +68,14 @@ void MustBeNull(const nlohmann::json& c, const std::string& key, const std::stri
   if (c.contains(key) && !c[key].is_null()) unsupported.push_back(where + ": " + key);
 }
 
-std::string Activation(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported) {
+std::string Activation(const nlohmann::json& c, const std::string& where,
+                       std::vector<std::string>& unsupported) {
   if (!c.contains("activation")) return "linear";
   const nlohmann::json& a = c["activation"];
   std::string name = a.is_string() ? a.get<std::string>()
-                     : a.is_object() && a.contains("class_name") ? a["class_name"].get<std::string>()
-                                                                  : "?";
+                     : a.is_object() && a.contains("class_name")
+                         ? a["class_name"].get<std::string>()
+                         : "?";
   try {
     activations::Validate(name, where);
   } catch (const Error&) {
@@ -97,12 +103,15 @@ Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
   };
   Initializer i;
   if (cfg.contains("seed") && cfg["seed"].is_number_integer()) i.seed = cfg["seed"].get<uint64_t>();
-  if (cls == "GlorotUniform" || cls == "glorot_uniform") i.name = "glorot_uniform";
-  else if (cls == "VarianceScaling" && number("scale", 0) == 1.0 && cfg.value("mode", "") == "fan_avg" &&
-           cfg.value("distribution", "") == "uniform")
+  if (cls == "GlorotUniform" || cls == "glorot_uniform")
     i.name = "glorot_uniform";
-  else if (cls == "Zeros" || cls == "zeros") i.name = "zeros";
-  else if (cls == "Ones" || cls == "ones") i.name = "ones";
+  else if (cls == "VarianceScaling" && number("scale", 0) == 1.0 &&
+           cfg.value("mode", "") == "fan_avg" && cfg.value("distribution", "") == "uniform")
+    i.name = "glorot_uniform";
+  else if (cls == "Zeros" || cls == "zeros")
+    i.name = "zeros";
+  else if (cls == "Ones" || cls == "ones")
+    i.name = "ones";
   else if (cls == "Constant") {
     i.name = "constant";
     i.value = number("value", 0);

@@ -28,10 +28,13 @@ const LayerFactory* FindLayerFactory(const std::string& class_name);
 std::vector<std::string> RegisteredLayerClasses();
 
 struct LayerRegistrar {
-  LayerRegistrar(const std::string& class_name, LayerFactory f) { RegisterLayer(class_name, std::move(f)); }
+  LayerRegistrar(const std::string& class_name, LayerFactory f) {
+    RegisterLayer(class_name, std::move(f));
+  }
 };
-#define KILN_REGISTER_LAYER(class_name, factory) \
-  static const ::kiln::keras::LayerRegistrar KILN_LCONCAT(kiln_layer_, __LINE__)(class_name, factory)
+#define KILN_REGISTER_LAYER(class_name, factory)                                             \
+  static const ::kiln::keras::LayerRegistrar KILN_LCONCAT(kiln_layer_, __LINE__)(class_name, \
+                                                                                 factory)
 #define KILN_LCONCAT_INNER(a, b) a##b
 #define KILN_LCONCAT(a, b) KILN_LCONCAT_INNER(a, b)
 
@@ -42,13 +45,16 @@ std::string Name(const nlohmann::json& c);
 // input_shape; empty when none is given.
 std::vector<int64_t> InputShape(const nlohmann::json& c);
 // Records an unsupported dtype (anything but float32, as a string or a DTypePolicy dict).
-void CheckDType(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported);
+void CheckDType(const nlohmann::json& c, const std::string& where,
+                std::vector<std::string>& unsupported);
 // Records `key` as unsupported when present and not null.
 void MustBeNull(const nlohmann::json& c, const std::string& key, const std::string& where,
                 std::vector<std::string>& unsupported);
 // An activation name (string or {"class_name": ...}); records unknown ones.
-std::string Activation(const nlohmann::json& c, const std::string& where, std::vector<std::string>& unsupported);
-// An initializer (with or without "module"; VarianceScaling(1, fan_avg, uniform) is glorot_uniform).
+std::string Activation(const nlohmann::json& c, const std::string& where,
+                       std::vector<std::string>& unsupported);
+// An initializer (with or without "module"; VarianceScaling(1, fan_avg, uniform) is
+// glorot_uniform).
 Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
                              std::vector<std::string>& unsupported);
 }  // namespace config

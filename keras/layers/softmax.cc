@@ -8,7 +8,8 @@ Softmax::Softmax(SoftmaxOptions o) : axis_(o.axis) { InitBase(o.name, o.input_sh
 
 Shape Softmax::ComputeOutputShape(const Shape& in) const {
   if (axis_ >= in.rank() || axis_ < -in.rank())
-    ShapeFail("axis " + std::to_string(axis_) + " is out of range for input " + KerasShapeString(in));
+    ShapeFail("axis " + std::to_string(axis_) + " is out of range for input " +
+              KerasShapeString(in));
   return in;
 }
 
@@ -29,9 +30,12 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   int64_t axis = -1;
   if (c.contains("axis")) {
     const auto& a = c["axis"];
-    if (a.is_number_integer()) axis = a.get<int64_t>();
-    else if (a.is_array() && a.size() == 1 && a[0].is_number_integer()) axis = a[0].get<int64_t>();
-    else unsupported.push_back(where + ": axis " + a.dump());
+    if (a.is_number_integer())
+      axis = a.get<int64_t>();
+    else if (a.is_array() && a.size() == 1 && a[0].is_number_integer())
+      axis = a[0].get<int64_t>();
+    else
+      unsupported.push_back(where + ": axis " + a.dump());
   }
   return std::make_shared<Softmax>(SoftmaxOptions{axis, config::InputShape(c), config::Name(c)});
 }

@@ -6,9 +6,9 @@ namespace {
 
 template <typename T, typename Out, typename F>
 void RegisterBinary(const std::string& op, F f) {
-  KernelRegistry::Global().Register({op, "cpu", DTypeOf<T>(), [f](KernelContext& c) {
-                                       BroadcastBinary<T, Out>(c.input(0), c.input(1), c.output(0), f);
-                                     }});
+  KernelRegistry::Global().Register(
+      {op, "cpu", DTypeOf<T>(),
+       [f](KernelContext& c) { BroadcastBinary<T, Out>(c.input(0), c.input(1), c.output(0), f); }});
 }
 
 template <typename T>

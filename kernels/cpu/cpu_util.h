@@ -1,5 +1,5 @@
-// Helpers for the Eigen CPU kernels: flat Eigen views of tensors, numpy-broadcast index mapping, and
-// the [outer, axis, inner] decomposition that reductions and softmax use.
+// Helpers for the Eigen CPU kernels: flat Eigen views of tensors, numpy-broadcast index mapping,
+// and the [outer, axis, inner] decomposition that reductions and softmax use.
 #pragma once
 
 #include <Eigen/Core>
@@ -103,8 +103,10 @@ void Reduce(const Tensor& in, const std::vector<bool>& reduce, T init, Tensor& o
   bool contiguous = true;
   for (int d = 0; d < s.rank(); ++d) {
     if (!reduce[d]) continue;
-    if (lo < 0) lo = d;
-    else if (hi != d - 1) contiguous = false;
+    if (lo < 0)
+      lo = d;
+    else if (hi != d - 1)
+      contiguous = false;
     hi = d;
   }
   if (lo < 0) {

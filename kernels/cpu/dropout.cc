@@ -17,15 +17,18 @@ struct Dropout {
     const T keep_scale = static_cast<T>(1.0 / (1.0 - rate));
     std::uniform_real_distribution<double> u(0.0, 1.0);
     T* mask = c.output(1).data<T>();
-    for (int64_t i = 0; i < c.output(1).num_elements(); ++i) mask[i] = u(gen) >= rate ? keep_scale : T(0);
+    for (int64_t i = 0; i < c.output(1).num_elements(); ++i)
+      mask[i] = u(gen) >= rate ? keep_scale : T(0);
     Flat<T>(c.output(0)) = Flat<T>(c.input(1)) * Flat<T>(c.output(1));
   }
 };
 
 const bool registered = [] {
   KernelRegistry::Global().Register({"Dropout", "cpu", kInt64, [](KernelContext& c) {
-                                       if (c.input(1).dtype() == kFloat64) Dropout<double>::Run(c);
-                                       else Dropout<float>::Run(c);
+                                       if (c.input(1).dtype() == kFloat64)
+                                         Dropout<double>::Run(c);
+                                       else
+                                         Dropout<float>::Run(c);
                                      }});
   return true;
 }();

@@ -24,11 +24,15 @@ struct FusedMatMul {
     ConstVec<T> bias(c.input(2).data<T>(), w.dim(1));
     // Bias and activation row by row, while each row of the GEMM result is still in cache.
     for (int64_t r = 0; r < out.dim(0); ++r) {
-      Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> row(out.data<T>() + r * out.dim(1), out.dim(1));
+      Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> row(out.data<T>() + r * out.dim(1),
+                                                         out.dim(1));
       row += bias;
-      if (act == "relu") row = row.max(T(0));
-      else if (act == "sigmoid") row = row.logistic();
-      else if (act == "tanh") row = row.tanh();
+      if (act == "relu")
+        row = row.max(T(0));
+      else if (act == "sigmoid")
+        row = row.logistic();
+      else if (act == "tanh")
+        row = row.tanh();
     }
   }
 };
@@ -45,9 +49,12 @@ struct FusedActivationBiasGrad {
     for (int64_t r = 0; r < rows; ++r) {
       ConstVec<T> g(dy.data<T>() + r * cols, cols), v(y.data<T>() + r * cols, cols);
       Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> dz(c.output(0).data<T>() + r * cols, cols);
-      if (act == "relu") dz = (v > T(0)).select(g, T(0));
-      else if (act == "sigmoid") dz = g * v * (T(1) - v);
-      else dz = g * (T(1) - v * v);
+      if (act == "relu")
+        dz = (v > T(0)).select(g, T(0));
+      else if (act == "sigmoid")
+        dz = g * v * (T(1) - v);
+      else
+        dz = g * (T(1) - v * v);
       db += dz;
     }
   }

@@ -18,10 +18,14 @@ struct MatMul {
     Eigen::Map<Mat> C(out.data<T>(), out.dim(0), out.dim(1));
     const bool ta = c.attrs().Get<bool>("transpose_a"), tb = c.attrs().Get<bool>("transpose_b");
     Eigen::setNbThreads(GemmThreads(out.dim(0), out.dim(1), ta ? a.dim(0) : a.dim(1)));
-    if (!ta && !tb) C.noalias() = A * B;
-    else if (!ta && tb) C.noalias() = A * B.transpose();
-    else if (ta && !tb) C.noalias() = A.transpose() * B;
-    else C.noalias() = A.transpose() * B.transpose();
+    if (!ta && !tb)
+      C.noalias() = A * B;
+    else if (!ta && tb)
+      C.noalias() = A * B.transpose();
+    else if (ta && !tb)
+      C.noalias() = A.transpose() * B;
+    else
+      C.noalias() = A.transpose() * B.transpose();
   }
 };
 

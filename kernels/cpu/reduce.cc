@@ -101,7 +101,8 @@ struct SumToShapeOf {
     Reduce<T>(x, BroadcastDims(out.shape(), x.shape(), axes), T(0), out,
               [](T a, T b) { return static_cast<T>(a + b); });
     if (c.attrs().Get<bool>("mean") && out.num_elements() > 0)
-      Scale<T>(out, static_cast<double>(out.num_elements()) / static_cast<double>(x.num_elements()));
+      Scale<T>(out,
+               static_cast<double>(out.num_elements()) / static_cast<double>(x.num_elements()));
   }
 };
 
@@ -115,7 +116,8 @@ struct BroadcastToShapeOf {
     const T* px = x.data<T>();
     T* po = out.data<T>();
     const int64_t n = out.num_elements(), m = x.num_elements();
-    const T scale = c.attrs().Get<bool>("mean") && n > 0 ? static_cast<T>(double(m) / double(n)) : T(1);
+    const T scale =
+        c.attrs().Get<bool>("mean") && n > 0 ? static_cast<T>(double(m) / double(n)) : T(1);
     auto strides = BroadcastStrides(x.shape(), out.shape(), axes);
     if (m == 1) {
       std::fill(po, po + n, static_cast<T>(px[0] * scale));

@@ -35,8 +35,7 @@ void RegisterAll() {
   RegisterUnary<T>("Tanh", [](const auto& x) { return x.tanh(); });
   RegisterPair<T>("ReluGrad",
                   [](const auto& dy, const auto& y) { return (y > T(0)).select(dy, T(0)); });
-  RegisterPair<T>("SigmoidGrad",
-                  [](const auto& y, const auto& dy) { return dy * y * (T(1) - y); });
+  RegisterPair<T>("SigmoidGrad", [](const auto& y, const auto& dy) { return dy * y * (T(1) - y); });
   RegisterPair<T>("TanhGrad", [](const auto& y, const auto& dy) { return dy * (T(1) - y * y); });
   KernelRegistry::Global().Register({"ClipByValue", "cpu", DTypeOf<T>(), [](KernelContext& c) {
                                        T lo = static_cast<T>(c.attrs().Get<double>("min"));

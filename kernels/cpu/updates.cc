@@ -28,8 +28,10 @@ struct ApplyMomentum {
     auto g = Flat<T>(c.input(3));
     const T m = *c.input(4).data<T>();
     v = m * v - lr * g;
-    if (c.attrs().Get<bool>("use_nesterov")) var += m * v - lr * g;
-    else var += v;
+    if (c.attrs().Get<bool>("use_nesterov"))
+      var += m * v - lr * g;
+    else
+      var += v;
   }
 };
 

@@ -74,8 +74,9 @@ TEST(BuildBackward, NonDifferentiablePathIsAClearError) {
     BuildBackward(b, loss, std::vector<ValueRef>{w});
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("node 'round' (TestRound): rounding is piecewise constant"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("node 'round' (TestRound): rounding is piecewise constant"),
+        std::string::npos)
         << e.what();
   }
   auto idx = b.Op("ArgMax", {w});
@@ -98,8 +99,9 @@ TEST(BuildBackward, TwoLayerNetworkMatchesFiniteDifferences) {
   std::mt19937 rng(3);
   auto x = b.Placeholder("x", kFloat64, {4, 3});
   auto labels = b.Const(Tensor::FromVector<double>({1, 0, 0, 1, 0, 1, 1, 0}, {4, 2}));
-  std::vector<ValueRef> params = {b.Placeholder("w1", kFloat64, {3, 5}), b.Placeholder("b1", kFloat64, {5}),
-                                  b.Placeholder("w2", kFloat64, {5, 2}), b.Placeholder("b2", kFloat64, {2})};
+  std::vector<ValueRef> params = {
+      b.Placeholder("w1", kFloat64, {3, 5}), b.Placeholder("b1", kFloat64, {5}),
+      b.Placeholder("w2", kFloat64, {5, 2}), b.Placeholder("b2", kFloat64, {2})};
   auto h = b.Op("Tanh", {b.Op("BiasAdd", {b.Op("MatMul", {x, params[0]}), params[1]})});
   auto logits = b.Op("BiasAdd", {b.Op("MatMul", {h, params[2]}), params[3]});
   auto loss = b.Op("ReduceMean", {b.OpN("SoftmaxCrossEntropy", {logits, labels})[0]});
@@ -117,8 +119,9 @@ TEST(BuildBackward, TwoLayerNetworkMatchesFiniteDifferences) {
   };
   auto out = exec.Run(feeds(pv));
   std::vector<Tensor> analytic(out.begin() + 1, out.end());
-  auto r = CheckGradients([&](std::span<const Tensor> ps) { return exec.Run(feeds(ps))[0].item<double>(); },
-                          pv, analytic);
+  auto r = CheckGradients(
+      [&](std::span<const Tensor> ps) { return exec.Run(feeds(ps))[0].item<double>(); }, pv,
+      analytic);
   EXPECT_LT(r.max_rel_error, 1e-7) << r.worst;
 }
 

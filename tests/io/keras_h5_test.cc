@@ -1,4 +1,6 @@
 // Keras HDF5 files: round trips, resumed training, every real Keras fixture, corrupted files.
+#include "io/keras_h5.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 #include <random>
 
 #include "io/h5.h"
-#include "io/keras_h5.h"
 #include "keras/keras.h"
 
 namespace kiln::io {
@@ -15,7 +16,9 @@ namespace {
 using namespace kiln::keras;
 namespace fs = std::filesystem;
 
-std::string Tmp(const std::string& name) { return (fs::path(getenv("TEST_TMPDIR")) / name).string(); }
+std::string Tmp(const std::string& name) {
+  return (fs::path(getenv("TEST_TMPDIR")) / name).string();
+}
 std::string Fixture(const std::string& name) { return "tests/fixtures/keras/" + name; }
 
 std::string ErrorOf(const std::function<void()>& f) {
@@ -42,7 +45,8 @@ std::unique_ptr<Sequential> Mlp() {
   m->add(layers::Dropout(0.25));
   m->add(layers::Dense(5, {.activation = "softmax"}));
   m->compile({.optimizer = optimizers::SGD({.lr = 0.05, .momentum = 0.9, .nesterov = true}),
-              .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+              .loss = "categorical_crossentropy",
+              .metrics = {"accuracy"}});
   return m;
 }
 
@@ -111,7 +115,8 @@ TEST(KerasH5, LayoutFollowsKerasWriterRules) {
   auto cfg = nlohmann::json::parse(*h5::ReadStringAttr(f.id(), "model_config"));
   EXPECT_EQ(cfg["class_name"], "Sequential");
   EXPECT_EQ(cfg["config"]["layers"][0]["class_name"], "InputLayer");
-  EXPECT_EQ(cfg["config"]["layers"][0]["config"]["batch_input_shape"], nlohmann::json::parse("[null, 4, 3]"));
+  EXPECT_EQ(cfg["config"]["layers"][0]["config"]["batch_input_shape"],
+            nlohmann::json::parse("[null, 4, 3]"));
   auto tc = nlohmann::json::parse(*h5::ReadStringAttr(f.id(), "training_config"));
   EXPECT_EQ(tc["optimizer_config"]["class_name"], "SGD");
   EXPECT_EQ(tc["optimizer_config"]["config"]["learning_rate"].get<double>(), double(0.05f));
@@ -127,7 +132,8 @@ TEST(KerasH5, LayoutFollowsKerasWriterRules) {
 
 // Expected predictions computed here from the stored weights with plain loops, independently of
 // the graph, for the Dense/Activation fixtures.
-std::vector<float> DenseChain(const std::string& path, const std::string& root, const std::vector<float>& input,
+std::vector<float> DenseChain(const std::string& path, const std::string& root,
+                              const std::vector<float>& input,
                               const std::vector<std::string>& activations) {
   h5::File f = h5::File::Open(path);
   h5::Handle g = h5::OpenGroup(f.id(), root);
@@ -159,7 +165,8 @@ std::vector<float> DenseChain(const std::string& path, const std::string& root, 
   return h;
 }
 
-void ExpectPredicts(Model& m, const std::string& path, const std::string& root, const std::vector<std::string>& acts) {
+void ExpectPredicts(Model& m, const std::string& path, const std::string& root,
+                    const std::vector<std::string>& acts) {
   const int64_t in = m.input_shape()[1];
   Tensor x = Random({1, in}, 3);
   Tensor got = m.predict(x);
@@ -203,36 +210,45 @@ TEST(Fixtures, Keras231DenseSoftmaxFullAndWeights) {
   renamed.load_weights(w, /*by_name=*/true);
   EXPECT_TRUE(renamed.get_weights()[0].BitwiseEquals(before));
   Sequential wrong({layers::Dense(31, {.input_shape = {16}})});
-  EXPECT_NE(ErrorOf([&] { wrong.load_weights(w); }).find("shape mismatch in layer"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { wrong.load_weights(w); }).find("shape mismatch in layer"),
+            std::string::npos);
 }
 
 TEST(Fixtures, Keras3WeightsIntoAMatchingModel) {
   backend::clear_session();
-  Sequential m({layers::Flatten({.input_shape = {28, 28, 1}}), layers::Dense(128, {.activation = "relu"}),
-                layers::Dense(64, {.activation = "relu"}), layers::Dense(10, {.activation = "softmax"})});
+  Sequential m(
+      {layers::Flatten({.input_shape = {28, 28, 1}}), layers::Dense(128, {.activation = "relu"}),
+       layers::Dense(64, {.activation = "relu"}), layers::Dense(10, {.activation = "softmax"})});
   const std::string p = Fixture("keras-3_flatten-dense.weights.h5");
   EXPECT_EQ(DetectFormat(p), ModelFileFormat::kKeras3Weights);
   m.load_weights(p);
   h5::File f = h5::File::Open(p);
   EXPECT_TRUE(m.get_weights()[2].BitwiseEquals(h5::ReadDataset(f.id(), "layers/dense_1/vars/0")));
   Tensor probs = m.predict(Random({2, 28, 28, 1}, 4));
-  EXPECT_NEAR(probs.data<float>()[0] + probs.data<float>()[9] + [&] {
-    float s = 0;
-    for (int i = 1; i < 9; ++i) s += probs.data<float>()[i];
-    return s;
-  }(), 1.0, 1e-5);
+  EXPECT_NEAR(
+      probs.data<float>()[0] + probs.data<float>()[9] +
+          [&] {
+            float s = 0;
+            for (int i = 1; i < 9; ++i) s += probs.data<float>()[i];
+            return s;
+          }(),
+      1.0, 1e-5);
 }
 
 TEST(Fixtures, UnsupportedLayersAreListedAtOnce) {
   std::string cnn = ErrorOf([] { keras::load_model(Fixture("keras-2.3.1_cnn-dropout_full.h5")); });
-  for (const char* s : {"Conv2D", "MaxPooling2D", "unsupported item(s)", "keras-2.3.1_cnn-dropout_full.h5"})
+  for (const char* s :
+       {"Conv2D", "MaxPooling2D", "unsupported item(s)", "keras-2.3.1_cnn-dropout_full.h5"})
     EXPECT_NE(cnn.find(s), std::string::npos) << s << " in " << cnn;
   std::string bn = ErrorOf([] { keras::load_model(Fixture("keras-2.1.3_cnn-batchnorm_full.h5")); });
-  for (const char* s : {"Conv2D", "BatchNormalization"}) EXPECT_NE(bn.find(s), std::string::npos) << bn;
+  for (const char* s : {"Conv2D", "BatchNormalization"})
+    EXPECT_NE(bn.find(s), std::string::npos) << bn;
   std::string lstm = ErrorOf([] { keras::load_model(Fixture("keras-3.8_masking-lstm.keras")); });
   for (const char* s : {"Masking", "LSTM"}) EXPECT_NE(lstm.find(s), std::string::npos) << lstm;
   EXPECT_EQ(DetectFormat(Fixture("keras-3.8_masking-lstm.keras")), ModelFileFormat::kKerasArchive);
-  EXPECT_NE(ErrorOf([] { keras::load_model(Fixture("tfkeras-2.2.4_lenet_weights.h5")); }).find("weights only"),
+  EXPECT_NE(ErrorOf([] {
+              keras::load_model(Fixture("tfkeras-2.2.4_lenet_weights.h5"));
+            }).find("weights only"),
             std::string::npos);
 }
 
@@ -244,7 +260,8 @@ TEST(BadFiles, CorruptedAndTruncatedCopiesNeverCrash) {
   int errors = 0;
   for (int trial = 0; trial < 40; ++trial) {
     std::string b = bytes;
-    if (trial < 10) b.resize(b.size() * trial / 10);  // truncations, down to empty
+    if (trial < 10)
+      b.resize(b.size() * trial / 10);  // truncations, down to empty
     else
       for (int k = 0; k < 8; ++k) b[rng() % b.size()] ^= static_cast<char>(1 << (rng() % 8));
     const std::string path = Tmp("corrupt" + std::to_string(trial) + ".h5");
@@ -258,10 +275,12 @@ TEST(BadFiles, CorruptedAndTruncatedCopiesNeverCrash) {
     }
   }
   EXPECT_GE(errors, 10);  // at least every truncation is refused
-  EXPECT_NE(ErrorOf([] { keras::load_model("/nonexistent.h5"); }).find("/nonexistent.h5: no such file"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf([] { keras::load_model("/nonexistent.h5"); }).find("/nonexistent.h5: no such file"),
+      std::string::npos);
   std::ofstream(Tmp("text.h5")) << "not a model";
-  EXPECT_NE(ErrorOf([&] { keras::load_model(Tmp("text.h5")); }).find("not a Keras model file"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { keras::load_model(Tmp("text.h5")); }).find("not a Keras model file"),
+            std::string::npos);
 }
 
 TEST(BadFiles, FailedSaveLeavesTheOldFile) {
@@ -273,7 +292,8 @@ TEST(BadFiles, FailedSaveLeavesTheOldFile) {
   EXPECT_THROW(unbuilt.save(path), Error);
   EXPECT_EQ(fs::file_size(path), size);
   EXPECT_NO_THROW(keras::load_model(path));
-  EXPECT_NE(ErrorOf([&] { m->save("/nonexistent-dir/x.h5"); }).find("does not exist"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { m->save("/nonexistent-dir/x.h5"); }).find("does not exist"),
+            std::string::npos);
   for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
     EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
 }

@@ -1,5 +1,7 @@
 // The .kiln graph format: exported models run on kiln::Runtime alone with bitwise-identical
 // predictions, training resumes from the file, and damaged files are refused with clear errors.
+#include "io/kiln_graph.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 
 #include "io/keras_h5.h"
 #include "io/kiln_export.h"
-#include "io/kiln_graph.h"
 #include "io/runtime.h"
 #include "keras/keras.h"
 
@@ -41,7 +42,8 @@ std::unique_ptr<Sequential> TutorialMlp() {
       layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
       layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
       layers::Dense(10, {.activation = "softmax"})});
-  m->compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}), .loss = "categorical_crossentropy",
+  m->compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}),
+              .loss = "categorical_crossentropy",
               .metrics = {"accuracy"}});
   return m;
 }
@@ -75,7 +77,8 @@ TEST(KilnGraph, KerasFixtureConvertsAndRunsBitwise) {
   ExportFile(src, Tmp("fixture.kiln"));
   auto keras_model = LoadModel(src);
   Tensor x = Random({9, 100}, 4);
-  EXPECT_TRUE(Runtime::Load(Tmp("fixture.kiln")).Run({x})[0].BitwiseEquals(keras_model->predict(x)));
+  EXPECT_TRUE(
+      Runtime::Load(Tmp("fixture.kiln")).Run({x})[0].BitwiseEquals(keras_model->predict(x)));
 }
 
 TEST(KilnGraph, TrainingResumesFromTheFile) {
@@ -92,7 +95,8 @@ TEST(KilnGraph, TrainingResumesFromTheFile) {
   rt.TrainStep({x, y});
   for (const auto& l : m->layers())
     for (const auto& w : l->weights())
-      EXPECT_TRUE(rt.variables().Get(l->name() + "/" + w.name).BitwiseEquals(w.value)) << l->name() << "/" << w.name;
+      EXPECT_TRUE(rt.variables().Get(l->name() + "/" + w.name).BitwiseEquals(w.value))
+          << l->name() << "/" << w.name;
   EXPECT_TRUE(rt.Run({x})[0].BitwiseEquals(m->predict(x)));
 }
 
@@ -107,7 +111,8 @@ TEST(KilnGraph, DamagedFilesAreRefusedClearly) {
     return Tmp(name);
   };
   for (double frac : {0.0, 0.01, 0.3, 0.9, 0.999}) {
-    const std::string p = write("trunc.kiln", bytes.substr(0, static_cast<size_t>(bytes.size() * frac)));
+    const std::string p =
+        write("trunc.kiln", bytes.substr(0, static_cast<size_t>(bytes.size() * frac)));
     EXPECT_THROW(ReadGraphFile(p), IOError) << frac;
   }
   std::mt19937 rng(1);
@@ -120,7 +125,8 @@ TEST(KilnGraph, DamagedFilesAreRefusedClearly) {
       b[pos] ^= static_cast<char>(1 << (rng() % 8));
     }
     try {
-      Runtime rt = Runtime::FromGraphFile(ParseGraphFile(reinterpret_cast<const uint8_t*>(b.data()), b.size(), "flip"), "flip");
+      Runtime rt = Runtime::FromGraphFile(
+          ParseGraphFile(reinterpret_cast<const uint8_t*>(b.data()), b.size(), "flip"), "flip");
       rt.Run({Tensor(kFloat32, {1, 28, 28})});
     } catch (const Error&) {
       ++refused;
@@ -133,10 +139,14 @@ TEST(KilnGraph, DamagedFilesAreRefusedClearly) {
   const size_t at = unknown.find(std::string("\x07\0\0\0Softmax\0", 12));
   ASSERT_NE(at, std::string::npos);
   unknown.replace(at + 4, 7, "Softmix");
-  EXPECT_NE(ErrorOf([&] { ReadGraphFile(write("unknown.kiln", unknown)); }).find("unknown op 'Softmix'"),
+  EXPECT_NE(
+      ErrorOf([&] { ReadGraphFile(write("unknown.kiln", unknown)); }).find("unknown op 'Softmix'"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf([] { ReadGraphFile("/nonexistent.kiln"); }).find("no such file"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { ReadGraphFile("/nonexistent.kiln"); }).find("no such file"), std::string::npos);
-  EXPECT_NE(ErrorOf([&] { Runtime::Load(write("h5.kiln", "\\x89HDF\\r\\n")); }).find("FlatBuffers verification failed"),
+  EXPECT_NE(ErrorOf([&] {
+              Runtime::Load(write("h5.kiln", "\\x89HDF\\r\\n"));
+            }).find("FlatBuffers verification failed"),
             std::string::npos);
 }
 

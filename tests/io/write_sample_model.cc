@@ -21,10 +21,12 @@ int main(int argc, char** argv) {
     Tensor x(kFloat32, {40, 3, 4}), y(kFloat32, {40, 5});
     for (int64_t i = 0; i < x.num_elements(); ++i) x.data<float>()[i] = n(rng);
     for (int i = 0; i < 40; ++i) y.data<float>()[i * 5 + i % 5] = 1;
-    Sequential model({layers::Flatten({.input_shape = {3, 4}}), layers::Dense(16, {.activation = "relu"}),
-                      layers::Dropout(0.2), layers::Dense(8), layers::Activation("tanh"),
+    Sequential model({layers::Flatten({.input_shape = {3, 4}}),
+                      layers::Dense(16, {.activation = "relu"}), layers::Dropout(0.2),
+                      layers::Dense(8), layers::Activation("tanh"),
                       layers::Dense(5, {.activation = "softmax"})});
-    model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.9}), .loss = "categorical_crossentropy",
+    model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.9}),
+                   .loss = "categorical_crossentropy",
                    .metrics = {"accuracy"}});
     model.fit(x, y, {.batch_size = 8, .epochs = 3, .verbose = 0});
     model.save(dir + "/model.h5");

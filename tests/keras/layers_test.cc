@@ -11,7 +11,8 @@ TEST(Dense, MatchesHandComputation) {
   model.set_weights({Tensor::FromVector<float>({1, -1, 2, 0, 0, 3}, {3, 2}),
                      Tensor::FromVector<float>({0.5f, -10.f}, {2})});
   Tensor y = model.predict(Tensor::FromVector<float>({1, 2, 3, -1, 0, 1}, {2, 3}));
-  // [1,2,3]: [1+4+0, -1+0+9] + b = [5.5, -2] -> relu [5.5, 0]; [-1,0,1]: [-1+0, 1+3] + b = [-0.5, -6] -> 0
+  // [1,2,3]: [1+4+0, -1+0+9] + b = [5.5, -2] -> relu [5.5, 0]; [-1,0,1]: [-1+0, 1+3] + b = [-0.5,
+  // -6] -> 0
   EXPECT_EQ(y.ToVector<float>(), (std::vector<float>{5.5f, 0.f, 0.f, 0.f}));
   EXPECT_EQ(model.count_params(), 8);
 }

@@ -7,8 +7,9 @@
 namespace kiln::keras {
 namespace {
 
-std::vector<double> Evaluate(const char* activation, const std::string& loss, std::vector<std::string> metrics,
-                             const Tensor& y_pred_in, const Tensor& y_true) {
+std::vector<double> Evaluate(const char* activation, const std::string& loss,
+                             std::vector<std::string> metrics, const Tensor& y_pred_in,
+                             const Tensor& y_true) {
   const int64_t cols = y_pred_in.dim(1);
   Sequential m({layers::Activation(activation, {.input_shape = {cols}})});
   m.compile({.optimizer = "sgd", .loss = loss, .metrics = std::move(metrics)});
@@ -23,7 +24,8 @@ TEST(Losses, MeanSquaredError) {
 }
 
 TEST(Losses, CategoricalCrossentropyClippedPath) {
-  // A linear output is not a Softmax: Keras normalises, clips to [1e-7, 1-1e-7] and takes -sum(y log p).
+  // A linear output is not a Softmax: Keras normalises, clips to [1e-7, 1-1e-7] and takes -sum(y
+  // log p).
   auto p = Tensor::FromVector<float>({0.2f, 0.6f, 0.2f, 0.f, 1.f, 0.f}, {2, 3});
   auto t = Tensor::FromVector<float>({0, 1, 0, 1, 0, 0}, {2, 3});
   double want = (-std::log(0.6) - std::log(1e-7)) / 2;
@@ -61,23 +63,27 @@ TEST(Losses, SparseCategoricalMatchesOneHot) {
   auto logits = Tensor::FromVector<float>({1, 2, 3, 0, 5, 1}, {2, 3});
   auto ids = Tensor::FromVector<int32_t>({2, 1}, {2});
   auto one_hot = utils::to_categorical(ids, 3);
-  double sparse = Evaluate("softmax", "sparse_categorical_crossentropy", {"accuracy"}, logits, ids)[0];
+  double sparse =
+      Evaluate("softmax", "sparse_categorical_crossentropy", {"accuracy"}, logits, ids)[0];
   double dense = Evaluate("softmax", "categorical_crossentropy", {}, logits, one_hot)[0];
   EXPECT_NEAR(sparse, dense, 1e-6);
 }
 
 TEST(Metrics, AccuracyResolvesLikeKeras) {
-  auto p = Tensor::FromVector<float>({0.1f, 0.7f, 0.2f, 0.5f, 0.3f, 0.2f, 0.3f, 0.3f, 0.4f}, {3, 3});
+  auto p =
+      Tensor::FromVector<float>({0.1f, 0.7f, 0.2f, 0.5f, 0.3f, 0.2f, 0.3f, 0.3f, 0.4f}, {3, 3});
   auto t = Tensor::FromVector<float>({0, 1, 0, 0, 0, 1, 0, 0, 1}, {3, 3});
   // categorical: argmax hits rows 0 and 2.
   EXPECT_NEAR(Evaluate("linear", "categorical_crossentropy", {"accuracy"}, p, t)[1], 2.0 / 3, 1e-6);
   auto ids = Tensor::FromVector<float>({1, 2, 2}, {3});
-  EXPECT_NEAR(Evaluate("linear", "sparse_categorical_crossentropy", {"acc"}, p, ids)[1], 2.0 / 3, 1e-6);
+  EXPECT_NEAR(Evaluate("linear", "sparse_categorical_crossentropy", {"acc"}, p, ids)[1], 2.0 / 3,
+              1e-6);
   // binary: threshold 0.5, strictly greater (0.5 counts as 0).
   auto bp = Tensor::FromVector<float>({0.9f, 0.5f, 0.51f, 0.1f}, {4, 1});
   auto bt = Tensor::FromVector<float>({1, 1, 1, 1}, {4, 1});
   EXPECT_NEAR(Evaluate("linear", "binary_crossentropy", {"accuracy"}, bp, bt)[1], 0.5, 1e-6);
-  EXPECT_NEAR(Evaluate("linear", "mse", {"mse"}, bp, bt)[1], (0.01 + 0.25 + 0.2401 + 0.81) / 4, 1e-6);
+  EXPECT_NEAR(Evaluate("linear", "mse", {"mse"}, bp, bt)[1], (0.01 + 0.25 + 0.2401 + 0.81) / 4,
+              1e-6);
 }
 
 TEST(Utils, ToCategorical) {
@@ -92,8 +98,10 @@ TEST(Utils, ToCategorical) {
 TEST(Utils, ArrayReprLikeNumpy) {
   EXPECT_EQ(utils::ArrayRepr(Tensor::FromVector<float>({1.996118f, 3.0239758f}, {2, 1})),
             "array([[1.996118 ],\n       [3.0239758]], dtype=float32)");
-  EXPECT_EQ(utils::ArrayRepr(Tensor::FromVector<float>({3.963116f}, {1})), "array([3.963116], dtype=float32)");
-  EXPECT_EQ(utils::ArrayRepr(Tensor::FromVector<float>({-4.f, 1.5f}, {2})), "array([-4. ,  1.5], dtype=float32)");
+  EXPECT_EQ(utils::ArrayRepr(Tensor::FromVector<float>({3.963116f}, {1})),
+            "array([3.963116], dtype=float32)");
+  EXPECT_EQ(utils::ArrayRepr(Tensor::FromVector<float>({-4.f, 1.5f}, {2})),
+            "array([-4. ,  1.5], dtype=float32)");
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ std::string ErrorOf(const std::function<void()>& f) {
   return "no error";
 }
 
-
 // Keras 2.3.1 on Dense(1) without bias from kernel 1, mse on x = 2, y = 0: gradient 8w.
 double KerasSgd(double lr, double m, bool nesterov, int steps) {
   double w = 1, v = 0;
@@ -31,7 +30,8 @@ double KerasSgd(double lr, double m, bool nesterov, int steps) {
 }
 
 double KilnSgd(optimizers::SGDOptions o, int steps) {
-  Sequential model({layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones", .input_dim = 1})});
+  Sequential model(
+      {layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones", .input_dim = 1})});
   model.compile({.optimizer = optimizers::SGD(o), .loss = "mse"});
   Tensor x = Tensor::FromVector<float>({2}, {1, 1}), y = Tensor::FromVector<float>({0}, {1, 1});
   model.fit(x, y, {.batch_size = 1, .epochs = steps, .verbose = 0});
@@ -42,7 +42,8 @@ double KilnSgd(optimizers::SGDOptions o, int steps) {
 TEST(SGD, PlainMomentumAndNesterovFollowKeras) {
   EXPECT_NEAR(KilnSgd({.learning_rate = 0.01}, 3), KerasSgd(0.01, 0, false, 3), 1e-6);
   EXPECT_NEAR(KilnSgd({.lr = 0.01, .momentum = 0.9}, 3), KerasSgd(0.01, 0.9, false, 3), 1e-6);
-  EXPECT_NEAR(KilnSgd({.lr = 0.01, .momentum = 0.9, .nesterov = true}, 3), KerasSgd(0.01, 0.9, true, 3), 1e-6);
+  EXPECT_NEAR(KilnSgd({.lr = 0.01, .momentum = 0.9, .nesterov = true}, 3),
+              KerasSgd(0.01, 0.9, true, 3), 1e-6);
   // Nesterov really differs from plain momentum here.
   EXPECT_GT(std::abs(KerasSgd(0.01, 0.9, true, 3) - KerasSgd(0.01, 0.9, false, 3)), 0.05);
   // The lr alias wins over learning_rate, as in Keras.
@@ -71,7 +72,9 @@ TEST(Fit, LowersTheLossAndReportsHistory) {
   Tensor x, y;
   Blobs(x, y);
   Sequential model = SmallClassifier();
-  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
   double before = model.evaluate(x, y, {.verbose = 0})[0];
   History h = model.fit(x, y, {.batch_size = 16, .epochs = 5, .verbose = 0});
   ASSERT_EQ(h.history["loss"].size(), 5u);
@@ -87,9 +90,12 @@ TEST(Fit, ValidationSplitTakesTheLastFractionBeforeShuffling) {
   Tensor x, y;
   Blobs(x, y, 100);
   Sequential model = SmallClassifier();
-  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"acc"}});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"acc"}});
   std::ostringstream out;
-  History h = model.fit(x, y, {.batch_size = 10, .epochs = 1, .verbose = 1, .validation_split = 0.25, .out = &out});
+  History h = model.fit(
+      x, y, {.batch_size = 10, .epochs = 1, .verbose = 1, .validation_split = 0.25, .out = &out});
   EXPECT_NE(out.str().find("Train on 75 samples, validate on 25 samples"), std::string::npos);
   auto last = model.evaluate(x.Slice(75, 100), y.Slice(75, 100), {.verbose = 0});
   EXPECT_NEAR(h.history["val_loss"][0], last[0], 1e-6);
@@ -104,7 +110,8 @@ TEST(Fit, SeededRunsAreBitwiseReproducible) {
   auto run = [&](uint64_t seed) {
     utils::set_random_seed(seed);
     Sequential model = SmallClassifier();
-    model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}), .loss = "categorical_crossentropy"});
+    model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}),
+                   .loss = "categorical_crossentropy"});
     model.fit(x, y, {.batch_size = 7, .epochs = 3, .verbose = 0});
     return model.get_weights();
   };
@@ -125,7 +132,8 @@ TEST(Progbar, GoldenSamplesBar) {
   bar.update(100, {{"loss", 0.0004}, {"accuracy", 0.75}});
   EXPECT_EQ(out.str(),
             "\n 32/100 [========>.....................] - ETA: 1s - loss: 0.5000 - accuracy: 0.2500"
-            "\n100/100 [==============================] - 2s 20ms/step - loss: 4.0000e-04 - accuracy: 0.7500\n");
+            "\n100/100 [==============================] - 2s 20ms/step - loss: 4.0000e-04 - "
+            "accuracy: 0.7500\n");
 }
 
 TEST(Progbar, GoldenDynamicAndVerbose2) {
@@ -137,8 +145,9 @@ TEST(Progbar, GoldenDynamicAndVerbose2) {
   now = 100;
   bar.update(10, {{"loss", 0.5}});
   const std::string first = " 5/10 [==============>...............] - ETA: 1s - loss: 1.0000";
-  EXPECT_EQ(out.str(), "\r" + first + std::string(first.size(), '\b') + "\r" +
-                           "10/10 [==============================] - 100s 10s/step - loss: 0.5000\n");
+  EXPECT_EQ(out.str(),
+            "\r" + first + std::string(first.size(), '\b') + "\r" +
+                "10/10 [==============================] - 100s 10s/step - loss: 0.5000\n");
   std::ostringstream out2;
   Progbar quiet(10, {.verbose = 2, .clock = [&] { return now; }}, out2);
   now = 103;
@@ -154,7 +163,9 @@ TEST(Fit, GoldenEpochOutputWithInjectedClock) {
   Tensor x(kFloat32, {4, 2}), y(kFloat32, {4, 1});
   double now = 0;
   std::ostringstream out;
-  model.fit(x, y, {.batch_size = 2, .epochs = 2, .verbose = 1, .out = &out, .clock = [&] { return now += 0.001; }});
+  model.fit(x, y, {.batch_size = 2, .epochs = 2, .verbose = 1, .out = &out, .clock = [&] {
+                     return now += 0.001;
+                   }});
   // Each epoch: the bar after batch 1 (clock at 0.002 s), then the final line after batch 2.
   EXPECT_EQ(out.str(),
             "Epoch 1/2\n\n2/4 [==============>...............] - ETA: 0s - loss: 0.0000e+00"
@@ -163,10 +174,16 @@ TEST(Fit, GoldenEpochOutputWithInjectedClock) {
             "\n4/4 [==============================] - 0s 500us/step - loss: 0.0000e+00\n");
   std::ostringstream steps;
   now = 0;
-  model.fit(x, y, {.batch_size = 2, .epochs = 1, .verbose = 1, .progress = ProgressStyle::kSteps, .out = &steps,
-                   .clock = [&] { return now += 0.001; }});
-  EXPECT_NE(steps.str().find("\n2/2 [==============================] - 0s 1ms/step - loss: 0.0000e+00\n"),
-            std::string::npos)
+  model.fit(x, y,
+            {.batch_size = 2,
+             .epochs = 1,
+             .verbose = 1,
+             .progress = ProgressStyle::kSteps,
+             .out = &steps,
+             .clock = [&] { return now += 0.001; }});
+  EXPECT_NE(
+      steps.str().find("\n2/2 [==============================] - 0s 1ms/step - loss: 0.0000e+00\n"),
+      std::string::npos)
       << steps.str();
 }
 
@@ -204,28 +221,44 @@ TEST(Summary, GoldenClassicTable) {
 TEST(BadInput, ClearKerasLikeErrors) {
   Sequential model({layers::Dense(1, {.input_shape = {2}, .name = "d"})});
   Tensor x(kFloat32, {4, 2}), y(kFloat32, {3, 1});
-  EXPECT_NE(ErrorOf([&] { model.fit(x, y); }).find("You must compile your model"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { model.fit(x, y); }).find("You must compile your model"),
+            std::string::npos);
   model.compile({.optimizer = "sgd", .loss = "mse"});
-  EXPECT_NE(ErrorOf([&] { model.fit(x, y, {.verbose = 0}); })
-                .find("Found 4 input samples and 3 target samples"),
+  EXPECT_NE(ErrorOf([&] {
+              model.fit(x, y, {.verbose = 0});
+            }).find("Found 4 input samples and 3 target samples"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.fit(Tensor(kFloat32, {4, 3}), Tensor(kFloat32, {4, 1}), {.verbose = 0}); })
-                .find("expected d_input to have shape (2,) but got array with shape (3,)"),
+  EXPECT_NE(ErrorOf([&] {
+              model.fit(Tensor(kFloat32, {4, 3}), Tensor(kFloat32, {4, 1}), {.verbose = 0});
+            }).find("expected d_input to have shape (2,) but got array with shape (3,)"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.fit(x, Tensor(kFloat32, {4, 2}), {.verbose = 0}); })
-                .find("expected d to have shape (1,) but got array with shape (2,)"),
+  EXPECT_NE(ErrorOf([&] {
+              model.fit(x, Tensor(kFloat32, {4, 2}), {.verbose = 0});
+            }).find("expected d to have shape (1,) but got array with shape (2,)"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.predict(Tensor(kFloat32, {4})); }).find("expected d_input"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { layers::Dense(1, {.activation = "relu6"}); }).find("unknown activation function 'relu6'"),
+  EXPECT_NE(ErrorOf([&] { model.predict(Tensor(kFloat32, {4})); }).find("expected d_input"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.compile({.loss = "hinge_loss"}); }).find("Unknown loss function: 'hinge_loss'"),
+  EXPECT_NE(ErrorOf([] {
+              layers::Dense(1, {.activation = "relu6"});
+            }).find("unknown activation function 'relu6'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.compile({.optimizer = "adamw", .loss = "mse"}); }).find("Unknown optimizer: 'adamw'"),
+  EXPECT_NE(ErrorOf([&] {
+              model.compile({.loss = "hinge_loss"});
+            }).find("Unknown loss function: 'hinge_loss'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.compile({.loss = "mse", .metrics = {"f1"}}); }).find("Unknown metric function: 'f1'"),
+  EXPECT_NE(ErrorOf([&] {
+              model.compile({.optimizer = "adamw", .loss = "mse"});
+            }).find("Unknown optimizer: 'adamw'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { model.set_weights({Tensor(kFloat32, {3, 1}), Tensor(kFloat32, {1})}); })
-                .find("Layer 'd' weight 'kernel' shape (2, 1) not compatible with provided weight shape (3, 1)"),
+  EXPECT_NE(ErrorOf([&] {
+              model.compile({.loss = "mse", .metrics = {"f1"}});
+            }).find("Unknown metric function: 'f1'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] {
+              model.set_weights({Tensor(kFloat32, {3, 1}), Tensor(kFloat32, {1})});
+            })
+                .find("Layer 'd' weight 'kernel' shape (2, 1) not compatible with provided weight "
+                      "shape (3, 1)"),
             std::string::npos);
   EXPECT_THROW(model.set_weights({}), ValueError);
   Sequential no_input({layers::Dense(1)});
@@ -234,8 +267,10 @@ TEST(BadInput, ClearKerasLikeErrors) {
   EXPECT_THROW(dup.add(layers::Dense(1, {.name = "a"})), ValueError);
   Sequential sparse({layers::Dense(3, {.activation = "softmax", .input_shape = {2}})});
   sparse.compile({.loss = "sparse_categorical_crossentropy"});
-  EXPECT_NE(ErrorOf([&] { sparse.fit(Tensor(kFloat32, {2, 2}), Tensor::FromVector<float>({0, 3}, {2}), {.verbose = 0}); })
-                .find("label 3.000000 is not a class id in [0, 3)"),
+  EXPECT_NE(ErrorOf([&] {
+              sparse.fit(Tensor(kFloat32, {2, 2}), Tensor::FromVector<float>({0, 3}, {2}),
+                         {.verbose = 0});
+            }).find("label 3.000000 is not a class id in [0, 3)"),
             std::string::npos);
 }
 

@@ -20,7 +20,8 @@ std::vector<double> NumbersPrintedBy(const std::string& binary) {
   EXPECT_EQ(pclose(p), 0) << out;
   std::vector<double> nums;
   std::regex number(R"(-?\d+\.\d*)");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), number); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), number); it != std::sregex_iterator();
+       ++it)
     nums.push_back(std::stod(it->str()));
   return nums;
 }
@@ -45,12 +46,17 @@ TEST(Tutorial, FashionMnistMlpTwoEpochs) {
   ASSERT_EQ(train.x.shape(), (Shape{60000, 28, 28}));
   ASSERT_EQ(test.y.shape(), (Shape{10000}));
   utils::set_random_seed(1);
-  Sequential model({layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-                    layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-                    layers::Dense(10, {.activation = "softmax"})});
-  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
-  model.fit(train.x.astype(kFloat32) / 255.0, utils::to_categorical(train.y, 10), {.epochs = 2, .verbose = 0});
-  auto score = model.evaluate(test.x.astype(kFloat32) / 255.0, utils::to_categorical(test.y, 10), {.verbose = 0});
+  Sequential model(
+      {layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
+       layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
+       layers::Dense(10, {.activation = "softmax"})});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  model.fit(train.x.astype(kFloat32) / 255.0, utils::to_categorical(train.y, 10),
+            {.epochs = 2, .verbose = 0});
+  auto score = model.evaluate(test.x.astype(kFloat32) / 255.0, utils::to_categorical(test.y, 10),
+                              {.verbose = 0});
   EXPECT_GE(score[1], 0.80);
   EXPECT_LT(score[0], 0.6);
 }

@@ -1,7 +1,8 @@
+#include "kernels/executor.h"
+
 #include <gtest/gtest.h>
 
 #include "graph/graph_builder.h"
-#include "kernels/executor.h"
 
 namespace kiln {
 namespace {
@@ -48,11 +49,13 @@ TEST(Executor, WrongFeedsNameThePlaceholder) {
   Fixture f;
   Executor exec(f.g, {f.y}, {}, &f.vars);
   EXPECT_NE(ErrorOf([&] { exec.Run({}); }).find("Placeholder 'x' was not fed"), std::string::npos);
-  EXPECT_NE(ErrorOf([&] { exec.Run({{f.x, Tensor(kFloat32, {2, 3})}}); })
-                .find("Placeholder 'x' expects shape [?,2], fed [2,3]"),
+  EXPECT_NE(ErrorOf([&] {
+              exec.Run({{f.x, Tensor(kFloat32, {2, 3})}});
+            }).find("Placeholder 'x' expects shape [?,2], fed [2,3]"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { exec.Run({{f.x, Tensor(kFloat64, {2, 2})}}); })
-                .find("Placeholder 'x' expects float32[?,2], fed float64[2,2]"),
+  EXPECT_NE(ErrorOf([&] {
+              exec.Run({{f.x, Tensor(kFloat64, {2, 2})}});
+            }).find("Placeholder 'x' expects float32[?,2], fed float64[2,2]"),
             std::string::npos);
   EXPECT_THROW(exec.Run({{f.x, Tensor(kFloat32, {2, 2})}, {f.y, Tensor(kFloat32, {2, 1})}}),
                NotFoundError);
@@ -65,7 +68,9 @@ TEST(Executor, WrongFetchesAndMissingState) {
   EXPECT_THROW(Executor(f.g, {f.y}, {}, nullptr), ValueError);
   VariableStore empty;
   Executor exec(f.g, {f.y}, {}, &empty);
-  EXPECT_NE(ErrorOf([&] { exec.Run({{f.x, Tensor(kFloat32, {1, 2})}}); }).find("variable 'w' has no value"),
+  EXPECT_NE(ErrorOf([&] {
+              exec.Run({{f.x, Tensor(kFloat32, {1, 2})}});
+            }).find("variable 'w' has no value"),
             std::string::npos);
   VariableStore wrong;
   wrong.Set("w", Tensor(kFloat32, {3, 1}));

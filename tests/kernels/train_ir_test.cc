@@ -77,7 +77,8 @@ double Train(const std::vector<int>& hidden, bool ring) {
   float first_loss = 0, last_loss = 0;
   for (int epoch = 0; epoch < 150; ++epoch)
     for (int s = 0; s < 600; s += 20) {
-      last_loss = train.Run({{x, xs.Slice(s, s + 20)}, {labels, ys.Slice(s, s + 20)}})[0].item<float>();
+      last_loss =
+          train.Run({{x, xs.Slice(s, s + 20)}, {labels, ys.Slice(s, s + 20)}})[0].item<float>();
       if (epoch == 0 && s == 0) first_loss = last_loss;
     }
   EXPECT_LT(last_loss, first_loss);

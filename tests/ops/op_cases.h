@@ -12,17 +12,17 @@
 namespace kiln::testing {
 
 struct OpCase {
-  std::string name;    // test name, unique
+  std::string name;  // test name, unique
   std::string op;
   std::string shapes;  // input shapes, "[2,3];[3]"
   AttrMap attrs = {};
   Reference ref = nullptr;
   std::vector<DType> dtypes = {};  // fixed input dtypes; empty: every input takes the run dtype
   std::vector<DType> runs = {kFloat32, kFloat64};
-  double lo = -2, hi = 2;          // range of the random inputs
-  std::vector<int> no_grad = {};   // inputs left out of the gradient check
+  double lo = -2, hi = 2;         // range of the random inputs
+  std::vector<int> no_grad = {};  // inputs left out of the gradient check
   std::function<void(std::vector<Tensor>&)> prepare = nullptr;  // fixes up random inputs
-  bool compare_outputs = false;    // for kMutatesInput0 ops: compare outputs, not the mutated inputs
+  bool compare_outputs = false;  // for kMutatesInput0 ops: compare outputs, not the mutated inputs
 };
 
 const std::vector<OpCase>& OpCases();

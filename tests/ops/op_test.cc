@@ -36,13 +36,16 @@ struct Harness {
       attrs.Set("dtype", run);
       attrs.Set("shape", shapes[0].dims());
       outputs = b.OpN(c.op, {}, attrs, "source");
-      if (c.op == "Placeholder") inputs.push_back(outputs[0]);
-      else vars.Set("source", values[0]);
+      if (c.op == "Placeholder")
+        inputs.push_back(outputs[0]);
+      else
+        vars.Set("source", values[0]);
       node = outputs[0].node;
       return;
     }
     for (size_t i = 0; i < values.size(); ++i)
-      inputs.push_back(b.Placeholder("x" + std::to_string(i), values[i].dtype(), values[i].shape()));
+      inputs.push_back(
+          b.Placeholder("x" + std::to_string(i), values[i].dtype(), values[i].shape()));
     outputs = b.OpN(c.op, inputs, attrs, "op");
     node = g.FindNode("op");
   }
@@ -50,7 +53,8 @@ struct Harness {
   // Copies, so that an op that mutates its input (Dropout's state) sees the same value every run.
   std::vector<Feed> Feeds(const std::vector<Tensor>& xs, bool copy = true) const {
     std::vector<Feed> feeds;
-    for (size_t i = 0; i < inputs.size(); ++i) feeds.push_back({inputs[i], copy ? xs[i].Clone() : xs[i]});
+    for (size_t i = 0; i < inputs.size(); ++i)
+      feeds.push_back({inputs[i], copy ? xs[i].Clone() : xs[i]});
     return feeds;
   }
 };
@@ -96,13 +100,15 @@ TEST_P(OpCaseTest, KernelMatchesReference) {
 TEST_P(OpCaseTest, GradientMatchesFiniteDifferences) {
   const OpCase& c = GetParam();
   const OpDef& def = OpRegistry::Global().Get(c.op);
-  if (!def.differentiable() || def.inputs.empty()) GTEST_SKIP() << c.op << ": " << def.not_differentiable;
+  if (!def.differentiable() || def.inputs.empty())
+    GTEST_SKIP() << c.op << ": " << def.not_differentiable;
   Harness h(c, kFloat64);
   GraphBuilder b(h.g);
   // Objective: sum(y * r) with a fixed random r, so every output element matters differently.
   std::mt19937 rng(7);
   const TensorType yt = h.g.type(h.outputs[0]);
-  if (yt.dtype != kFloat64) GTEST_SKIP() << "output is " << DTypeName(yt.dtype) << " in a float64 run";
+  if (yt.dtype != kFloat64)
+    GTEST_SKIP() << "output is " << DTypeName(yt.dtype) << " in a float64 run";
   ValueRef r = b.Const(RandomTensor(kFloat64, yt.shape, rng, 0.5, 1.5));
   ValueRef obj = b.Op("ReduceSum", {b.Op("Mul", {h.outputs[0], r})});
   std::vector<ValueRef> params;

@@ -97,7 +97,9 @@ Reference RefMatMul() {
   };
 }
 
-Reference RefBiasAdd() { return RefBinary([](double a, double b) { return a + b; }); }
+Reference RefBiasAdd() {
+  return RefBinary([](double a, double b) { return a + b; });
+}
 
 Reference RefReduce(char kind) {
   return [kind](std::span<const Tensor> in, const AttrMap& at) {
@@ -108,8 +110,10 @@ Reference RefReduce(char kind) {
     std::vector<int64_t> kept, out_dims;
     for (int d = 0; d < s.rank(); ++d) {
       if (!red[d]) kept.push_back(s[d]);
-      if (!red[d]) out_dims.push_back(s[d]);
-      else if (at.Get<bool>("keep_dims")) out_dims.push_back(1);
+      if (!red[d])
+        out_dims.push_back(s[d]);
+      else if (at.Get<bool>("keep_dims"))
+        out_dims.push_back(1);
     }
     Shape ks(kept);
     std::vector<double> acc(ks.NumElements(), kind == 'x' ? -INFINITY : 0.0);
@@ -247,7 +251,8 @@ Reference RefOneHot() {
     od.push_back(depth);
     std::vector<double> y(idx.size() * depth, at.Get<double>("off_value"));
     for (size_t i = 0; i < idx.size(); ++i)
-      if (idx[i] >= 0 && idx[i] < depth) y[i * depth + static_cast<int64_t>(idx[i])] = at.Get<double>("on_value");
+      if (idx[i] >= 0 && idx[i] < depth)
+        y[i * depth + static_cast<int64_t>(idx[i])] = at.Get<double>("on_value");
     return std::vector<Tensor>{FromDoubles(y, Shape(od), at.Get<DType>("dtype"))};
   };
 }
@@ -279,7 +284,8 @@ Reference RefSumToShapeOf() {
     auto axes = at.Get<std::vector<int64_t>>("axes");
     auto x = AsDoubles(in[0]);
     std::vector<double> y(os.NumElements(), 0.0);
-    for (int64_t i = 0; i < s.NumElements(); ++i) y[BroadcastIndex(Unravel(i, s), os, axes)] += x[i];
+    for (int64_t i = 0; i < s.NumElements(); ++i)
+      y[BroadcastIndex(Unravel(i, s), os, axes)] += x[i];
     if (at.Get<bool>("mean"))
       for (double& v : y) v *= double(os.NumElements()) / s.NumElements();
     return std::vector<Tensor>{FromDoubles(y, os)};
@@ -288,7 +294,8 @@ Reference RefSumToShapeOf() {
 
 Reference RefOnesLike() {
   return [](std::span<const Tensor> in, const AttrMap&) {
-    return std::vector<Tensor>{FromDoubles(std::vector<double>(in[0].num_elements(), 1.0), in[0].shape())};
+    return std::vector<Tensor>{
+        FromDoubles(std::vector<double>(in[0].num_elements(), 1.0), in[0].shape())};
   };
 }
 
@@ -346,7 +353,8 @@ double Activate(const std::string& act, double v) {
 
 Reference RefFusedMatMul() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
-    std::vector<Tensor> mm = RefMatMul()(in.subspan(0, 2), AttrMap{{"transpose_a", false}, {"transpose_b", false}});
+    std::vector<Tensor> mm =
+        RefMatMul()(in.subspan(0, 2), AttrMap{{"transpose_a", false}, {"transpose_b", false}});
     auto y = AsDoubles(mm[0]), b = AsDoubles(in[2]);
     const std::string act = at.GetOr<std::string>("activation", "linear");
     for (size_t i = 0; i < y.size(); ++i) y[i] = Activate(act, y[i] + b[i % b.size()]);
@@ -361,7 +369,9 @@ Reference RefFusedActivationBiasGrad() {
     const int64_t cols = in[0].dim(1);
     std::vector<double> dz(dy.size()), db(cols, 0.0);
     for (size_t i = 0; i < dy.size(); ++i) {
-      double d = act == "relu" ? (y[i] > 0 ? 1 : 0) : act == "sigmoid" ? y[i] * (1 - y[i]) : 1 - y[i] * y[i];
+      double d = act == "relu"      ? (y[i] > 0 ? 1 : 0)
+                 : act == "sigmoid" ? y[i] * (1 - y[i])
+                                    : 1 - y[i] * y[i];
       dz[i] = dy[i] * d;
       db[i % cols] += dz[i];
     }

@@ -23,7 +23,7 @@ Reference RefReduce(char kind);  // 's'um, 'm'ean, 'x' max
 Reference RefArgMax();
 Reference RefSoftmax(bool log);
 Reference RefSoftmaxCrossEntropy();
-Reference RefReshape();           // Reshape and ReshapeLike: same elements, output shape given
+Reference RefReshape();  // Reshape and ReshapeLike: same elements, output shape given
 Reference RefTranspose();
 Reference RefCast();
 Reference RefOneHot();
@@ -31,7 +31,7 @@ Reference RefClip();
 Reference RefBroadcastToShapeOf();
 Reference RefSumToShapeOf();
 Reference RefOnesLike();
-Reference RefIdentity();          // sources: the value itself
+Reference RefIdentity();  // sources: the value itself
 Reference RefApplyGradientDescent();
 Reference RefApplyMomentum();
 Reference RefDropout();

@@ -20,14 +20,16 @@ TEST(ShapeInference, Elementwise) {
   EXPECT_SHAPE_ERROR("Add", "[2,3];[4]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Mul", "[2,3];[3,2]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Add", "[2]", AttrMap{}, "expected 2 inputs");
-  for (const char* op : {"Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Sigmoid", "Tanh", "OnesLike"})
+  for (const char* op :
+       {"Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Sigmoid", "Tanh", "OnesLike"})
     EXPECT_SHAPE(op, "[?,5]", "[?,5]");
   EXPECT_SHAPE("ReluGrad", "[4,5];[4,5]", "[4,5]");
   EXPECT_SHAPE("SigmoidGrad", "[4,5];[4,5]", "[4,5]");
   EXPECT_SHAPE("TanhGrad", "[4,5];[4,5]", "[4,5]");
   EXPECT_SHAPE_ATTRS("ClipByValue", "[3]", (AttrMap{{"min", 0.0}, {"max", 1.0}}), "[3]");
   EXPECT_SHAPE_ERROR("ClipByValue", "[3]", (AttrMap{{"min", 2.0}, {"max", 1.0}}), "min is greater");
-  EXPECT_SHAPE_ERROR("ClipByValue", "[3]", (AttrMap{{"min", 0.0}}), "missing required attribute 'max'");
+  EXPECT_SHAPE_ERROR("ClipByValue", "[3]", (AttrMap{{"min", 0.0}}),
+                     "missing required attribute 'max'");
   EXPECT_SHAPE_ATTRS("Cast", "[2,2]", (AttrMap{{"dtype", kInt32}}), "[2,2]");
   EXPECT_EQ(InferShapes("Equal", "[2];[2]", {}, {kInt32, kInt32}), "[2]");
 }
@@ -37,7 +39,8 @@ TEST(ShapeInference, DtypeErrorsNameTheInput) {
     InferShapes("Exp", "[2]", {}, {kInt32});
     FAIL() << "expected TypeError";
   } catch (const TypeError& e) {
-    EXPECT_NE(std::string(e.what()).find("input 'x' has dtype int32"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("input 'x' has dtype int32"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(InferShapes("Add", "[2];[2]", {}, {kFloat32, kFloat64}), ShapeError);
   EXPECT_THROW(InferShapes("MatMul", "[2,2];[2,2]", {{"transpose_a", int64_t{1}}}), TypeError);
@@ -61,7 +64,8 @@ TEST(ShapeInference, Reductions) {
   EXPECT_SHAPE("ReduceSum", "[2,3]", "[]");
   EXPECT_SHAPE_ATTRS("ReduceSum", "[2,3]", (AttrMap{{"axes", V{1}}}), "[2]");
   EXPECT_SHAPE_ATTRS("ReduceMean", "[?,3]", (AttrMap{{"axes", V{0}}}), "[3]");
-  EXPECT_SHAPE_ATTRS("ReduceMax", "[2,3,4]", (AttrMap{{"axes", V{-1, 0}}, {"keep_dims", true}}), "[1,3,1]");
+  EXPECT_SHAPE_ATTRS("ReduceMax", "[2,3,4]", (AttrMap{{"axes", V{-1, 0}}, {"keep_dims", true}}),
+                     "[1,3,1]");
   EXPECT_SHAPE_ERROR("ReduceSum", "[2,3]", (AttrMap{{"axes", V{2}}}), "axis 2 is out of range");
   EXPECT_SHAPE("ArgMax", "[?,10]", "[?]");
   EXPECT_SHAPE_ATTRS("ArgMax", "[4,10]", (AttrMap{{"axis", int64_t{0}}}), "[10]");
@@ -105,9 +109,11 @@ TEST(ShapeInference, LossesAndUpdates) {
 }
 
 TEST(ShapeInference, Sources) {
-  EXPECT_SHAPE_ATTRS("Placeholder", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}), "[?,2]");
+  EXPECT_SHAPE_ATTRS("Placeholder", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}),
+                     "[?,2]");
   EXPECT_SHAPE_ATTRS("Variable", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{3, 2}}}), "[3,2]");
-  EXPECT_SHAPE_ERROR("Variable", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}), "fully defined");
+  EXPECT_SHAPE_ERROR("Variable", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}),
+                     "fully defined");
   EXPECT_SHAPE_ATTRS("Const", "", (AttrMap{{"value", Tensor(kFloat32, {2, 2})}}), "[2,2]");
 }
 

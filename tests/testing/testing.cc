@@ -39,9 +39,12 @@ Tensor RandomTensor(DType dtype, const Shape& shape, std::mt19937& rng, double l
     T* p = t.data<T>();
     for (int64_t i = 0; i < t.num_elements(); ++i) {
       double v = u(rng);
-      if constexpr (std::is_same_v<T, bool>) p[i] = v > (lo + hi) / 2;
-      else if constexpr (std::is_integral_v<T>) p[i] = static_cast<T>(std::floor(v));
-      else p[i] = static_cast<T>(v);
+      if constexpr (std::is_same_v<T, bool>)
+        p[i] = v > (lo + hi) / 2;
+      else if constexpr (std::is_integral_v<T>)
+        p[i] = static_cast<T>(std::floor(v));
+      else
+        p[i] = static_cast<T>(v);
     }
   });
   return t;

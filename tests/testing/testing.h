@@ -34,13 +34,13 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b);
 #define EXPECT_SHAPE(op, in, out) EXPECT_EQ(::kiln::testing::InferShapes(op, in), out)
 #define EXPECT_SHAPE_ATTRS(op, in, attrs, out) \
   EXPECT_EQ(::kiln::testing::InferShapes(op, in, attrs), out)
-#define EXPECT_SHAPE_ERROR(op, in, attrs, fragment)                                        \
-  do {                                                                                     \
-    try {                                                                                  \
-      std::string got = ::kiln::testing::InferShapes(op, in, attrs);                       \
-      ADD_FAILURE() << op << " " << in << ": expected an error, got " << got;              \
-    } catch (const ::kiln::Error& e) {                                                     \
-      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();      \
-      EXPECT_NE(std::string(e.what()).find(op), std::string::npos) << e.what();            \
-    }                                                                                      \
+#define EXPECT_SHAPE_ERROR(op, in, attrs, fragment)                                   \
+  do {                                                                                \
+    try {                                                                             \
+      std::string got = ::kiln::testing::InferShapes(op, in, attrs);                  \
+      ADD_FAILURE() << op << " " << in << ": expected an error, got " << got;         \
+    } catch (const ::kiln::Error& e) {                                                \
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what(); \
+      EXPECT_NE(std::string(e.what()).find(op), std::string::npos) << e.what();       \
+    }                                                                                 \
   } while (0)

@@ -17,8 +17,8 @@ int Count(const Graph& g, const std::string& op) {
 }
 
 // Runs `fetches` on both graphs with the same feeds and variables; returns the max difference.
-double MaxDiff(const Graph& a, const Graph& b, const std::vector<ValueRef>& fetches, const std::vector<Feed>& feeds,
-               const VariableStore& vars, bool bitwise) {
+double MaxDiff(const Graph& a, const Graph& b, const std::vector<ValueRef>& fetches,
+               const std::vector<Feed>& feeds, const VariableStore& vars, bool bitwise) {
   VariableStore va = vars, vb = vars;  // copies share buffers: clone for independence
   for (const auto& [k, v] : vars.items()) va.Set(k, v.Clone()), vb.Set(k, v.Clone());
   auto ra = Executor(a, fetches, {}, &va).Run(feeds);
@@ -72,7 +72,8 @@ TEST(CommonSubexpressionElimination, MergesDuplicatesButNotState) {
   EXPECT_EQ(Count(g, "Const"), 1);
   EXPECT_EQ(Count(g, "Placeholder"), 2);
   std::mt19937 rng(1);
-  std::vector<Feed> feeds = {{x, RandomTensor(kFloat32, {3}, rng)}, {x2, RandomTensor(kFloat32, {3}, rng)}};
+  std::vector<Feed> feeds = {{x, RandomTensor(kFloat32, {3}, rng)},
+                             {x2, RandomTensor(kFloat32, {3}, rng)}};
   MaxDiff(before, g, {other}, feeds, {}, /*bitwise=*/true);
 }
 
@@ -105,7 +106,8 @@ TEST(ArithmeticSimplification, RemovesIdentities) {
   y = b.Op("Cast", {y}, {{"dtype", kFloat32}});
   y = b.Op("Reshape", {y}, {{"shape", std::vector<int64_t>{-1, 3}}});
   auto out = b.Op("Exp", {y});
-  auto broadcast = b.Op("Mul", {b.Placeholder("s", kFloat32, {}), b.Const(Tensor::FromVector<float>({1, 1}, {2}))});
+  auto broadcast = b.Op(
+      "Mul", {b.Placeholder("s", kFloat32, {}), b.Const(Tensor::FromVector<float>({1, 1}, {2}))});
   Graph before = g;
   auto pm = PassManager();
   pm.Add(ArithmeticSimplification());
@@ -115,7 +117,9 @@ TEST(ArithmeticSimplification, RemovesIdentities) {
   EXPECT_EQ(Count(g, "Neg") + Count(g, "Add") + Count(g, "Cast") + Count(g, "Reshape"), 0);
   EXPECT_EQ(Count(g, "Mul"), 1);  // s * [1, 1] broadcasts a scalar: not an identity
   std::mt19937 rng(3);
-  MaxDiff(before, g, {out}, {{x, RandomTensor(kFloat32, {4, 3}, rng)}, {ValueRef{g.FindNode("s"), 0}, Tensor::Scalar(2.f)}},
+  MaxDiff(before, g, {out},
+          {{x, RandomTensor(kFloat32, {4, 3}, rng)},
+           {ValueRef{g.FindNode("s"), 0}, Tensor::Scalar(2.f)}},
           {}, true);
 }
 
@@ -204,7 +208,8 @@ TEST(Fusion, MatMulBiasActivationAndItsGradient) {
   EXPECT_EQ(Count(optimized, "SumToShapeOf"), 1);  // the output layer's bias: no activation to fuse
   std::mt19937 rng(6);
   ExpectSameTraining(m, optimized, updates,
-                     {{m.x, RandomTensor(kFloat32, {9, 6}, rng)}, {m.labels, RandomTensor(kFloat32, {9, 5}, rng, 0, 1)}});
+                     {{m.x, RandomTensor(kFloat32, {9, 6}, rng)},
+                      {m.labels, RandomTensor(kFloat32, {9, 5}, rng, 0, 1)}});
 }
 
 TEST(Fusion, LeavesSharedIntermediatesAlone) {
@@ -238,7 +243,8 @@ TEST(Pipeline, TutorialMlpTrainingStep) {
   std::mt19937 rng(8);
   Tensor yb(kFloat32, {32, 10});
   for (int i = 0; i < 32; ++i) yb.data<float>()[i * 10 + i % 10] = 1;
-  ExpectSameTraining(m, optimized, updates, {{m.x, RandomTensor(kFloat32, {32, 784}, rng, 0, 1)}, {m.labels, yb}});
+  ExpectSameTraining(m, optimized, updates,
+                     {{m.x, RandomTensor(kFloat32, {32, 784}, rng, 0, 1)}, {m.labels, yb}});
 }
 
 // A counting allocator: after the first (planning) run, a training step allocates nothing.
@@ -265,7 +271,8 @@ TEST(MemoryPlan, SteadyStateStepAllocatesNothingAndReusesBuffers) {
   for (int s = 0; s < 5; ++s) e.RunInPlace({{m.x, xb}, {m.labels, yb}});
   EXPECT_EQ(counting.count, after_plan);
   // Reuse: the planned buffers take clearly less than one buffer per value.
-  EXPECT_LT(e.planned_bytes(), e.unshared_bytes() * 3 / 4) << e.planned_bytes() << " of " << e.unshared_bytes();
+  EXPECT_LT(e.planned_bytes(), e.unshared_bytes() * 3 / 4)
+      << e.planned_bytes() << " of " << e.unshared_bytes();
 }
 
 }  // namespace

@@ -13,10 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint64_t> aligned((size + 7) / 8);
   if (size) std::memcpy(aligned.data(), data, size);
   try {
-    kiln::io::GraphFile file =
-        kiln::io::ParseGraphFile(reinterpret_cast<const uint8_t*>(aligned.data()), size, "fuzz input");
+    kiln::io::GraphFile file = kiln::io::ParseGraphFile(
+        reinterpret_cast<const uint8_t*>(aligned.data()), size, "fuzz input");
     kiln::Runtime rt = kiln::Runtime::FromGraphFile(std::move(file), "fuzz input");
-    // Run small models once on zeros, so that planning and the kernels see what the loader accepted.
+    // Run small models once on zeros, so that planning and the kernels see what the loader
+    // accepted.
     std::vector<kiln::Tensor> inputs;
     int64_t elements = 1;
     for (const auto& t : rt.input_types()) {
