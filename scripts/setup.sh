@@ -17,6 +17,8 @@ PKGS=(
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests
   python3-venv               # the optional real-Keras test builds a virtual environment
 )
+# --fuzz: also the clang toolchain for `bazel build --config=fuzz`.
+if [[ "${1:-}" == "--fuzz" ]]; then PKGS+=(clang-14 libclang-rt-14-dev lld-14); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
