@@ -129,7 +129,7 @@ ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
     auto scope = b.Scope(layer->name());
     for (auto* list : {&layer->weights(), &layer->states()})
       for (Weight& w : *list) w.variable = b.Variable(w.name, w.value.dtype(), w.value.shape());
-    h = layer->Call(b, h, CallContext{training});
+    h = layer->Call(b, h, CallContext{training, &l.updates});
   }
   return h;
 }
@@ -196,7 +196,8 @@ void Model::compile(CompileOptions options) {
     for (Weight& w : l->weights())
       if (w.trainable) params.push_back(w.variable);
   std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
-  train_.updates = optimizer()->Lower(b, params, grads, variables_);
+  const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, variables_);
+  train_.updates.insert(train_.updates.end(), optimizer_updates.begin(), optimizer_updates.end());
   std::vector<ValueRef> fetches = {train_.loss};
   fetches.insert(fetches.end(), train_.metrics.begin(), train_.metrics.end());
   Plan(train_, fetches);

@@ -30,6 +30,8 @@ struct Weight {
 
 struct CallContext {
   bool training = false;
+  // Where a layer records state-update nodes a training step must run (batch-norm statistics).
+  std::vector<int>* updates = nullptr;
 };
 
 class Layer {

@@ -35,7 +35,17 @@ struct ApplyMomentum {
   }
 };
 
+template <typename T>
+struct AssignMovingAverage {
+  static void Run(KernelContext& c) {
+    const T m = static_cast<T>(c.attrs().Get<double>("momentum"));
+    auto var = Mutable<T>(c.input(0));
+    var = m * var + (T(1) - m) * Flat<T>(c.input(1));
+  }
+};
+
 const bool registered = [] {
+  RegisterFloatKernels<AssignMovingAverage>("AssignMovingAverage");
   RegisterFloatKernels<ApplyGradientDescent>("ApplyGradientDescent");
   RegisterFloatKernels<ApplyMomentum>("ApplyMomentum");
   return true;

@@ -42,6 +42,51 @@ TEST(Flatten, KeepsRowMajorOrder) {
   EXPECT_EQ(y.ToVector<float>(), x.ToVector<float>());
 }
 
+TEST(Conv2D, MatchesHandComputationInBothDataFormats) {
+  // One 3x3 single-channel image, a 2x2 kernel of ones: each output is the sum of a 2x2 patch.
+  Tensor img = Tensor::FromVector<float>({1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 3, 3, 1});
+  for (const char* format : {"channels_last", "channels_first"}) {
+    SCOPED_TRACE(format);
+    const bool cf = std::string(format) == "channels_first";
+    Sequential m({layers::Conv2D(
+        1, {2, 2},
+        {.data_format = format,
+         .kernel_initializer = "ones",
+         .input_shape = cf ? std::vector<int64_t>{1, 3, 3} : std::vector<int64_t>{3, 3, 1}})});
+    Tensor y = m.predict(cf ? img.Reshaped({1, 1, 3, 3}) : img);
+    EXPECT_EQ(y.ToVector<float>(), (std::vector<float>{12, 16, 24, 28}));
+  }
+  Sequential same({layers::Conv2D(1, {3, 3},
+                                  {.strides = {2, 2},
+                                   .padding = "same",
+                                   .kernel_initializer = "ones",
+                                   .input_shape = {3, 3, 1}})});
+  // "same" with stride 2 on 3x3: outputs at (0,0), (0,2), (2,0), (2,2), each a clipped 3x3 sum.
+  EXPECT_EQ(same.predict(img).ToVector<float>(), (std::vector<float>{12, 16, 24, 28}));
+}
+
+TEST(MaxPooling2D, TakesWindowMaxima) {
+  Sequential m({layers::MaxPooling2D({.pool_size = {2, 2}, .input_shape = {4, 4, 1}})});
+  Tensor x =
+      Tensor::FromVector<float>({1, 5, 2, 0, 3, 4, 8, 1, 0, 0, 9, 9, 7, 0, 9, 9}, {1, 4, 4, 1});
+  EXPECT_EQ(m.predict(x).ToVector<float>(), (std::vector<float>{5, 8, 7, 9}));
+}
+
+TEST(BatchNormalization, UsesBatchStatisticsInTrainingAndMovingOnesAtInference) {
+  Sequential m({layers::BatchNormalization({.momentum = 0.5, .input_shape = {2}})});
+  m.compile({.optimizer = optimizers::SGD({.lr = 0.0}), .loss = "mse"});
+  Tensor x = Tensor::FromVector<float>({1, 10, 3, 30}, {2, 2});
+  // Inference before training: moving mean 0, variance 1 -> y = x / sqrt(1 + 1e-3).
+  EXPECT_NEAR(m.predict(x).data<float>()[1], 10 / std::sqrt(1.001), 1e-4);
+  m.fit(x, Tensor(kFloat32, {2, 2}),
+        {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false});
+  // One step with momentum 0.5: moving_mean = 0.5 * 0 + 0.5 * [2, 20], moving_var = 0.5 * 1 + 0.5 *
+  // [1, 100].
+  auto w = m.get_weights();
+  EXPECT_EQ(w[2].ToVector<float>(), (std::vector<float>{1, 10}));
+  EXPECT_EQ(w[3].ToVector<float>(), (std::vector<float>{1, 50.5}));
+}
+
 TEST(Layers, AutoNamesAreZeroBasedPerClass) {
   backend::clear_session();
   layers::Dense a(1), b(1);

@@ -85,6 +85,29 @@ TEST(Fit, LowersTheLossAndReportsHistory) {
   EXPECT_EQ(model.predict(x).shape(), (Shape{300, 3}));
 }
 
+TEST(Fit, SmallConvNetLearns) {
+  utils::set_random_seed(4);
+  // Vertical against horizontal bars in 6x6 images.
+  Tensor x(kFloat32, {64, 6, 6, 1}), y(kFloat32, {64, 2});
+  std::mt19937 rng(2);
+  for (int i = 0; i < 64; ++i) {
+    const int c = i % 2, at = static_cast<int>(rng() % 6);
+    for (int k = 0; k < 6; ++k) x.data<float>()[i * 36 + (c ? k * 6 + at : at * 6 + k)] = 1;
+    y.data<float>()[i * 2 + c] = 1;
+  }
+  Sequential model(
+      {layers::Conv2D(4, {3, 3},
+                      {.padding = "same", .activation = "relu", .input_shape = {6, 6, 1}}),
+       layers::BatchNormalization({.momentum = 0.9}), layers::MaxPooling2D(), layers::Flatten(),
+       layers::Dense(2, {.activation = "softmax"})});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  History h = model.fit(x, y, {.batch_size = 8, .epochs = 15, .verbose = 0});
+  EXPECT_LT(h.history["loss"].back(), h.history["loss"].front() / 2);
+  EXPECT_GT(model.evaluate(x, y, {.verbose = 0})[1], 0.95);
+}
+
 TEST(Fit, ValidationSplitTakesTheLastFractionBeforeShuffling) {
   utils::set_random_seed(3);
   Tensor x, y;

@@ -379,4 +379,156 @@ Reference RefFusedActivationBiasGrad() {
   };
 }
 
+namespace {
+
+// Naive NHWC convolution geometry: for output (n, oy, ox), tap (ky, kx) reads input (iy, ix) or
+// nothing (padding).
+struct ConvRef {
+  int64_t n, h, w, c, kh, kw, sh, sw, oh, ow, top, left;
+  ConvRef(const Shape& x, int64_t kh_, int64_t kw_, const AttrMap& at) {
+    const auto st = at.Get<std::vector<int64_t>>("strides");
+    const bool same = at.Get<std::string>("padding") == "same";
+    n = x[0], h = x[1], w = x[2], c = x[3], kh = kh_, kw = kw_, sh = st[0], sw = st[1];
+    oh = same ? (h + sh - 1) / sh : (h - kh) / sh + 1;
+    ow = same ? (w + sw - 1) / sw : (w - kw) / sw + 1;
+    top = same ? std::max<int64_t>((oh - 1) * sh + kh - h, 0) / 2 : 0;
+    left = same ? std::max<int64_t>((ow - 1) * sw + kw - w, 0) / 2 : 0;
+  }
+  // Input flat index for a tap, or -1 in the padding (channel 0; add the channel).
+  int64_t At(int64_t b, int64_t oy, int64_t ox, int64_t ky, int64_t kx) const {
+    const int64_t iy = oy * sh + ky - top, ix = ox * sw + kx - left;
+    if (iy < 0 || iy >= h || ix < 0 || ix >= w) return -1;
+    return ((b * h + iy) * w + ix) * c;
+  }
+};
+
+}  // namespace
+
+Reference RefConv2D() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[1].shape();
+    ConvRef g(in[0].shape(), fs[0], fs[1], at);
+    const int64_t f = fs[3];
+    auto x = AsDoubles(in[0]), k = AsDoubles(in[1]);
+    std::vector<double> y(g.n * g.oh * g.ow * f, 0.0);
+    for (int64_t b = 0; b < g.n; ++b)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox)
+          for (int64_t o = 0; o < f; ++o) {
+            double s = 0;
+            for (int64_t ky = 0; ky < g.kh; ++ky)
+              for (int64_t kx = 0; kx < g.kw; ++kx) {
+                const int64_t base = g.At(b, oy, ox, ky, kx);
+                if (base < 0) continue;
+                for (int64_t ch = 0; ch < g.c; ++ch)
+                  s += x[base + ch] * k[((ky * g.kw + kx) * g.c + ch) * f + o];
+              }
+            y[((b * g.oh + oy) * g.ow + ox) * f + o] = s;
+          }
+    return std::vector<Tensor>{FromDoubles(y, Shape{g.n, g.oh, g.ow, f})};
+  };
+}
+
+// dL/dx and dL/dfilter of sum(y * dy), from the definition above.
+Reference RefConv2DBackpropInput() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[1].shape();
+    ConvRef g(in[2].shape(), fs[0], fs[1], at);
+    const int64_t f = fs[3];
+    auto dy = AsDoubles(in[0]), k = AsDoubles(in[1]);
+    std::vector<double> dx(in[2].num_elements(), 0.0);
+    for (int64_t b = 0; b < g.n; ++b)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox)
+          for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t base = g.At(b, oy, ox, ky, kx);
+              if (base < 0) continue;
+              for (int64_t ch = 0; ch < g.c; ++ch)
+                for (int64_t o = 0; o < f; ++o)
+                  dx[base + ch] += dy[((b * g.oh + oy) * g.ow + ox) * f + o] *
+                                   k[((ky * g.kw + kx) * g.c + ch) * f + o];
+            }
+    return std::vector<Tensor>{FromDoubles(dx, in[2].shape())};
+  };
+}
+
+Reference RefConv2DBackpropFilter() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[2].shape();
+    ConvRef g(in[0].shape(), fs[0], fs[1], at);
+    const int64_t f = fs[3];
+    auto x = AsDoubles(in[0]), dy = AsDoubles(in[1]);
+    std::vector<double> dk(in[2].num_elements(), 0.0);
+    for (int64_t b = 0; b < g.n; ++b)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox)
+          for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t base = g.At(b, oy, ox, ky, kx);
+              if (base < 0) continue;
+              for (int64_t ch = 0; ch < g.c; ++ch)
+                for (int64_t o = 0; o < f; ++o)
+                  dk[((ky * g.kw + kx) * g.c + ch) * f + o] +=
+                      x[base + ch] * dy[((b * g.oh + oy) * g.ow + ox) * f + o];
+            }
+    return std::vector<Tensor>{FromDoubles(dk, in[2].shape())};
+  };
+}
+
+namespace {
+// The flat input index of each window's first maximum, per output element.
+std::vector<int64_t> PoolArgMax(const Tensor& x, const AttrMap& at, Shape& out) {
+  const auto p = at.Get<std::vector<int64_t>>("pool_size");
+  ConvRef g(x.shape(), p[0], p[1], at);
+  out = Shape{g.n, g.oh, g.ow, g.c};
+  auto v = AsDoubles(x);
+  std::vector<int64_t> arg;
+  for (int64_t b = 0; b < g.n; ++b)
+    for (int64_t oy = 0; oy < g.oh; ++oy)
+      for (int64_t ox = 0; ox < g.ow; ++ox)
+        for (int64_t ch = 0; ch < g.c; ++ch) {
+          int64_t best = -1;
+          for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t base = g.At(b, oy, ox, ky, kx);
+              if (base >= 0 && (best < 0 || v[base + ch] > v[best])) best = base + ch;
+            }
+          arg.push_back(best);
+        }
+  return arg;
+}
+}  // namespace
+
+Reference RefMaxPool2D() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    Shape out;
+    auto arg = PoolArgMax(in[0], at, out);
+    auto v = AsDoubles(in[0]);
+    std::vector<double> y;
+    for (int64_t i : arg) y.push_back(v[i]);
+    return std::vector<Tensor>{FromDoubles(y, out)};
+  };
+}
+
+Reference RefMaxPool2DGrad() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    Shape out;
+    auto arg = PoolArgMax(in[0], at, out);
+    auto dy = AsDoubles(in[1]);
+    std::vector<double> dx(in[0].num_elements(), 0.0);
+    for (size_t o = 0; o < arg.size(); ++o) dx[arg[o]] += dy[o];
+    return std::vector<Tensor>{FromDoubles(dx, in[0].shape())};
+  };
+}
+
+Reference RefAssignMovingAverage() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const double m = at.Get<double>("momentum");
+    auto var = AsDoubles(in[0]), v = AsDoubles(in[1]);
+    for (size_t i = 0; i < var.size(); ++i) var[i] = m * var[i] + (1 - m) * v[i];
+    return std::vector<Tensor>{FromDoubles(var, in[0].shape())};
+  };
+}
+
 }  // namespace kiln::testing

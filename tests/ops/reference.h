@@ -37,5 +37,11 @@ Reference RefApplyMomentum();
 Reference RefDropout();
 Reference RefFusedMatMul();
 Reference RefFusedActivationBiasGrad();
+Reference RefConv2D();  // also the reference for both backprop ops, via RefConvGrad
+Reference RefConv2DBackpropInput();
+Reference RefConv2DBackpropFilter();
+Reference RefMaxPool2D();
+Reference RefMaxPool2DGrad();
+Reference RefAssignMovingAverage();
 
 }  // namespace kiln::testing

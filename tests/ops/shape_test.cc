@@ -119,3 +119,42 @@ TEST(ShapeInference, Sources) {
 
 }  // namespace
 }  // namespace kiln::testing
+
+namespace kiln::testing {
+namespace {
+
+TEST(ShapeInference, ConvolutionAndPooling) {
+  using V = std::vector<int64_t>;
+  EXPECT_SHAPE("Conv2D", "[?,28,28,1];[3,3,1,32]", "[?,26,26,32]");
+  EXPECT_SHAPE_ATTRS("Conv2D", "[?,28,28,1];[3,3,1,32]",
+                     (AttrMap{{"padding", std::string("same")}}), "[?,28,28,32]");
+  EXPECT_SHAPE_ATTRS("Conv2D", "[2,7,7,3];[3,3,3,4]", (AttrMap{{"strides", V{2, 2}}}), "[2,3,3,4]");
+  EXPECT_SHAPE_ERROR("Conv2D", "[?,28,28,2];[3,3,1,32]", AttrMap{},
+                     "2 channels, the filter expects 1");
+  EXPECT_SHAPE_ERROR("Conv2D", "[?,28,28];[3,3,1,32]", AttrMap{}, "expected x");
+  EXPECT_SHAPE_ERROR("Conv2D", "[?,8,8,1];[3,3,1,2]", (AttrMap{{"padding", std::string("full")}}),
+                     "padding must be");
+  EXPECT_SHAPE_ERROR("Conv2D", "[?,8,8,1];[3,3,1,2]", (AttrMap{{"strides", V{0, 1}}}),
+                     "strides must be");
+  EXPECT_SHAPE("Conv2DBackpropInput", "[?,26,26,32];[3,3,1,32];[?,28,28,1]", "[?,28,28,1]");
+  EXPECT_SHAPE_ERROR("Conv2DBackpropInput", "[?,25,26,32];[3,3,1,32];[?,28,28,1]", AttrMap{},
+                     "window output");
+  EXPECT_SHAPE("Conv2DBackpropFilter", "[?,28,28,1];[?,26,26,32];[3,3,1,32]", "[3,3,1,32]");
+  EXPECT_SHAPE("MaxPool2D", "[?,26,26,32]", "[?,25,25,32]");  // the op's default strides are 1
+  EXPECT_SHAPE_ATTRS("MaxPool2D", "[?,26,26,32]", (AttrMap{{"strides", V{2, 2}}}), "[?,13,13,32]");
+  EXPECT_SHAPE_ATTRS(
+      "MaxPool2D", "[?,5,5,2]",
+      (AttrMap{{"pool_size", V{3, 3}}, {"strides", V{2, 2}}, {"padding", std::string("same")}}),
+      "[?,3,3,2]");
+  EXPECT_SHAPE_ERROR("MaxPool2D", "[?,26,26]", AttrMap{}, "expected x");
+  EXPECT_SHAPE_ATTRS("MaxPool2DGrad", "[?,4,4,3];[?,2,2,3]", (AttrMap{{"strides", V{2, 2}}}),
+                     "[?,4,4,3]");
+  EXPECT_SHAPE_ERROR("MaxPool2DGrad", "[?,4,4,3];[?,3,2,3]", (AttrMap{{"strides", V{2, 2}}}),
+                     "window output");
+  EXPECT_SHAPE_ATTRS("AssignMovingAverage", "[3];[3]", (AttrMap{{"momentum", 0.9}}), "");
+  EXPECT_SHAPE_ERROR("AssignMovingAverage", "[3];[4]", (AttrMap{{"momentum", 0.9}}),
+                     "value must match");
+}
+
+}  // namespace
+}  // namespace kiln::testing

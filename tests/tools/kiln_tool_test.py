@@ -23,7 +23,8 @@ MLP_EXAMPLE = os.path.abspath(sys.argv[2])
 FIXTURES = os.path.join(HERE, "..", "fixtures", "keras")
 TMP = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
 FILES = sorted(os.path.join(FIXTURES, f) for f in os.listdir(FIXTURES) if f.endswith((".h5", ".keras")))
-BUILDABLE = {"keras-2.0.9_mlp-sgd_full.h5", "keras-2.3.1_dense-softmax_full.h5", "tfkeras-2.11_mlp-activation_full.h5"}
+BUILDABLE = {"keras-2.0.9_mlp-sgd_full.h5", "keras-2.3.1_dense-softmax_full.h5", "tfkeras-2.11_mlp-activation_full.h5",
+             "keras-2.3.1_cnn-dropout_full.h5", "keras-2.1.3_cnn-batchnorm_full.h5"}
 
 
 def kiln(*args):
@@ -101,8 +102,10 @@ class Inspect(unittest.TestCase):
         self.assertIn("Total params: 270,218", p.stdout)
         self.assertIn("optimizer: SGD", p.stdout)
         cnn = kiln("inspect", os.path.join(FIXTURES, "keras-2.3.1_cnn-dropout_full.h5"))
-        self.assertIn("Kiln cannot build this model", cnn.stdout)
-        self.assertIn("Conv2D", cnn.stdout)
+        self.assertIn("conv2d_1 (Conv2D)            (None, 30, 26, 26)        300", cnn.stdout)
+        lstm = kiln("inspect", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras"))
+        self.assertIn("Kiln cannot build this model", lstm.stdout)
+        self.assertIn("LSTM", lstm.stdout)
 
     def test_graph_and_dot(self):
         p = kiln("inspect", "--graph", "--training", MLP_FILE)
@@ -122,9 +125,9 @@ class Inspect(unittest.TestCase):
         for name in sorted(os.listdir(FIXTURES)):
             if name in BUILDABLE:
                 self.assertEqual(kiln("inspect", "--graph", os.path.join(FIXTURES, name)).returncode, 0, name)
-        p = kiln("inspect", "--graph", os.path.join(FIXTURES, "keras-2.1.3_cnn-batchnorm_full.h5"))
+        p = kiln("inspect", "--graph", os.path.join(FIXTURES, "keras-3.8_masking-lstm.keras"))
         self.assertEqual(p.returncode, 4)
-        self.assertIn("BatchNormalization", p.stderr)
+        self.assertIn("Masking", p.stderr)
 
     def test_html_is_self_contained(self):
         for path in FILES + [MLP_FILE]:

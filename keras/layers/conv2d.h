@@ -1,0 +1,43 @@
+// Conv2D: activation(conv2d(x, kernel) + bias), kernel (kh, kw, in, filters) as Keras stores it for
+// both data formats. channels_first inputs are transposed to NHWC around the NHWC kernels.
+//
+//   layers::Conv2D(32, {3, 3}, {.activation = "relu", .padding = "same", .input_shape = {28, 28,
+//   1}})
+#pragma once
+
+#include "keras/initializers.h"
+#include "keras/layers/layer.h"
+
+namespace kiln::keras::layers {
+
+struct Conv2DOptions {
+  std::vector<int64_t> strides = {1, 1};
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  std::string activation = "linear";
+  bool use_bias = true;
+  Initializer kernel_initializer = "glorot_uniform";
+  Initializer bias_initializer = "zeros";
+  std::vector<int64_t> input_shape = {};
+  std::string name = "";
+};
+
+class Conv2D : public Layer {
+ public:
+  Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions options = {});
+  std::string class_name() const override { return "Conv2D"; }
+  Shape ComputeOutputShape(const Shape& input_shape) const override;
+  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  nlohmann::json get_config() const override;
+
+ protected:
+  void BuildWeights(const Shape& input_shape) override;
+
+ private:
+  bool channels_first() const { return options_.data_format == "channels_first"; }
+  int64_t filters_;
+  std::vector<int64_t> kernel_size_;
+  Conv2DOptions options_;
+};
+
+}  // namespace kiln::keras::layers

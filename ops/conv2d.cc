@@ -1,0 +1,32 @@
+#include "ops/conv_common.h"
+
+namespace kiln::ops {
+namespace {
+
+KILN_REGISTER_OP(OpDef{
+    .name = "Conv2D",
+    .inputs = {{"x", kFloatTypes}, {"filter", kFloatTypes}},
+    .outputs = {{"y"}},
+    .attrs = WindowAttrs(),
+    .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
+      const Shape& x = c.shape(0);
+      const Shape& f = c.shape(1);
+      if (x.rank() != 4 || f.rank() != 4)
+        c.Fail("expected x [batch, h, w, channels] and filter [kh, kw, in, out]");
+      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must share a dtype");
+      if (x[3] >= 0 && x[3] != f[2])
+        c.Fail("x has " + std::to_string(x[3]) + " channels, the filter expects " +
+               std::to_string(f[2]));
+      Window win = CheckWindow(c, f[0], f[1]);
+      return {{c.dtype(0), Shape{x[0], WindowOut(x[1], win.kh, win.sh, win.same),
+                                 WindowOut(x[2], win.kw, win.sw, win.same), f[3]}}};
+    },
+    .grad_fn = [](GradContext& c) -> Grads {
+      return {c.b.Op("Conv2DBackpropInput", {c.dy(), c.x(1), c.x(0)}, c.attrs()),
+              c.b.Op("Conv2DBackpropFilter", {c.x(0), c.dy(), c.x(1)}, c.attrs())};
+    },
+    .doc = "2-D convolution (cross-correlation, as Keras), NHWC, filter [kh, kw, in, out].",
+});
+
+}  // namespace
+}  // namespace kiln::ops
