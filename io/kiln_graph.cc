@@ -140,13 +140,17 @@ DType FromFb(fbs::DType t, const std::string& what) {
   return static_cast<DType>(v);
 }
 
+// A [long] vector's values, copied byte-wise: a hostile file may leave them misaligned.
+std::vector<int64_t> Longs(const flatbuffers::Vector<int64_t>* v) {
+  std::vector<int64_t> out(v ? v->size() : 0);
+  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(int64_t));
+  return out;
+}
+
 Shape ShapeOf(const flatbuffers::Vector<int64_t>* dims, const std::string& what) {
-  std::vector<int64_t> d;
-  if (dims)
-    for (int64_t x : *dims) {
-      if (x < -1) Bad(what, "invalid dimension " + std::to_string(x));
-      d.push_back(x);
-    }
+  std::vector<int64_t> d = Longs(dims);
+  for (int64_t x : d)
+    if (x < -1) Bad(what, "invalid dimension " + std::to_string(x));
   return Shape(d);
 }
 
@@ -161,8 +165,8 @@ Tensor TensorFromBuffer(const fbs::Model* m, uint32_t index, DType dtype, const 
   const size_t have = data ? data->size() : 0;
   if (elements * static_cast<double>(DTypeSize(dtype)) != static_cast<double>(have))
     Bad(what, "buffer " + std::to_string(index) + " holds " + std::to_string(have) +
-                  " bytes, shape " + shape.ToString() + " needs " +
-                  std::to_string(static_cast<size_t>(elements) * DTypeSize(dtype)));
+                  " bytes, not what shape " + shape.ToString() + " of " +
+                  std::string(DTypeName(dtype)) + " needs");
   Tensor t(dtype, shape);
   if (have) std::memcpy(t.raw(), data->data(), have);
   return t;
@@ -258,9 +262,7 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
                 n.attrs.Set(an, a->s() ? a->s()->str() : std::string());
                 break;
               case AttrType::kInts:
-                n.attrs.Set(an, a->ints()
-                                    ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end())
-                                    : std::vector<int64_t>{});
+                n.attrs.Set(an, Longs(a->ints()));
                 break;
               case AttrType::kDType:
                 n.attrs.Set(an, FromFb(a->dtype(), what));

@@ -289,6 +289,39 @@ TEST(BadFiles, CorruptedAndTruncatedCopiesNeverCrash) {
             std::string::npos);
 }
 
+TEST(BadFiles, EachNamesTheFileAndTheProblem) {
+  // A pickle named .h5 (as some files on GitHub are).
+  std::ofstream(Tmp("pickle.h5"), std::ios::binary)
+      << std::string("\x80\x04\x95\x10\x00\x00\x00", 7) << "sklearn";
+  EXPECT_NE(ErrorOf([&] {
+              keras::load_model(Tmp("pickle.h5"));
+            }).find("pickle.h5: not a Keras model file"),
+            std::string::npos);
+  // HDF5 with model weights but no model_config.
+  {
+    h5::File f = h5::File::Create(Tmp("noconfig.h5"));
+    h5::CreateGroup(f.id(), "model_weights");
+  }
+  EXPECT_NE(ErrorOf([&] {
+              keras::load_model(Tmp("noconfig.h5"));
+            }).find("noconfig.h5: No model found in config file"),
+            std::string::npos);
+  // Layer-count mismatch: a two-Dense file into a one-Dense model.
+  const std::string two = Fixture("keras-2.0.9_mlp-sgd_full.h5");
+  Sequential one({layers::Dense(64, {.input_shape = {100}})});
+  EXPECT_NE(ErrorOf([&] { one.load_weights(two); })
+                .find("layer count mismatch when loading weights from file. Model expected 1 "
+                      "layers, found 2 saved layers"),
+            std::string::npos);
+  // Shape mismatch names the layer, the weight and both shapes; nothing is half-loaded.
+  Sequential wrong({layers::Dense(64, {.input_shape = {99}}), layers::Dense(10)});
+  const Tensor before = wrong.get_weights()[2];
+  const std::string msg = ErrorOf([&] { wrong.load_weights(two); });
+  EXPECT_NE(msg.find("shape mismatch in layer 'dense"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expects (99, 64), the file has (100, 64)"), std::string::npos) << msg;
+  EXPECT_TRUE(wrong.get_weights()[2].BitwiseEquals(before));
+}
+
 TEST(BadFiles, FailedSaveLeavesTheOldFile) {
   auto m = Mlp();
   const std::string path = Tmp("keep.h5");
