@@ -122,36 +122,32 @@ std::string Tensor::DebugString(int max_elements) const {
 }
 
 namespace {
-Tensor Scale(const Tensor& t, double factor, const char* what) {
+
+// Applies f to every element of a floating tensor, in place when its storage is not shared.
+template <typename F>
+Tensor MapFloating(Tensor t, const char* what, F f) {
   if (!IsFloating(t.dtype()))
     throw TypeError(std::string("operator") + what + " needs a float tensor, got " +
                     std::string(DTypeName(t.dtype())) + "; call astype(kFloat32) first");
-  Tensor out(t.dtype(), t.shape());
-  DispatchDType(t.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* src = t.data<T>();
-      T* dst = out.data<T>();
-      for (int64_t i = 0; i < t.num_elements(); ++i) dst[i] = static_cast<T>(src[i] * factor);
-    }
-  });
-  return out;
-}
-}  // namespace
-
-Tensor operator/(const Tensor& t, double divisor) {
-  // Divide (not multiply by the reciprocal) so that x / 255 matches numpy bit for bit.
-  Tensor out = Scale(t, 1.0, "/");
+  Tensor out = t.UniquelyOwned() ? t : t.Clone();
   DispatchDType(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       T* d = out.data<T>();
-      for (int64_t i = 0; i < out.num_elements(); ++i)
-        d[i] = static_cast<T>(d[i] / static_cast<T>(divisor));
+      for (int64_t i = 0; i < out.num_elements(); ++i) d[i] = f(d[i]);
     }
   });
   return out;
 }
-Tensor operator*(const Tensor& t, double factor) { return Scale(t, factor, "*"); }
+
+}  // namespace
+
+Tensor operator/(Tensor t, double divisor) {
+  // Divide (not multiply by the reciprocal) so that x / 255 matches numpy bit for bit.
+  return MapFloating(std::move(t), "/", [divisor](auto v) { return static_cast<decltype(v)>(v / static_cast<decltype(v)>(divisor)); });
+}
+Tensor operator*(Tensor t, double factor) {
+  return MapFloating(std::move(t), "*", [factor](auto v) { return static_cast<decltype(v)>(v * factor); });
+}
 
 }  // namespace kiln

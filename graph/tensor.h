@@ -98,6 +98,8 @@ class Tensor {
   Tensor Clone() const;
   Tensor astype(DType dtype) const;
   bool SharesStorageWith(const Tensor& other) const { return storage_ == other.storage_; }
+  // No other Tensor (view or copy) shares this one's storage.
+  bool UniquelyOwned() const { return storage_.use_count() == 1; }
   // Copies the elements of `src` (same dtype and element count) into this tensor's buffer.
   void CopyFrom(const Tensor& src);
   // Bitwise equality of dtype, shape and bytes.
@@ -114,8 +116,10 @@ class Tensor {
   int64_t num_elements_ = 0;
 };
 
-// Elementwise scaling of a floating tensor by a scalar, for data preparation (x / 255.f).
-Tensor operator/(const Tensor& t, double divisor);
-Tensor operator*(const Tensor& t, double factor);
+// Elementwise scaling of a floating tensor by a scalar, for data preparation (x / 255.f). The
+// result is a new tensor, except that a temporary whose storage nobody else shares is scaled in
+// place (x.astype(kFloat32) / 255.0 then needs no second copy of the data).
+Tensor operator/(Tensor t, double divisor);
+Tensor operator*(Tensor t, double factor);
 
 }  // namespace kiln
