@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "examples/tutorial_mlp.h"
 #include "keras/keras.h"
 
 using namespace kiln::keras;
@@ -24,10 +25,8 @@ int main(int argc, char** argv) {
   Tensor x = train.x.astype(kFloat32) / 255.0, y = utils::to_categorical(train.y, 10);
   for (int64_t bs : batch_sizes) {
     utils::set_random_seed(1);
-    Sequential model(
-        {layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-         layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-         layers::Dense(10, {.activation = "softmax"})});
+    auto model_ptr = kiln::examples::TutorialMlp();
+    Sequential& model = *model_ptr;
     model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
                    .loss = "categorical_crossentropy",
                    .metrics = {"accuracy"}});
@@ -44,10 +43,8 @@ int main(int argc, char** argv) {
   }
   // Inference on the 10,000 test images (batch 32), and batch-1 predict latency, on the last model.
   utils::set_random_seed(1);
-  Sequential model(
-      {layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-       layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-       layers::Dense(10, {.activation = "softmax"})});
+  auto model_ptr = kiln::examples::TutorialMlp();
+  Sequential& model = *model_ptr;
   Tensor x_test = test.x.astype(kFloat32) / 255.0;
   model.predict(x_test.Slice(0, 32));  // plans the executor
   auto clock = [] { return std::chrono::steady_clock::now(); };

@@ -274,14 +274,19 @@ std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64
   return sums;
 }
 
-History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+std::pair<Tensor, Tensor> Model::PrepareTraining(const Tensor& x, const Tensor& y,
+                                                 int64_t batch_size, const char* what) {
   if (!compiled_)
     throw ValueError(
         "You must compile your model before training/testing. Use `model.compile(optimizer, "
         "loss)`.");
-  if (o.batch_size <= 0) throw ValueError("fit: batch_size must be positive");
-  Tensor x = PrepareInput(x_in);
-  Tensor y = PrepareTarget(y_in, x.dim(0));
+  if (batch_size <= 0) throw ValueError(std::string(what) + ": batch_size must be positive");
+  Tensor px = PrepareInput(x);
+  return {px, PrepareTarget(y, px.dim(0))};
+}
+
+History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+  auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "fit");
   Tensor vx, vy;
   if (o.validation_data) {
     vx = PrepareInput(o.validation_data->first);
@@ -340,13 +345,7 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
 }
 
 std::vector<double> Model::evaluate(const Tensor& x_in, const Tensor& y_in, EvaluateOptions o) {
-  if (!compiled_)
-    throw ValueError(
-        "You must compile your model before training/testing. Use `model.compile(optimizer, "
-        "loss)`.");
-  if (o.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
-  Tensor x = PrepareInput(x_in);
-  Tensor y = PrepareTarget(y_in, x.dim(0));
+  auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "evaluate");
   std::optional<Progbar> bar;
   if (o.verbose)
     bar.emplace(x.dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);

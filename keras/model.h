@@ -168,6 +168,9 @@ class Model {
   void Plan(Lowered& l, std::vector<ValueRef> fetches);
   Tensor PrepareInput(const Tensor& x);
   Tensor PrepareTarget(const Tensor& y, int64_t samples);
+  // The checks and conversions fit and evaluate share.
+  std::pair<Tensor, Tensor> PrepareTraining(const Tensor& x, const Tensor& y, int64_t batch_size,
+                                            const char* what);
   std::vector<double> RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
                                     Progbar* bar);
 

@@ -89,9 +89,7 @@ std::vector<int64_t> Pair(const nlohmann::json& c, const char* key, std::vector<
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Conv2D '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "bias_constraint"})
-    config::MustBeNull(c, k, where, unsupported);
+  config::NoRegularizers(c, where, unsupported);
   if (Pair(c, "dilation_rate", {1, 1}) != std::vector<int64_t>{1, 1})
     unsupported.push_back(where + ": dilation_rate");
   if (c.value("groups", 1) != 1) unsupported.push_back(where + ": groups");

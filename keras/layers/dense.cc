@@ -68,9 +68,8 @@ namespace {
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Dense '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "bias_constraint", "quantization_config"})
-    config::MustBeNull(c, k, where, unsupported);
+  config::NoRegularizers(c, where, unsupported);
+  config::MustBeNull(c, "quantization_config", where, unsupported);
   if (!c.contains("units") || !c["units"].is_number_integer() || c["units"].get<int64_t>() <= 0) {
     unsupported.push_back(where + ": missing or invalid units");
     return nullptr;

@@ -68,6 +68,13 @@ void MustBeNull(const nlohmann::json& c, const std::string& key, const std::stri
   if (c.contains(key) && !c[key].is_null()) unsupported.push_back(where + ": " + key);
 }
 
+void NoRegularizers(const nlohmann::json& c, const std::string& where,
+                    std::vector<std::string>& unsupported) {
+  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                        "kernel_constraint", "bias_constraint"})
+    MustBeNull(c, k, where, unsupported);
+}
+
 std::string Activation(const nlohmann::json& c, const std::string& where,
                        std::vector<std::string>& unsupported) {
   if (!c.contains("activation")) return "linear";

@@ -50,6 +50,9 @@ void CheckDType(const nlohmann::json& c, const std::string& where,
 // Records `key` as unsupported when present and not null.
 void MustBeNull(const nlohmann::json& c, const std::string& key, const std::string& where,
                 std::vector<std::string>& unsupported);
+// Records each of Keras's kernel/bias/activity regularizers and constraints that is set.
+void NoRegularizers(const nlohmann::json& c, const std::string& where,
+                    std::vector<std::string>& unsupported);
 // An activation name (string or {"class_name": ...}); records unknown ones.
 std::string Activation(const nlohmann::json& c, const std::string& where,
                        std::vector<std::string>& unsupported);

@@ -9,6 +9,7 @@
 
 #include "io/h5.h"
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::io {
 namespace {
@@ -21,14 +22,7 @@ std::string Tmp(const std::string& name) {
 }
 std::string Fixture(const std::string& name) { return "tests/fixtures/keras/" + name; }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ::kiln::testing::ErrorOf;
 
 Tensor Random(Shape s, uint32_t seed) {
   std::mt19937 rng(seed);

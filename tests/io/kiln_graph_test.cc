@@ -8,10 +8,12 @@
 #include <fstream>
 #include <random>
 
+#include "examples/tutorial_mlp.h"
 #include "io/keras_h5.h"
 #include "io/kiln_export.h"
 #include "io/runtime.h"
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::io {
 namespace {
@@ -20,14 +22,7 @@ using namespace kiln::keras;
 
 std::string Tmp(const std::string& name) { return std::string(getenv("TEST_TMPDIR")) + "/" + name; }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ::kiln::testing::ErrorOf;
 
 Tensor Random(Shape s, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -38,10 +33,7 @@ Tensor Random(Shape s, uint32_t seed) {
 }
 
 std::unique_ptr<Sequential> TutorialMlp() {
-  auto m = std::make_unique<Sequential>(std::vector<LayerRef>{
-      layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-      layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-      layers::Dense(10, {.activation = "softmax"})});
+  auto m = examples::TutorialMlp();
   m->compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.5}),
               .loss = "categorical_crossentropy",
               .metrics = {"accuracy"}});

@@ -5,18 +5,12 @@
 #include <sstream>
 
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ::kiln::testing::ErrorOf;
 
 // Keras 2.3.1 on Dense(1) without bias from kernel 1, mse on x = 2, y = 0: gradient 8w.
 double KerasSgd(double lr, double m, bool nesterov, int steps) {

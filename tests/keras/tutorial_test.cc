@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <regex>
 
+#include "examples/tutorial_mlp.h"
 #include "keras/keras.h"
 
 namespace kiln::keras {
@@ -46,10 +47,8 @@ TEST(Tutorial, FashionMnistMlpTwoEpochs) {
   ASSERT_EQ(train.x.shape(), (Shape{60000, 28, 28}));
   ASSERT_EQ(test.y.shape(), (Shape{10000}));
   utils::set_random_seed(1);
-  Sequential model(
-      {layers::Flatten({.input_shape = {28, 28}}), layers::Dense(128, {.activation = "relu"}),
-       layers::Dense(256, {.activation = "relu"}), layers::Dense(512, {.activation = "relu"}),
-       layers::Dense(10, {.activation = "softmax"})});
+  auto model_ptr = examples::TutorialMlp();
+  Sequential& model = *model_ptr;
   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),
                  .loss = "categorical_crossentropy",
                  .metrics = {"accuracy"}});

@@ -3,18 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "graph/graph_builder.h"
+#include "tests/testing/testing.h"
 
 namespace kiln {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ::kiln::testing::ErrorOf;
 
 struct Fixture {
   Graph g;

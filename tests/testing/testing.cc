@@ -63,4 +63,13 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b) {
   return m;
 }
 
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 }  // namespace kiln::testing

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ Tensor RandomTensor(DType dtype, const Shape& shape, std::mt19937& rng, double l
                     double hi = 1);
 // Max |a - b| over elements, after converting both to float64; throws on shape mismatch.
 double MaxAbsDiff(const Tensor& a, const Tensor& b);
+// The message of the kiln::Error that f throws, or "no error".
+std::string ErrorOf(const std::function<void()>& f);
 
 }  // namespace kiln::testing
 
