@@ -333,7 +333,7 @@ GraphFile ReadGraphFile(const std::string& path) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // FlatBuffers reads scalars in place: give it an 8-byte-aligned copy.
   std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
-  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(aligned.data(), bytes.data(), bytes.size());
   return ParseGraphFile(reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size(), path);
 }
 
