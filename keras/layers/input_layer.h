@@ -1,6 +1,7 @@
 // InputLayer: declares the model's input shape (batch dimension excluded, as in Keras).
 //
 //   Sequential model({layers::InputLayer({.input_shape = {784}}), layers::Dense(10)});
+//   Sequential model({Input({.shape = {28, 28}}), layers::Flatten(), layers::Dense(10)});
 #pragma once
 
 #include "keras/layers/layer.h"
@@ -22,3 +23,19 @@ class InputLayer : public Layer {
 };
 
 }  // namespace kiln::keras::layers
+
+namespace kiln::keras {
+
+struct InputOptions {
+  std::vector<int64_t> shape = {};
+  std::string name = "";
+};
+
+// Keras's Input(shape=...): in a Sequential model, the InputLayer that declares the input shape.
+// (Kiln has no functional API yet; Input serves Sequential models.)
+inline layers::InputLayer Input(InputOptions options) {
+  return layers::InputLayer(
+      {.input_shape = std::move(options.shape), .name = std::move(options.name)});
+}
+
+}  // namespace kiln::keras

@@ -87,6 +87,19 @@ TEST(BatchNormalization, UsesBatchStatisticsInTrainingAndMovingOnesAtInference) 
   EXPECT_EQ(w[3].ToVector<float>(), (std::vector<float>{1, 50.5}));
 }
 
+TEST(InputLayer, DeclaresTheInputAndIsNotAModelLayer) {
+  backend::clear_session();
+  Sequential m({Input({.shape = {2, 3}}), layers::Flatten(), layers::Dense(4)});
+  EXPECT_EQ(m.layers().size(), 2u);  // as Keras's model.layers: no InputLayer
+  EXPECT_EQ(m.input_name(), "input");
+  EXPECT_EQ(m.input_shape(), (Shape{kUnknownDim, 2, 3}));
+  EXPECT_EQ(m.predict(Tensor(kFloat32, {5, 2, 3})).shape(), (Shape{5, 4}));
+  Sequential named(
+      {layers::InputLayer({.input_shape = {7}, .name = "features"}), layers::Dense(1)});
+  EXPECT_EQ(named.input_name(), "features");
+  EXPECT_THROW(named.add(layers::InputLayer({.input_shape = {7}})), ValueError);
+}
+
 TEST(Layers, AutoNamesAreZeroBasedPerClass) {
   backend::clear_session();
   layers::Dense a(1), b(1);
