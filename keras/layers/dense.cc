@@ -77,12 +77,8 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   DenseOptions o;
   o.activation = config::Activation(c, where, unsupported);
   o.use_bias = c.value("use_bias", true);
-  if (c.contains("kernel_initializer"))
-    o.kernel_initializer = config::ParseInitializer(c["kernel_initializer"],
-                                                    where + " kernel_initializer", unsupported);
-  if (c.contains("bias_initializer"))
-    o.bias_initializer =
-        config::ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
+  config::KernelAndBiasInitializers(c, where, unsupported, o.kernel_initializer,
+                                    o.bias_initializer);
   try {
     o.kernel_initializer.Validate(where);
     o.bias_initializer.Validate(where);

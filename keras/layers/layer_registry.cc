@@ -136,5 +136,14 @@ Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
   return i;
 }
 
+void KernelAndBiasInitializers(const nlohmann::json& c, const std::string& where,
+                               std::vector<std::string>& unsupported, Initializer& kernel,
+                               Initializer& bias) {
+  if (c.contains("kernel_initializer"))
+    kernel = ParseInitializer(c["kernel_initializer"], where + " kernel_initializer", unsupported);
+  if (c.contains("bias_initializer"))
+    bias = ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
+}
+
 }  // namespace config
 }  // namespace kiln::keras

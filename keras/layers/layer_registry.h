@@ -60,6 +60,10 @@ std::string Activation(const nlohmann::json& c, const std::string& where,
 // glorot_uniform).
 Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
                              std::vector<std::string>& unsupported);
+// kernel_initializer and bias_initializer, when present, into `kernel` and `bias`.
+void KernelAndBiasInitializers(const nlohmann::json& c, const std::string& where,
+                               std::vector<std::string>& unsupported, Initializer& kernel,
+                               Initializer& bias);
 }  // namespace config
 
 }  // namespace kiln::keras
