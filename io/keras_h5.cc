@@ -124,15 +124,21 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
   AssignAll(path, pairs);
 }
 
-// Keras optimizer_v2 names for Kiln's SGD state: "SGD/iter:0", then "SGD/<var>/momentum:0".
+// Keras optimizer_v2 names for Kiln's optimizer state: "<Optimizer>/iter:0", then each slot
+// "<Optimizer>/<slot>/<variable>" as "<Optimizer>/<variable>/<slot>:0" (SGD's velocity is Keras's
+// "momentum").
 std::vector<std::pair<std::string, Tensor>> OptimizerWeights(const Model& model) {
   const keras::Optimizer* opt = model.optimizer();
+  const std::string prefix = opt->class_name() + "/";
   std::vector<std::pair<std::string, Tensor>> out;
-  out.emplace_back(opt->class_name() + "/iter:0", Tensor::Scalar<int64_t>(opt->iterations));
-  const std::string prefix = opt->class_name() + "/velocity/";
+  out.emplace_back(prefix + "iter:0", Tensor::Scalar<int64_t>(opt->iterations));
   for (const auto& [name, value] : opt->slots()) {
-    std::string var = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
-    out.emplace_back(opt->class_name() + "/" + var + "/momentum:0", value);
+    const std::string rest = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+    const size_t slash = rest.find('/');
+    std::string slot = rest.substr(0, slash);
+    const std::string var = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (slot == "velocity") slot = "momentum";
+    out.emplace_back(prefix + var + "/" + slot + ":0", value);
   }
   return out;
 }

@@ -115,18 +115,35 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
   std::string cls = opt.value("class_name", "");
   if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);
-  if (cls != "SGD" && cls != "sgd")
+  const nlohmann::json oc = opt.value("config", nlohmann::json::object());
+  auto number = [&](const char* key, double fallback) {
+    return oc.contains(key) && oc[key].is_number() ? oc[key].get<double>() : fallback;
+  };
+  const double lr = number("lr", number("learning_rate", -1));
+  if (number("decay", 0.0) != 0.0)
+    return cls + " decay is not supported; the model is loaded uncompiled";
+  OptimizerRef optimizer = "sgd";
+  if (cls == "SGD" || cls == "sgd") {
+    optimizer = optimizers::SGD({.learning_rate = lr >= 0 ? lr : 0.01,
+                                 .momentum = number("momentum", 0.0),
+                                 .nesterov = oc.value("nesterov", false)});
+  } else if (cls == "RMSprop" || cls == "rmsprop") {
+    if (number("momentum", 0.0) != 0.0 || oc.value("centered", false))
+      return "RMSprop with momentum or centered is not supported; the model is loaded uncompiled";
+    optimizer = optimizers::RMSprop({.learning_rate = lr >= 0 ? lr : 0.001,
+                                     .rho = number("rho", 0.9),
+                                     .epsilon = number("epsilon", 1e-7)});
+  } else if (cls == "Adam" || cls == "adam") {
+    if (oc.value("amsgrad", false))
+      return "Adam with amsgrad is not supported; the model is loaded uncompiled";
+    optimizer = optimizers::Adam({.learning_rate = lr >= 0 ? lr : 0.001,
+                                  .beta_1 = number("beta_1", 0.9),
+                                  .beta_2 = number("beta_2", 0.999),
+                                  .epsilon = number("epsilon", 1e-7)});
+  } else {
     return "the optimizer " + opt.value("class_name", std::string("?")) +
            " is not supported by Kiln; the model is loaded uncompiled";
-  const nlohmann::json oc = opt.value("config", nlohmann::json::object());
-  optimizers::SGDOptions o;
-  if (oc.contains("learning_rate") && oc["learning_rate"].is_number())
-    o.learning_rate = oc["learning_rate"].get<double>();
-  if (oc.contains("lr") && oc["lr"].is_number()) o.learning_rate = oc["lr"].get<double>();
-  o.momentum = oc.value("momentum", 0.0);
-  o.nesterov = oc.value("nesterov", false);
-  if (oc.value("decay", 0.0) != 0.0)
-    return "SGD decay is not supported; the model is loaded uncompiled";
+  }
   if (!tc.contains("loss") || !tc["loss"].is_string())
     return "the training_config's loss is not a single loss name; the model is loaded uncompiled";
   std::vector<std::string> metrics;
@@ -136,9 +153,8 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
     else
       return "the training_config's metrics are not plain names; the model is loaded uncompiled";
   try {
-    model.compile({.optimizer = optimizers::SGD(o),
-                   .loss = tc["loss"].get<std::string>(),
-                   .metrics = metrics});
+    model.compile(
+        {.optimizer = optimizer, .loss = tc["loss"].get<std::string>(), .metrics = metrics});
   } catch (const Error& e) {
     return std::string("cannot compile from training_config: ") + e.what();
   }

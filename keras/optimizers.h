@@ -30,12 +30,17 @@ class Optimizer {
   // variables in `store`. Returns the update nodes, which a training step must run.
   virtual std::vector<int> Lower(GraphBuilder& b, std::span<const ValueRef> params,
                                  std::span<const ValueRef> grads, VariableStore& store) = 0;
-  // Slot variables by name ("SGD/velocity/dense/kernel"), in creation order.
+  // Slot variables by name ("<Optimizer>/<slot>/<variable>", e.g. "SGD/velocity/dense/kernel"), in
+  // creation order.
   const std::vector<std::pair<std::string, Tensor>>& slots() const { return slots_; }
   // Training steps taken (Keras's `iterations`).
   int64_t iterations = 0;
 
  protected:
+  // A zero-initialised slot variable "<slot>/<variable>" under the optimizer's scope (shaped like
+  // the variable unless `shape` says otherwise), registered in `store` and kept across compiles.
+  ValueRef Slot(GraphBuilder& b, const std::string& slot, ValueRef param, VariableStore& store,
+                std::optional<Shape> shape = std::nullopt);
   std::vector<std::pair<std::string, Tensor>> slots_;
 };
 
@@ -64,9 +69,51 @@ class SGD : public Optimizer {
   bool nesterov_;
 };
 
+struct RMSpropOptions {
+  double learning_rate = 0.001;
+  std::optional<double> lr = std::nullopt;
+  double rho = 0.9;
+  double epsilon = 1e-7;
+};
+
+// Keras 2.3.1 RMSprop: a = rho*a + (1-rho)*g^2; p -= lr*g/(sqrt(a)+epsilon).
+class RMSprop : public Optimizer {
+ public:
+  explicit RMSprop(RMSpropOptions options = {});
+  std::string class_name() const override { return "RMSprop"; }
+  nlohmann::json get_config() const override;
+  std::vector<int> Lower(GraphBuilder& b, std::span<const ValueRef> params,
+                         std::span<const ValueRef> grads, VariableStore& store) override;
+
+ private:
+  RMSpropOptions o_;
+};
+
+struct AdamOptions {
+  double learning_rate = 0.001;
+  std::optional<double> lr = std::nullopt;
+  double beta_1 = 0.9;
+  double beta_2 = 0.999;
+  double epsilon = 1e-7;
+};
+
+// Keras 2.3.1 Adam: lr_t = lr*sqrt(1-beta_2^t)/(1-beta_1^t); m, v moving moments;
+// p -= lr_t*m/(sqrt(v)+epsilon).
+class Adam : public Optimizer {
+ public:
+  explicit Adam(AdamOptions options = {});
+  std::string class_name() const override { return "Adam"; }
+  nlohmann::json get_config() const override;
+  std::vector<int> Lower(GraphBuilder& b, std::span<const ValueRef> params,
+                         std::span<const ValueRef> grads, VariableStore& store) override;
+
+ private:
+  AdamOptions o_;
+};
+
 }  // namespace optimizers
 
-// Any optimizer, or one by name with its defaults ("sgd").
+// Any optimizer, or one by name with its defaults ("sgd", "rmsprop", "adam").
 class OptimizerRef {
  public:
   template <typename O, typename = std::enable_if_t<std::is_base_of_v<Optimizer, O>>>

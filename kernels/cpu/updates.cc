@@ -1,5 +1,7 @@
 // Optimizer updates. They write their variable (and slot) inputs in place: those inputs are bound
 // to the VariableStore's buffers, so the write is the update.
+#include <cmath>
+
 #include "kernels/cpu/cpu_util.h"
 
 namespace kiln::cpu {
@@ -44,7 +46,46 @@ struct AssignMovingAverage {
   }
 };
 
+template <typename T>
+struct ApplyRMSProp {
+  static void Run(KernelContext& c) {
+    const T rho = static_cast<T>(c.attrs().Get<double>("rho"));
+    const T eps = static_cast<T>(c.attrs().Get<double>("epsilon"));
+    auto var = Mutable<T>(c.input(0));
+    auto a = Mutable<T>(c.input(1));
+    const T lr = *c.input(2).data<T>();
+    auto g = Flat<T>(c.input(3));
+    a = rho * a + (T(1) - rho) * g.square();
+    var -= lr * g / (a.sqrt() + eps);
+  }
+};
+
+template <typename T>
+struct ApplyAdam {
+  static void Run(KernelContext& c) {
+    // Hyper-parameters at the variable's precision, as Keras keeps them in float32 variables (so a
+    // model reloaded from its float32 training_config continues bit for bit).
+    const double b1 = static_cast<T>(c.attrs().Get<double>("beta_1"));
+    const double b2 = static_cast<T>(c.attrs().Get<double>("beta_2"));
+    const T eps = static_cast<T>(c.attrs().Get<double>("epsilon"));
+    auto var = Mutable<T>(c.input(0));
+    auto m = Mutable<T>(c.input(1));
+    auto v = Mutable<T>(c.input(2));
+    T* step = const_cast<T*>(c.input(3).data<T>());
+    *step += T(1);
+    const double t = static_cast<double>(*step);
+    const T lr_t = static_cast<T>(*c.input(4).data<T>() * std::sqrt(1 - std::pow(b2, t)) /
+                                  (1 - std::pow(b1, t)));
+    auto g = Flat<T>(c.input(5));
+    m = static_cast<T>(b1) * m + static_cast<T>(1 - b1) * g;
+    v = static_cast<T>(b2) * v + static_cast<T>(1 - b2) * g.square();
+    var -= lr_t * m / (v.sqrt() + eps);
+  }
+};
+
 const bool registered = [] {
+  RegisterFloatKernels<ApplyRMSProp>("ApplyRMSProp");
+  RegisterFloatKernels<ApplyAdam>("ApplyAdam");
   RegisterFloatKernels<AssignMovingAverage>("AssignMovingAverage");
   RegisterFloatKernels<ApplyGradientDescent>("ApplyGradientDescent");
   RegisterFloatKernels<ApplyMomentum>("ApplyMomentum");

@@ -98,6 +98,28 @@ TEST(KerasH5, ResumedTrainingMatchesUninterrupted) {
   for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(wa[i].BitwiseEquals(wb[i])) << i;
 }
 
+TEST(KerasH5, AdamStateRoundTrips) {
+  utils::set_random_seed(9);
+  Sequential m({layers::Dense(4, {.activation = "relu", .input_shape = {3}}), layers::Dense(2)});
+  m.compile({.optimizer = optimizers::Adam({.learning_rate = 0.01}), .loss = "mse"});
+  Tensor x = Random({16, 3}, 2), y = Random({16, 2}, 3);
+  m.fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0, .shuffle = false});
+  m.save(Tmp("adam.h5"));
+  auto loaded = keras::load_model(Tmp("adam.h5"));
+  ASSERT_TRUE(loaded->compiled());
+  EXPECT_EQ(loaded->optimizer()->class_name(), "Adam");
+  EXPECT_EQ(loaded->optimizer()->iterations, 8);
+  ASSERT_EQ(loaded->optimizer()->slots().size(), m.optimizer()->slots().size());
+  for (size_t i = 0; i < m.optimizer()->slots().size(); ++i)
+    EXPECT_TRUE(
+        loaded->optimizer()->slots()[i].second.BitwiseEquals(m.optimizer()->slots()[i].second))
+        << m.optimizer()->slots()[i].first;
+  // Both continue identically.
+  m.fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0, .shuffle = false});
+  loaded->fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0, .shuffle = false});
+  EXPECT_TRUE(m.get_weights()[0].BitwiseEquals(loaded->get_weights()[0]));
+}
+
 TEST(KerasH5, LayoutFollowsKerasWriterRules) {
   backend::clear_session();
   auto m = Mlp();

@@ -23,14 +23,48 @@ double KerasSgd(double lr, double m, bool nesterov, int steps) {
   return w;
 }
 
-double KilnSgd(optimizers::SGDOptions o, int steps) {
+double KerasRmsprop(double lr, double rho, double eps, int steps) {
+  double w = 1, a = 0;
+  for (int i = 0; i < steps; ++i) {
+    double g = 8 * w;
+    a = rho * a + (1 - rho) * g * g;
+    w -= lr * g / (std::sqrt(a) + eps);
+  }
+  return w;
+}
+
+double KerasAdam(double lr, double b1, double b2, double eps, int steps) {
+  double w = 1, m = 0, v = 0;
+  for (int t = 1; t <= steps; ++t) {
+    double g = 8 * w;
+    double lr_t = lr * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
+    m = b1 * m + (1 - b1) * g;
+    v = b2 * v + (1 - b2) * g * g;
+    w -= lr_t * m / (std::sqrt(v) + eps);
+  }
+  return w;
+}
+
+double KilnTrain(OptimizerRef optimizer, int steps) {
   Sequential model(
       {layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones", .input_dim = 1})});
-  model.compile({.optimizer = optimizers::SGD(o), .loss = "mse"});
+  model.compile({.optimizer = optimizer, .loss = "mse"});
   Tensor x = Tensor::FromVector<float>({2}, {1, 1}), y = Tensor::FromVector<float>({0}, {1, 1});
   model.fit(x, y, {.batch_size = 1, .epochs = steps, .verbose = 0});
   EXPECT_EQ(model.optimizer()->iterations, steps);
   return model.get_weights()[0].item<double>();
+}
+
+double KilnSgd(optimizers::SGDOptions o, int steps) { return KilnTrain(optimizers::SGD(o), steps); }
+
+TEST(Optimizers, RmspropAndAdamFollowKeras) {
+  EXPECT_NEAR(KilnTrain(optimizers::RMSprop({.learning_rate = 0.01}), 5),
+              KerasRmsprop(0.01, 0.9, 1e-7, 5), 1e-6);
+  EXPECT_NEAR(KilnTrain(optimizers::Adam({.lr = 0.05, .beta_1 = 0.8}), 5),
+              KerasAdam(0.05, 0.8, 0.999, 1e-7, 5), 1e-6);
+  EXPECT_NEAR(KilnTrain("adam", 3), KerasAdam(0.001, 0.9, 0.999, 1e-7, 3), 1e-6);
+  // Adam's first step moves every weight by about lr, whatever the gradient's scale.
+  EXPECT_NEAR(KilnTrain(optimizers::Adam({.learning_rate = 0.01}), 1), 1 - 0.01, 1e-5);
 }
 
 TEST(SGD, PlainMomentumAndNesterovFollowKeras) {

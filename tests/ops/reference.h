@@ -43,5 +43,7 @@ Reference RefConv2DBackpropFilter();
 Reference RefMaxPool2D();
 Reference RefMaxPool2DGrad();
 Reference RefAssignMovingAverage();
+Reference RefApplyRMSProp();
+Reference RefApplyAdam();
 
 }  // namespace kiln::testing
