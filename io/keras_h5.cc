@@ -2,7 +2,6 @@
 
 #include <zip.h>
 
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +9,7 @@
 
 #include "io/atomic_file.h"
 #include "io/h5.h"
+#include "io/kiln_graph.h"
 #include "keras/model_config.h"
 #include "keras/saving.h"
 
@@ -21,12 +21,6 @@ using keras::Model;
 
 // ------------------------------------------------------------------------------------------
 // .keras archives
-
-bool IsKilnGraph(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[8] = {};
-  return in.read(head, 8) && std::memcmp(head + 4, "KILN", 4) == 0;
-}
 
 bool IsZip(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -224,7 +218,7 @@ ArchiveWeightsFile::~ArchiveWeightsFile() {
 ModelFileFormat DetectFormat(const std::string& path) {
   if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
   if (IsZip(path)) return ModelFileFormat::kKerasArchive;
-  if (IsKilnGraph(path)) return ModelFileFormat::kKilnGraph;
+  if (IsGraphFile(path)) return ModelFileFormat::kKilnGraph;
   if (!h5::IsHdf5(path)) return ModelFileFormat::kUnknown;
   h5::File f = h5::File::Open(path);
   if (h5::HasAttr(f.id(), "model_config")) return ModelFileFormat::kLegacyFull;

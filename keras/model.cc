@@ -27,19 +27,24 @@ std::string ShapeWithoutBatch(const Shape& s) {
   return out + ")";
 }
 
-// Rows [begin, end) of x, gathered through `index` when shuffling, into `buffer` (reused).
+// Rows [begin, end) of x, gathered through `index` when shuffling, into `buffer`. The buffer is
+// allocated once for the first (largest) batch; a shorter last batch is a view of its first rows,
+// so an epoch allocates nothing.
 Tensor Batch(const Tensor& x, const std::vector<int64_t>* index, int64_t begin, int64_t end,
              Tensor& buffer) {
   if (!index) return x.Slice(begin, end);
-  std::vector<int64_t> dims = x.shape().dims();
-  dims[0] = end - begin;
-  if (!buffer.valid() || buffer.shape().dims() != dims) buffer = Tensor(x.dtype(), Shape(dims));
+  const int64_t rows = end - begin;
+  if (!buffer.valid() || buffer.dim(0) < rows) {
+    std::vector<int64_t> dims = x.shape().dims();
+    dims[0] = rows;
+    buffer = Tensor(x.dtype(), Shape(dims));
+  }
   const size_t row = x.nbytes() / static_cast<size_t>(std::max<int64_t>(1, x.dim(0)));
   const auto* src = static_cast<const std::byte*>(x.raw());
   auto* dst = static_cast<std::byte*>(buffer.raw());
   for (int64_t i = begin; i < end; ++i)
     std::memcpy(dst + (i - begin) * row, src + (*index)[i] * row, row);
-  return buffer;
+  return buffer.Slice(0, rows);
 }
 
 }  // namespace
