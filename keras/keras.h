@@ -23,7 +23,7 @@
 #include "keras/losses.h"
 #include "keras/model.h"
 #include "keras/optimizers.h"
-#include "keras/saving.h"
+#include "keras/saving/load_model.h"
 #include "keras/utils.h"
 
 namespace kiln::keras {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "autodiff/backward.h"
-#include "graph/passes/pipeline.h"
+#include "passes/pipeline.h"
 #include "keras/backend.h"
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
@@ -132,9 +132,15 @@ ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
   ValueRef h = l.x;
   for (auto& layer : layers_) {
     auto scope = b.Scope(layer->name());
-    for (auto* list : {&layer->weights(), &layer->states()})
-      for (Weight& w : *list) w.variable = b.Variable(w.name, w.value.dtype(), w.value.shape());
-    h = layer->Call(b, h, CallContext{training, &l.updates});
+    LayerVariables& vars = l.variables[layer.get()];
+    for (const Weight& w : layer->weights())
+      vars.weights.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
+    for (const Weight& w : layer->states())
+      vars.states.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
+    h = layer->Call(b, h, {.training = training,
+                           .updates = &l.updates,
+                           .weights = vars.weights,
+                           .states = vars.states});
   }
   return h;
 }
@@ -198,8 +204,8 @@ void Model::compile(CompileOptions options) {
   LowerLossAndMetrics(b, train_);
   std::vector<ValueRef> params;
   for (auto& l : layers_)
-    for (Weight& w : l->weights())
-      if (w.trainable) params.push_back(w.variable);
+    for (size_t i = 0; i < l->weights().size(); ++i)
+      if (l->weights()[i].trainable) params.push_back(train_.variables.at(l.get()).weights[i]);
   std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
   const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, variables_);
   train_.updates.insert(train_.updates.end(), optimizer_updates.begin(), optimizer_updates.end());

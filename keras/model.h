@@ -83,8 +83,7 @@ class Model {
   Tensor predict(const Tensor& x, PredictOptions options = {});
 
   // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load). Writes a
-  // temporary file and renames it, so a failure never leaves a half-written file. Needs the
-  // HDF5 support linked in (//io:keras_h5, part of //:kiln).
+  // temporary file and renames it, so a failure never leaves a half-written file (keras/saving/).
   void save(const std::string& path);
   void save_weights(const std::string& path);
   // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
@@ -152,8 +151,13 @@ class Model {
   std::vector<std::shared_ptr<Layer>> layers_;
 
  private:
+  // The Variable nodes one lowering made for a layer's weights and states.
+  struct LayerVariables {
+    std::vector<ValueRef> weights, states;
+  };
   struct Lowered {
     Graph graph;      // as lowered
+    std::map<const Layer*, LayerVariables> variables;
     Graph optimized;  // after the optimizer passes: what the executor runs
     std::string pass_report;
     ValueRef x, y_true, y_pred, loss;

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "io/model_file_info.h"
+#include "keras/saving/model_file_info.h"
 #include "tools/commands.h"
 #include "tools/errors.h"
 
@@ -20,7 +20,7 @@ void AddDiffCommand(CLI::App& app, int& exit_code) {
                   "largest absolute difference still counted as equal (default 0: bitwise)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("diff", [] {
-      const io::ModelFileInfo a = io::ReadModelFileInfo(a_path), b = io::ReadModelFileInfo(b_path);
+      const keras::saving::ModelFileInfo a = keras::saving::ReadModelFileInfo(a_path), b = keras::saving::ReadModelFileInfo(b_path);
       bool same = true;
       if (a.weights.size() != b.weights.size()) {
         std::cout << "weight count differs: " << a.weights.size() << " vs " << b.weights.size()

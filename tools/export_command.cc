@@ -1,7 +1,7 @@
 // kiln export MODEL OUT.kiln [--training]: Kiln's FlatBuffers graph file from any loadable model.
 #include <iostream>
 
-#include "io/kiln_export.h"
+#include "keras/saving/kiln_export.h"
 #include "tools/commands.h"
 #include "tools/errors.h"
 
@@ -18,7 +18,7 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
                 "also the training step and optimizer state (needs a training_config)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("export", [] {
-      io::ExportFile(model, out, training);
+      keras::saving::ExportFile(model, out, training);
       std::cout << "wrote " << out << "\n";
       return kOk;
     });

@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
-#include "io/keras_h5.h"
+#include "keras/saving/keras_h5.h"
 #include "io/kiln_graph.h"
-#include "io/model_file_info.h"
+#include "keras/saving/model_file_info.h"
 #include "keras/summary.h"
 #include "tools/commands.h"
 #include "tools/errors.h"
@@ -23,20 +23,20 @@ struct Options {
 };
 
 struct Inspection {
-  io::ModelFileInfo info;
+  keras::saving::ModelFileInfo info;
   std::unique_ptr<keras::Model> model;      // null when Kiln cannot build it
   std::string unsupported;                  // why not
   std::optional<io::GraphFile> graph_file;  // a .kiln file's own graphs
 };
 
 Inspection Inspect(const std::string& path) {
-  Inspection r{io::ReadModelFileInfo(path), nullptr, ""};
-  if (r.info.format == io::ModelFileFormat::kKilnGraph) {
+  Inspection r{keras::saving::ReadModelFileInfo(path), nullptr, ""};
+  if (r.info.format == keras::saving::ModelFileFormat::kKilnGraph) {
     r.graph_file = io::ReadGraphFile(path);
-  } else if (r.info.format == io::ModelFileFormat::kLegacyFull ||
-             r.info.format == io::ModelFileFormat::kKerasArchive) {
+  } else if (r.info.format == keras::saving::ModelFileFormat::kLegacyFull ||
+             r.info.format == keras::saving::ModelFileFormat::kKerasArchive) {
     try {
-      r.model = io::LoadModel(path);
+      r.model = keras::saving::LoadModel(path);
     } catch (const IOError&) {
       throw;
     } catch (const Error& e) {
@@ -75,7 +75,7 @@ std::string ModelName(const Inspection& r) {
 }
 
 void PrintText(Inspection& r, std::ostream& out) {
-  out << "File: " << r.info.path << "\nFormat: " << io::FormatName(r.info.format) << "\n";
+  out << "File: " << r.info.path << "\nFormat: " << keras::saving::FormatName(r.info.format) << "\n";
   out << "Keras version: "
       << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
       << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
@@ -116,7 +116,7 @@ void PrintText(Inspection& r, std::ostream& out) {
 nlohmann::json ToJson(Inspection& r) {
   nlohmann::json j;
   j["file"] = r.info.path;
-  j["format"] = io::FormatName(r.info.format);
+  j["format"] = keras::saving::FormatName(r.info.format);
   j["keras_version"] = r.info.keras_version;
   j["backend"] = r.info.backend;
   j["model_name"] = ModelName(r);
@@ -214,7 +214,7 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
          "td:first-child,th:first-child{text-align:left}.graph{overflow:auto;border:1px solid #ddd}"
          "</style></head><body>\n";
   html << "<h1>" << HtmlEscape(ModelName(r)) << "</h1>\n<p>" << HtmlEscape(r.info.path)
-       << " &mdash; " << HtmlEscape(io::FormatName(r.info.format)) << ", Keras "
+       << " &mdash; " << HtmlEscape(keras::saving::FormatName(r.info.format)) << ", Keras "
        << HtmlEscape(r.info.keras_version) << ", backend " << HtmlEscape(r.info.backend)
        << "</p>\n";
   html << "<h2>Summary</h2>\n<pre>" << HtmlEscape(summary.str()) << "</pre>\n";

@@ -1,7 +1,7 @@
 // kiln predict MODEL --input X.npy --output Y.npy: runs any loadable model on a NumPy array.
-#include "io/keras_h5.h"
+#include "keras/saving/keras_h5.h"
 #include "io/npy.h"
-#include "io/runtime.h"
+#include "runtime/runtime.h"
 #include "tools/commands.h"
 #include "tools/errors.h"
 
@@ -50,10 +50,10 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
       if (x.dtype() != kFloat32 && x.dtype() != kFloat64 && x.dtype() != kUInt8)
         throw IOError(input + ": dtype " + std::string(DTypeName(x.dtype())) +
                       " is not float32, float64 or uint8");
-      if (io::DetectFormat(model) == io::ModelFileFormat::kKilnGraph) {
+      if (keras::saving::DetectFormat(model) == keras::saving::ModelFileFormat::kKilnGraph) {
         npy::Save(output, PredictWithRuntime(model, x, batch_size));
       } else {
-        npy::Save(output, io::LoadModel(model)->predict(x, {.batch_size = batch_size}));
+        npy::Save(output, keras::saving::LoadModel(model)->predict(x, {.batch_size = batch_size}));
       }
       return kOk;
     });

@@ -23,7 +23,4 @@ inline constexpr const char* kDefaultDir = "/usr/share/datasets/fashion-mnist";
 std::pair<Split, Split> load_data(const std::string& dir = "");
 }  // namespace fashion_mnist
 
-// Reads one gzip'd (or plain) IDX file into a uint8 tensor with the file's dimensions.
-Tensor ReadIdx(const std::string& path);
-
 }  // namespace kiln::keras::datasets

@@ -11,7 +11,7 @@ Activation::Activation(std::string activation, ActivationOptions options)
   activations::Validate(activation_, "Activation '" + name_ + "'");
 }
 
-ValueRef Activation::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef Activation::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   return activations::Apply(b, activation_, x);
 }
 

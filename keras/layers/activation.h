@@ -17,7 +17,7 @@ class Activation : public Layer {
   explicit Activation(std::string activation, ActivationOptions options = {});
   std::string class_name() const override { return "Activation"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
   const std::string& activation() const { return activation_; }
 

@@ -23,11 +23,11 @@ void BatchNormalization::BuildWeights(const Shape& in) {
   AddWeight("moving_variance", ones.Clone(), /*trainable=*/false);
 }
 
-ValueRef BatchNormalization::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
+ValueRef BatchNormalization::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   size_t i = 0;
-  const ValueRef gamma = o_.scale ? weights_[i++].variable : ValueRef{};
-  const ValueRef beta = o_.center ? weights_[i++].variable : ValueRef{};
-  const ValueRef moving_mean = weights_[i++].variable, moving_var = weights_[i++].variable;
+  const ValueRef gamma = o_.scale ? ctx.weights[i++] : ValueRef{};
+  const ValueRef beta = o_.center ? ctx.weights[i++] : ValueRef{};
+  const ValueRef moving_mean = ctx.weights[i++], moving_var = ctx.weights[i++];
   ValueRef mean = moving_mean, var = moving_var;
   if (ctx.training) {
     std::vector<int64_t> axes;

@@ -23,7 +23,7 @@ class BatchNormalization : public Layer {
   explicit BatchNormalization(BatchNormalizationOptions options = {});
   std::string class_name() const override { return "BatchNormalization"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 
  protected:

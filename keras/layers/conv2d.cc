@@ -49,11 +49,11 @@ void Conv2D::BuildWeights(const Shape& in) {
   if (options_.use_bias) AddWeight("bias", options_.bias_initializer(Shape{filters_}));
 }
 
-ValueRef Conv2D::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef Conv2D::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   if (channels_first()) x = b.Op("Transpose", {x}, {{"perm", kToNhwc}});
-  ValueRef y = b.Op("Conv2D", {x, weights_[0].variable},
+  ValueRef y = b.Op("Conv2D", {x, ctx.weights[0]},
                     {{"strides", options_.strides}, {"padding", options_.padding}});
-  if (options_.use_bias) y = b.Op("BiasAdd", {y, weights_[1].variable});
+  if (options_.use_bias) y = b.Op("BiasAdd", {y, ctx.weights[1]});
   y = activations::Apply(b, options_.activation, y);
   return channels_first() ? b.Op("Transpose", {y}, {{"perm", kToNchw}}) : y;
 }

@@ -27,7 +27,7 @@ class Conv2D : public Layer {
   Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions options = {});
   std::string class_name() const override { return "Conv2D"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 
  protected:

@@ -41,13 +41,13 @@ void Dense::BuildWeights(const Shape& in) {
   if (options_.use_bias) AddWeight("bias", options_.bias_initializer(Shape{units_}));
 }
 
-ValueRef Dense::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef Dense::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   const Shape& in = b.type(x).shape;
   if (in.rank() != 2 || in[1] != weights_[0].value.dim(0))
     ShapeFail("expected input with last dimension " + std::to_string(weights_[0].value.dim(0)) +
               ", got " + KerasShapeString(in));
-  ValueRef y = b.Op("MatMul", {x, weights_[0].variable});
-  if (options_.use_bias) y = b.Op("BiasAdd", {y, weights_[1].variable});
+  ValueRef y = b.Op("MatMul", {x, ctx.weights[0]});
+  if (options_.use_bias) y = b.Op("BiasAdd", {y, ctx.weights[1]});
   return activations::Apply(b, options_.activation, y);
 }
 

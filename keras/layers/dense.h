@@ -27,7 +27,7 @@ class Dense : public Layer {
   explicit Dense(int64_t units, DenseOptions options = {});
   std::string class_name() const override { return "Dense"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 
   int64_t units() const { return units_; }

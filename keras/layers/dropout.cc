@@ -15,12 +15,12 @@ Dropout::Dropout(double rate, DropoutOptions o) : rate_(rate), seed_(o.seed) {
 void Dropout::BuildWeights(const Shape&) {
   const uint64_t seed = seed_ ? *seed_ : backend::GlobalGenerator()();
   states_.push_back(
-      {"seed_state", Tensor::Scalar<int64_t>(static_cast<int64_t>(seed >> 1)), false, {}});
+      {"seed_state", Tensor::Scalar<int64_t>(static_cast<int64_t>(seed >> 1)), false});
 }
 
-ValueRef Dropout::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
+ValueRef Dropout::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   if (!ctx.training || rate_ == 0) return x;
-  return b.OpN("Dropout", {states_[0].variable, x}, {{"rate", rate_}})[0];
+  return b.OpN("Dropout", {ctx.states[0], x}, {{"rate", rate_}})[0];
 }
 
 nlohmann::json Dropout::get_config() const {

@@ -20,7 +20,7 @@ class Dropout : public Layer {
   explicit Dropout(double rate, DropoutOptions options = {});
   std::string class_name() const override { return "Dropout"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
   double rate() const { return rate_; }
 

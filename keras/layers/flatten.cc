@@ -16,7 +16,7 @@ Shape Flatten::ComputeOutputShape(const Shape& in) const {
   return Shape{in[0], n};
 }
 
-ValueRef Flatten::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef Flatten::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   Shape out = ComputeOutputShape(b.type(x).shape);
   if (b.type(x).shape.rank() == 2) return x;
   return b.Op("Reshape", {x}, {{"shape", std::vector<int64_t>{-1, out[1]}}});

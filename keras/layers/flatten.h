@@ -17,7 +17,7 @@ class Flatten : public Layer {
   explicit Flatten(FlattenOptions options = {});
   std::string class_name() const override { return "Flatten"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 };
 

@@ -18,7 +18,7 @@ class InputLayer : public Layer {
   explicit InputLayer(InputLayerOptions options);
   std::string class_name() const override { return "InputLayer"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
-  ValueRef Call(GraphBuilder&, ValueRef x, const CallContext&) override { return x; }
+  ValueRef CallOne(GraphBuilder&, ValueRef x, const CallContext&) override { return x; }
   nlohmann::json get_config() const override;
 };
 

@@ -40,8 +40,35 @@ void Layer::Build(const Shape& input_shape) {
   built_ = true;
 }
 
+std::vector<Shape> Layer::ComputeOutputShapes(std::span<const Shape> input_shapes) const {
+  ExpectCount("inputs", input_shapes.size(), 1);
+  return {ComputeOutputShape(input_shapes[0])};
+}
+
+std::vector<ValueRef> Layer::Call(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                  const CallContext& ctx) {
+  ExpectCount("inputs", inputs.size(), 1);
+  return {CallOne(b, inputs[0], ctx)};
+}
+
+ValueRef Layer::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
+  std::vector<ValueRef> out = Call(b, std::span<const ValueRef>(&x, 1), ctx);
+  ExpectCount("outputs", out.size(), 1);
+  return out[0];
+}
+
+ValueRef Layer::CallOne(GraphBuilder&, ValueRef, const CallContext&) {
+  throw ValueError(class_name() + " '" + name_ + "' takes several inputs, called with one");
+}
+
+void Layer::ExpectCount(const char* what, size_t got, size_t want) const {
+  if (got != want)
+    throw ValueError(class_name() + " '" + name_ + "': expected " + std::to_string(want) + " " +
+                     what + ", got " + std::to_string(got));
+}
+
 Weight& Layer::AddWeight(const std::string& name, Tensor initial, bool trainable) {
-  weights_.push_back({name, std::move(initial), trainable, {}});
+  weights_.push_back({name, std::move(initial), trainable});
   return weights_.back();
 }
 

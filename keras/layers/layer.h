@@ -1,12 +1,19 @@
 // The base of every Keras layer. A layer is built once for an input shape (creating its weights
-// with their initial values), then lowered into the graph by Call(). Weights are owned by the layer
+// with their initial values), then lowered into a graph by Call(). Weights are owned by the layer
 // as tensors; the model's VariableStore shares their buffers, so training updates them in place.
 //
-//   class MyLayer : public Layer {
+//   class MyLayer : public Layer {            // a single-input layer implements CallOne
 //     std::string class_name() const override { return "MyLayer"; }
 //     Shape ComputeOutputShape(const Shape& in) const override { return in; }
-//     ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext&) override { ... }
+//     ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override {
+//       return b.Op("MatMul", {x, ctx.weights[0]});
+//     }
 //   };
+//   // A layer with several inputs or outputs (a merge layer) overrides Call(b, inputs, ctx).
+//
+// A layer holds no graph state: the lowering (the model) creates the Variable nodes of the
+// layer's weights in the graph it is building and hands them over in CallContext, so one layer
+// can be lowered into several graphs (train, evaluate) and shared by several models.
 //
 // Shapes here include the batch dimension (kUnknownDim), as Keras prints them: (None, 784).
 #pragma once
@@ -14,6 +21,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,13 +33,15 @@ struct Weight {
   std::string name;  // "kernel", "bias"
   Tensor value;
   bool trainable = true;
-  ValueRef variable = {};  // the Variable node while a graph is being lowered
 };
 
 struct CallContext {
   bool training = false;
   // Where a layer records state-update nodes a training step must run (batch-norm statistics).
   std::vector<int>* updates = nullptr;
+  // The Variable nodes of this layer's weights() and states(), in their order, in the graph
+  // being lowered.
+  std::span<const ValueRef> weights = {}, states = {};
 };
 
 class Layer {
@@ -53,9 +63,16 @@ class Layer {
   const Shape& input_shape() const { return input_shape_; }
   Shape output_shape() const { return ComputeOutputShape(input_shape_); }
   virtual Shape ComputeOutputShape(const Shape& input_shape) const = 0;
+  // The output shapes for several inputs; the default is a single-input layer's.
+  virtual std::vector<Shape> ComputeOutputShapes(std::span<const Shape> input_shapes) const;
 
-  // Emits the layer's ops. Weights' `variable` fields must already be set (Model does that).
-  virtual ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) = 0;
+  // Emits the layer's ops for its inputs and returns its outputs. The default, for single-input
+  // layers, checks that there is one input and calls CallOne. Throws kiln::ValueError naming the
+  // layer on a wrong number of inputs.
+  virtual std::vector<ValueRef> Call(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                     const CallContext& ctx);
+  // One input, one output.
+  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx);
 
   std::vector<Weight>& weights() { return weights_; }
   const std::vector<Weight>& weights() const { return weights_; }
@@ -69,6 +86,10 @@ class Layer {
  protected:
   // Called by Build() the first time; creates weights with AddWeight.
   virtual void BuildWeights(const Shape& input_shape) { (void)input_shape; }
+  // What a single-input layer emits; the default throws (for layers that override Call).
+  virtual ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx);
+  // Throws kiln::ValueError naming the layer unless there are `want` of `what`.
+  void ExpectCount(const char* what, size_t got, size_t want) const;
   Weight& AddWeight(const std::string& name, Tensor initial, bool trainable = true);
   // Sets the auto-name from the class name unless `name` is given; records the declared input.
   void InitBase(const std::string& name, const std::vector<int64_t>& input_shape,

@@ -31,7 +31,7 @@ Shape MaxPooling2D::ComputeOutputShape(const Shape& in) const {
   return cf ? Shape{in[0], in[1], oh, ow} : Shape{in[0], oh, ow, in[3]};
 }
 
-ValueRef MaxPooling2D::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef MaxPooling2D::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   const bool cf = o_.data_format == "channels_first";
   if (cf) x = b.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{0, 2, 3, 1}}});
   ValueRef y =

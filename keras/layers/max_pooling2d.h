@@ -21,7 +21,7 @@ class MaxPooling2D : public Layer {
   explicit MaxPooling2D(MaxPooling2DOptions options = {});
   std::string class_name() const override { return "MaxPooling2D"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 
  private:

@@ -13,7 +13,7 @@ Shape Softmax::ComputeOutputShape(const Shape& in) const {
   return in;
 }
 
-ValueRef Softmax::Call(GraphBuilder& b, ValueRef x, const CallContext&) {
+ValueRef Softmax::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   return b.Op("Softmax", {x}, {{"axis", axis_}});
 }
 

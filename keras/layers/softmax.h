@@ -18,7 +18,7 @@ class Softmax : public Layer {
   explicit Softmax(SoftmaxOptions options = {});
   std::string class_name() const override { return "Softmax"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
+  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
 
  private:

@@ -9,9 +9,9 @@
 #include <random>
 
 #include "examples/tutorial_mlp.h"
-#include "io/keras_h5.h"
-#include "io/kiln_export.h"
-#include "io/runtime.h"
+#include "keras/saving/keras_h5.h"
+#include "keras/saving/kiln_export.h"
+#include "runtime/runtime.h"
 #include "keras/keras.h"
 #include "tests/testing/testing.h"
 
@@ -19,6 +19,7 @@ namespace kiln::io {
 namespace {
 
 using namespace kiln::keras;
+using namespace kiln::keras::saving;
 
 std::string Tmp(const std::string& name) { return std::string(getenv("TEST_TMPDIR")) + "/" + name; }
 

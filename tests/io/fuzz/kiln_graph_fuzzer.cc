@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "io/kiln_graph.h"
-#include "io/runtime.h"
+#include "runtime/runtime.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // FlatBuffers reads scalars in place: hand it 8-byte-aligned memory, as a file read would.

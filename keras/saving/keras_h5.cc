@@ -1,0 +1,377 @@
+#include "keras/saving/keras_h5.h"
+
+#include <zip.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "io/atomic_file.h"
+#include "io/h5.h"
+#include "io/kiln_graph.h"
+#include "keras/model_config.h"
+
+namespace kiln::keras::saving {
+namespace {
+
+// ------------------------------------------------------------------------------------------
+// .keras archives
+
+bool IsZip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char sig[4] = {};
+  return in.read(sig, 4) && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+}
+
+// ------------------------------------------------------------------------------------------
+// Weights
+
+std::vector<Layer*> LayersWithWeights(Model& model) {
+  std::vector<Layer*> out;
+  for (const auto& l : model.layers())
+    if (!l->weights().empty()) out.push_back(l.get());
+  return out;
+}
+
+std::string KerasShape(const Shape& s) {
+  std::string out = "(";
+  for (int i = 0; i < s.rank(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.rank() == 1 ? ",)" : ")");
+}
+
+// Checks every pair first and assigns only when all fit, so a bad file never half-loads a model.
+void AssignAll(const std::string& path,
+               const std::vector<std::pair<Layer*, std::vector<Tensor>>>& pairs) {
+  for (const auto& [layer, values] : pairs) {
+    if (values.size() != layer->weights().size())
+      throw IOError(path + ": layer '" + layer->name() + "' expects " +
+                    std::to_string(layer->weights().size()) + " weight(s), the file has " +
+                    std::to_string(values.size()));
+    for (size_t i = 0; i < values.size(); ++i)
+      if (values[i].shape() != layer->weights()[i].value.shape())
+        throw IOError(path + ": shape mismatch in layer '" + layer->name() + "' for weight '" +
+                      layer->weights()[i].name + "': the model expects " +
+                      KerasShape(layer->weights()[i].value.shape()) + ", the file has " +
+                      KerasShape(values[i].shape()));
+  }
+  for (const auto& [layer, values] : pairs)
+    for (size_t i = 0; i < values.size(); ++i)
+      layer->weights()[i].value.CopyFrom(
+          values[i].dtype() == kFloat32 ? values[i] : values[i].astype(kFloat32));
+}
+
+// Legacy layout: `group` has layer_names; each layer group has weight_names, resolved as paths.
+void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool by_name) {
+  auto layer_names = h5::ReadStringListAttr(group, "layer_names");
+  if (!layer_names) throw IOError(path + ": no layer_names attribute");
+  std::vector<std::pair<std::string, std::vector<Tensor>>> saved;
+  for (const std::string& name : *layer_names) {
+    h5::Handle g = h5::OpenGroup(group, name);
+    auto weight_names =
+        h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+    std::vector<Tensor> values;
+    for (const std::string& w : weight_names) values.push_back(h5::ReadDataset(g.id(), w));
+    if (!values.empty()) saved.emplace_back(name, std::move(values));
+  }
+  std::vector<Layer*> layers = LayersWithWeights(model);
+  std::vector<std::pair<Layer*, std::vector<Tensor>>> pairs;
+  if (by_name) {
+    for (Layer* l : layers)
+      for (auto& [name, values] : saved)
+        if (name == l->name()) pairs.emplace_back(l, values);
+  } else {
+    if (layers.size() != saved.size())
+      throw IOError(path +
+                    ": layer count mismatch when loading weights from file. Model expected " +
+                    std::to_string(layers.size()) + " layers, found " +
+                    std::to_string(saved.size()) + " saved layers.");
+    for (size_t i = 0; i < layers.size(); ++i) pairs.emplace_back(layers[i], saved[i].second);
+  }
+  AssignAll(path, pairs);
+}
+
+// Keras 3 layout: /layers/<layer name>/vars/<i>.
+void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
+  std::vector<std::pair<Layer*, std::vector<Tensor>>> pairs;
+  for (Layer* l : LayersWithWeights(model)) {
+    const std::string vars = "layers/" + l->name() + "/vars";
+    if (!h5::Exists(file, vars)) {
+      std::string have;
+      if (h5::Exists(file, "layers")) {
+        h5::Handle g = h5::OpenGroup(file, "layers");
+        for (const auto& n : h5::ListGroup(g.id())) have += " " + n;
+      }
+      throw IOError(path + ": no weights for layer '" + l->name() +
+                    "' (the file has layers:" + have + ")");
+    }
+    h5::Handle g = h5::OpenGroup(file, vars);
+    std::vector<Tensor> values;
+    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
+      values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
+    pairs.emplace_back(l, std::move(values));
+  }
+  AssignAll(path, pairs);
+}
+
+// Keras optimizer_v2 names for Kiln's optimizer state: "<Optimizer>/iter:0", then each slot
+// "<Optimizer>/<slot>/<variable>" as "<Optimizer>/<variable>/<slot>:0" (SGD's velocity is Keras's
+// "momentum").
+std::vector<std::pair<std::string, Tensor>> OptimizerWeights(const Model& model) {
+  const keras::Optimizer* opt = model.optimizer();
+  const std::string prefix = opt->class_name() + "/";
+  std::vector<std::pair<std::string, Tensor>> out;
+  out.emplace_back(prefix + "iter:0", Tensor::Scalar<int64_t>(opt->iterations));
+  for (const auto& [name, value] : opt->slots()) {
+    const std::string rest = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+    const size_t slash = rest.find('/');
+    std::string slot = rest.substr(0, slash);
+    const std::string var = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (slot == "velocity") slot = "momentum";
+    out.emplace_back(prefix + var + "/" + slot + ":0", value);
+  }
+  return out;
+}
+
+void RestoreOptimizer(Model& model, hid_t file, const std::string& path) {
+  if (!model.compiled() || !h5::Exists(file, "optimizer_weights")) return;
+  h5::Handle g = h5::OpenGroup(file, "optimizer_weights");
+  auto names = h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+  auto mine = OptimizerWeights(model);
+  std::vector<Tensor> values;
+  for (const auto& n : names) values.push_back(h5::ReadDataset(g.id(), n));
+  bool fits = values.size() == mine.size();
+  for (size_t i = 0; fits && i < values.size(); ++i)
+    fits = values[i].shape() == mine[i].second.shape();
+  if (!fits) {
+    std::cerr << "kiln: warning: " << path
+              << ": the optimizer state in the file does not match this optimizer; "
+              << "starting with a fresh one\n";
+    return;
+  }
+  model.optimizer()->iterations = values[0].item<int64_t>();
+  for (size_t i = 1; i < values.size(); ++i) mine[i].second.CopyFrom(values[i].astype(kFloat32));
+}
+
+// ------------------------------------------------------------------------------------------
+// Writing
+
+void WriteWeightsGroup(Model& model, hid_t group) {
+  std::vector<std::string> names;
+  for (const auto& l : model.layers()) names.push_back(l->name());
+  h5::WriteFixedStringListAttr(group, "layer_names", names);
+  h5::WriteVlenStringAttr(group, "backend", "tensorflow");
+  h5::WriteVlenStringAttr(group, "keras_version", kWrittenKerasVersion);
+  for (const auto& l : model.layers()) {
+    h5::Handle g = h5::CreateGroup(group, l->name());
+    std::vector<std::string> weight_names;
+    for (const auto& w : l->weights()) weight_names.push_back(l->name() + "/" + w.name + ":0");
+    if (weight_names.empty())
+      h5::WriteEmptyFloat64Attr(g.id(), "weight_names");
+    else
+      h5::WriteFixedStringListAttr(g.id(), "weight_names", weight_names);
+    for (size_t i = 0; i < weight_names.size(); ++i)
+      h5::WriteDataset(g.id(), weight_names[i], l->weights()[i].value);
+  }
+}
+
+}  // namespace
+
+std::string ReadArchiveEntry(const std::string& path, const std::string& entry) {
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!z) throw IOError(path + ": not a readable zip archive");
+  std::unique_ptr<zip_t, int (*)(zip_t*)> guard(z, zip_close);
+  zip_stat_t st;
+  if (zip_stat(z, entry.c_str(), 0, &st) != 0) throw IOError(path + ": archive has no " + entry);
+  if (st.size > (1ull << 32)) throw IOError(path + ": " + entry + " is implausibly large");
+  zip_file_t* f = zip_fopen(z, entry.c_str(), 0);
+  if (!f) throw IOError(path + ": cannot open " + entry + " in the archive");
+  std::string data(st.size, '\0');
+  zip_int64_t n = zip_fread(f, data.data(), st.size);
+  zip_fclose(f);
+  if (n != static_cast<zip_int64_t>(st.size))
+    throw IOError(path + ": cannot read " + entry + " (corrupt archive?)");
+  return data;
+}
+
+ArchiveWeightsFile::ArchiveWeightsFile(const std::string& archive) {
+  path_ = (std::filesystem::temp_directory_path() /
+           ("kiln-" + std::to_string(getpid()) + "-" +
+            std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights.h5"))
+              .string();
+  const std::string data = ReadArchiveEntry(archive, "model.weights.h5");
+  std::ofstream out(path_, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!out) throw IOError(archive + ": cannot extract model.weights.h5 to " + path_);
+}
+
+ArchiveWeightsFile::~ArchiveWeightsFile() {
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+ModelFileFormat DetectFormat(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
+  if (IsZip(path)) return ModelFileFormat::kKerasArchive;
+  if (io::IsGraphFile(path)) return ModelFileFormat::kKilnGraph;
+  if (!h5::IsHdf5(path)) return ModelFileFormat::kUnknown;
+  h5::File f = h5::File::Open(path);
+  if (h5::HasAttr(f.id(), "model_config")) return ModelFileFormat::kLegacyFull;
+  if (h5::HasAttr(f.id(), "layer_names") || h5::HasAttr(f.id(), "layer_names0"))
+    return ModelFileFormat::kLegacyWeights;
+  if (h5::Exists(f.id(), "layers") || h5::Exists(f.id(), "vars"))
+    return ModelFileFormat::kKeras3Weights;
+  if (h5::Exists(f.id(), "model_weights")) return ModelFileFormat::kLegacyFull;
+  return ModelFileFormat::kUnknown;
+}
+
+std::string FormatName(ModelFileFormat f) {
+  switch (f) {
+    case ModelFileFormat::kLegacyFull:
+      return "Keras HDF5 full model";
+    case ModelFileFormat::kLegacyWeights:
+      return "Keras HDF5 weights";
+    case ModelFileFormat::kKeras3Weights:
+      return "Keras 3 .weights.h5";
+    case ModelFileFormat::kKerasArchive:
+      return "Keras 3 .keras archive";
+    case ModelFileFormat::kKilnGraph:
+      return "Kiln graph (.kiln)";
+    case ModelFileFormat::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+void SaveModel(Model& model, const std::string& path) {
+  model.Build();
+  const std::string config = keras::ModelConfig(model).dump();
+  const std::string training = model.compiled() ? keras::TrainingConfig(model).dump() : "";
+  WriteFileAtomically(path, [&](const std::string& tmp) {
+    h5::File f = h5::File::Create(tmp);
+    h5::WriteVlenStringAttr(f.id(), "keras_version", kWrittenKerasVersion);
+    h5::WriteVlenStringAttr(f.id(), "backend", "tensorflow");
+    h5::WriteVlenStringAttr(f.id(), "model_config", config);
+    if (!training.empty()) h5::WriteVlenStringAttr(f.id(), "training_config", training);
+    h5::Handle mw = h5::CreateGroup(f.id(), "model_weights");
+    WriteWeightsGroup(model, mw.id());
+    if (model.compiled()) {
+      h5::Handle ow = h5::CreateGroup(f.id(), "optimizer_weights");
+      auto weights = OptimizerWeights(model);
+      std::vector<std::string> names;
+      for (const auto& [n, v] : weights) {
+        names.push_back(n);
+        h5::WriteDataset(ow.id(), n, v);
+      }
+      h5::WriteFixedStringListAttr(ow.id(), "weight_names", names);
+    }
+  });
+}
+
+void SaveWeights(Model& model, const std::string& path) {
+  model.Build();
+  WriteFileAtomically(path, [&](const std::string& tmp) {
+    h5::File f = h5::File::Create(tmp);
+    WriteWeightsGroup(model, f.id());
+  });
+}
+
+std::string ReadModelConfigText(const std::string& path) {
+  switch (DetectFormat(path)) {
+    case ModelFileFormat::kKerasArchive:
+      return ReadArchiveEntry(path, "config.json");
+    case ModelFileFormat::kLegacyFull: {
+      h5::File f = h5::File::Open(path);
+      auto cfg = h5::ReadStringAttr(f.id(), "model_config");
+      if (!cfg) throw IOError(path + ": No model found in config file (no model_config attribute)");
+      return *cfg;
+    }
+    case ModelFileFormat::kLegacyWeights:
+    case ModelFileFormat::kKeras3Weights:
+      throw IOError(
+          path +
+          ": holds weights only (no model config); build the model in code and call load_weights");
+    case ModelFileFormat::kKilnGraph:
+      throw IOError(path + ": a Kiln graph file, not a Keras model; run it with kiln::Runtime");
+    case ModelFileFormat::kUnknown:
+      break;
+  }
+  throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
+}
+
+std::unique_ptr<Model> LoadModel(const std::string& path) {
+  const ModelFileFormat format = DetectFormat(path);
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(ReadModelConfigText(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw IOError(path + ": model_config is not valid JSON: " + e.what());
+  }
+  std::unique_ptr<keras::Sequential> model;
+  try {
+    model = keras::ModelFromConfig(config);
+    model->Build();
+  } catch (const IOError&) {
+    throw;
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  if (format == ModelFileFormat::kKerasArchive) {
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
+    LoadKeras3Weights(*model, f.id(), path);
+    return model;
+  }
+  h5::File f = h5::File::Open(path);
+  h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
+  LoadLegacyWeights(*model, mw.id(), path, false);
+  if (auto tc = h5::ReadStringAttr(f.id(), "training_config")) {
+    std::string warning;
+    try {
+      warning = keras::CompileFromTrainingConfig(*model, nlohmann::json::parse(*tc));
+    } catch (const nlohmann::json::exception& e) {
+      warning = std::string("training_config is not valid JSON (") + e.what() +
+                "); the model is not compiled";
+    }
+    if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
+    RestoreOptimizer(*model, f.id(), path);
+  }
+  return model;
+}
+
+void LoadWeights(Model& model, const std::string& path, bool by_name) {
+  model.Build();
+  const ModelFileFormat format = DetectFormat(path);
+  if (format == ModelFileFormat::kKerasArchive) {
+    if (by_name) throw ValueError(path + ": by_name only applies to legacy .h5 files");
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
+    LoadKeras3Weights(model, f.id(), path);
+    return;
+  }
+  if (format == ModelFileFormat::kUnknown) throw IOError(path + ": not a Keras weights file");
+  h5::File f = h5::File::Open(path);
+  if (format == ModelFileFormat::kKeras3Weights) {
+    if (by_name) throw ValueError(path + ": by_name only applies to legacy .h5 files");
+    LoadKeras3Weights(model, f.id(), path);
+  } else if (format == ModelFileFormat::kLegacyWeights) {
+    LoadLegacyWeights(model, f.id(), path, by_name);
+  } else {
+    h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
+    LoadLegacyWeights(model, mw.id(), path, by_name);
+  }
+}
+
+}  // namespace kiln::keras::saving
+
+namespace kiln::keras {
+
+std::unique_ptr<Model> load_model(const std::string& path) { return saving::LoadModel(path); }
+void Model::save(const std::string& path) { saving::SaveModel(*this, path); }
+void Model::save_weights(const std::string& path) { saving::SaveWeights(*this, path); }
+void Model::load_weights(const std::string& path, bool by_name) {
+  saving::LoadWeights(*this, path, by_name);
+}
+
+}  // namespace kiln::keras

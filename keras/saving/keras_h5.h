@@ -1,0 +1,63 @@
+// Keras model files, both ways.
+//
+//   kiln::keras::saving::SaveModel(model, "m.h5");        // what model.save() calls
+//   auto m = kiln::keras::saving::LoadModel("m.h5");      // what keras::load_model() calls
+//   kiln::keras::saving::LoadWeights(*m, "w.weights.h5", /*by_name=*/false);
+//
+// Writes the legacy full-model HDF5 that tf.keras 2.x and Keras 3 load (spec/keras-h5.md §7):
+// root keras_version/backend/model_config (+ training_config when compiled) as variable-length
+// ASCII, /model_weights with fixed-length layer_names, per-layer weight_names (an empty float64
+// array for layers without weights), datasets at <layer>/<layer>/<var>:0, and /optimizer_weights
+// when the optimizer has state. Reads every variant in shared/fixtures/keras: full models and
+// weights-only files of Keras 2.0 to 2.15, Keras 3 .weights.h5, and .keras archives, detected by
+// content. Unsupported layers are refused in one message listing all of them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "keras/model.h"
+
+namespace kiln::keras::saving {
+
+enum class ModelFileFormat {
+  kLegacyFull,     // HDF5 with a model_config attribute
+  kLegacyWeights,  // HDF5 with layer_names at the root (save_weights)
+  kKeras3Weights,  // HDF5 with /layers/<name>/vars (Keras 3 .weights.h5)
+  kKerasArchive,   // a zip with config.json and model.weights.h5 (Keras 3 .keras)
+  kKilnGraph,      // Kiln's FlatBuffers graph file (.kiln), run with kiln::Runtime
+  kUnknown,
+};
+
+// The version string written to keras_version: the tf.keras generation whose layout Kiln writes.
+inline constexpr const char* kWrittenKerasVersion = "2.12.0";
+
+ModelFileFormat DetectFormat(const std::string& path);
+std::string FormatName(ModelFileFormat f);
+
+void SaveModel(Model& model, const std::string& path);
+void SaveWeights(Model& model, const std::string& path);
+std::unique_ptr<Model> LoadModel(const std::string& path);
+void LoadWeights(Model& model, const std::string& path, bool by_name = false);
+
+// The model_config JSON text of a full-model .h5 or a .keras archive's config.json.
+std::string ReadModelConfigText(const std::string& path);
+
+// One entry of a .keras (zip) archive; throws kiln::IOError naming the archive.
+std::string ReadArchiveEntry(const std::string& archive, const std::string& entry);
+
+// A .keras archive's model.weights.h5, extracted to a temporary file (removed on destruction) so
+// that HDF5 can open it.
+class ArchiveWeightsFile {
+ public:
+  explicit ArchiveWeightsFile(const std::string& archive);
+  ~ArchiveWeightsFile();
+  ArchiveWeightsFile(const ArchiveWeightsFile&) = delete;
+  ArchiveWeightsFile& operator=(const ArchiveWeightsFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace kiln::keras::saving

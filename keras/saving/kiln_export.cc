@@ -1,0 +1,48 @@
+#include "keras/saving/kiln_export.h"
+
+#include "keras/saving/keras_h5.h"
+#include "io/kiln_graph.h"
+#include "keras/model_config.h"
+
+namespace kiln::keras::saving {
+
+void ExportModel(Model& model, const std::string& path, bool training) {
+  io::GraphFile file;
+  auto add = [&](const std::string& name, const keras::Model::GraphView& v) {
+    file.subgraphs.push_back({name, v.graph, v.inputs, v.outputs, v.targets});
+  };
+  add("serving", model.serving_view());
+  if (training) {
+    if (!model.compiled()) throw ValueError("export with training: the model is not compiled");
+    add("train", model.training_view());
+  }
+  // Only the variables the exported graphs read (no optimizer slots in a serving-only file).
+  for (const auto& sg : file.subgraphs)
+    for (int id : sg.graph.NodeIds())
+      if (sg.graph.node(id).op == "Variable") {
+        const std::string& name = sg.graph.node(id).name;
+        file.variables.Set(name, model.variables().Get(name).Clone());
+      }
+  file.metadata["kiln_version"] = kKilnVersion;
+  file.metadata["source_model"] = model.name();
+  file.metadata["model_config"] = ModelConfig(model).dump();
+  if (model.compiled()) file.metadata["training_config"] = TrainingConfig(model).dump();
+  io::WriteGraphFile(file, path);
+}
+
+void ExportFile(const std::string& model_path, const std::string& out_path, bool training) {
+  auto model = LoadModel(model_path);
+  if (training && !model->compiled())
+    throw ValueError(model_path + ": export --training needs a training_config Kiln can follow");
+  ExportModel(*model, out_path, training);
+}
+
+}  // namespace kiln::keras::saving
+
+namespace kiln::keras {
+
+void Model::export_graph(const std::string& path, bool training) {
+  saving::ExportModel(*this, path, training);
+}
+
+}  // namespace kiln::keras

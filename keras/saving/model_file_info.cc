@@ -1,0 +1,179 @@
+#include "keras/saving/model_file_info.h"
+
+#include <cmath>
+#include <map>
+
+#include "io/h5.h"
+#include "io/kiln_graph.h"
+
+namespace kiln::keras::saving {
+namespace {
+
+bool IsNonTrainable(const std::string& name) {
+  return name.find("moving_mean") != std::string::npos ||
+         name.find("moving_variance") != std::string::npos;
+}
+
+void AddWeight(ModelFileInfo& info, const std::string& layer, const std::string& name,
+               Tensor value) {
+  WeightInfo w{layer, name, std::move(value), {}, !IsNonTrainable(name)};
+  w.stats = ComputeStats(w.value);
+  info.total_params += w.value.num_elements();
+  if (w.trainable) info.trainable_params += w.value.num_elements();
+  info.weights.push_back(std::move(w));
+}
+
+void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
+  auto names = h5::ReadStringListAttr(group, "layer_names").value_or(std::vector<std::string>{});
+  for (const auto& layer : names) {
+    h5::Handle g = h5::OpenGroup(group, layer);
+    auto weight_names =
+        h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
+    for (const auto& w : weight_names) AddWeight(info, layer, w, h5::ReadDataset(g.id(), w));
+  }
+  if (info.layers.empty())
+    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+}
+
+// A Keras 3 object's variables: its own "vars", then those of its sub-objects (an LSTM's "cell").
+void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path,
+                      const std::string& layer) {
+  if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
+    h5::Handle vars = h5::OpenGroup(group, "vars");
+    for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
+      AddWeight(info, layer, path + "/vars/" + std::to_string(i),
+                h5::ReadDataset(vars.id(), std::to_string(i)));
+  }
+  for (const auto& child : h5::ListGroup(group)) {
+    if (child == "vars" || !h5::IsGroup(group, child)) continue;
+    h5::Handle g = h5::OpenGroup(group, child);
+    ReadKeras3Object(info, g.id(), path + "/" + child, layer);
+  }
+}
+
+void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {
+  if (!h5::Exists(file, "layers")) return;
+  h5::Handle layers = h5::OpenGroup(file, "layers");
+  std::vector<std::string> names = h5::ListGroup(layers.id());
+  for (const auto& layer : names) {
+    if (!h5::IsGroup(layers.id(), layer)) continue;
+    h5::Handle g = h5::OpenGroup(layers.id(), layer);
+    ReadKeras3Object(info, g.id(), "layers/" + layer, layer);
+  }
+  if (info.layers.empty())
+    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+}
+
+}  // namespace
+
+TensorStats ComputeStats(const Tensor& t) {
+  TensorStats s;
+  const Tensor d = t.astype(kFloat64);
+  double sum = 0, sq = 0;
+  int64_t finite = 0;
+  s.min = INFINITY;
+  s.max = -INFINITY;
+  for (double v : d.values<double>()) {
+    if (std::isnan(v)) {
+      ++s.nan;
+      continue;
+    }
+    if (std::isinf(v)) {
+      ++s.inf;
+      continue;
+    }
+    if (v == 0) ++s.zeros;
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    sum += v;
+    ++finite;
+  }
+  if (finite == 0) return TensorStats{0, 0, 0, 0, s.zeros, s.nan, s.inf};
+  s.mean = sum / double(finite);
+  for (double v : d.values<double>())
+    if (std::isfinite(v)) sq += (v - s.mean) * (v - s.mean);
+  s.std = std::sqrt(sq / double(finite));
+  return s;
+}
+
+ModelFileInfo ReadModelFileInfo(const std::string& path) {
+  ModelFileInfo info;
+  info.path = path;
+  info.format = DetectFormat(path);
+  if (info.format == ModelFileFormat::kUnknown)
+    throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
+  std::optional<io::GraphFile> graph_file;
+  if (info.format == ModelFileFormat::kKilnGraph) {
+    graph_file = io::ReadGraphFile(path);
+    const io::GraphFile& g = *graph_file;
+    auto meta = [&](const char* k) {
+      return g.metadata.count(k) ? g.metadata.at(k) : std::string();
+    };
+    info.keras_version = "kiln " + meta("kiln_version");
+    if (!meta("model_config").empty())
+      info.model_config = nlohmann::json::parse(meta("model_config"), nullptr, false);
+    if (!meta("training_config").empty())
+      info.training_config = nlohmann::json::parse(meta("training_config"), nullptr, false);
+    if (info.model_config && info.model_config->is_discarded()) info.model_config.reset();
+    if (info.training_config && info.training_config->is_discarded()) info.training_config.reset();
+  }
+  if (info.format == ModelFileFormat::kLegacyFull ||
+      info.format == ModelFileFormat::kKerasArchive) {
+    try {
+      info.model_config = nlohmann::json::parse(ReadModelConfigText(path));
+    } catch (const nlohmann::json::exception& e) {
+      throw IOError(path + ": model config is not valid JSON: " + e.what());
+    }
+  }
+  if (info.model_config) {
+    const nlohmann::json& cfg = info.model_config->value("config", nlohmann::json::object());
+    const nlohmann::json layers =
+        cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
+    for (const auto& l : layers) {
+      if (!l.is_object()) continue;
+      const nlohmann::json lc = l.value("config", nlohmann::json::object());
+      info.layers.push_back(
+          {lc.is_object() ? lc.value("name", "?") : "?", l.value("class_name", "?"), 0});
+    }
+  }
+  if (graph_file) {
+    // Weights are the graph's variables; optimizer slots are listed as non-trainable.
+    for (const auto& [name, value] : graph_file->variables.items()) {
+      const std::string layer = name.substr(0, name.find('/'));
+      AddWeight(info, layer, name, value);
+      if (name.rfind("SGD/", 0) == 0) {
+        info.weights.back().trainable = false;
+        info.trainable_params -= value.num_elements();
+      }
+    }
+  } else if (info.format == ModelFileFormat::kKerasArchive) {
+    ArchiveWeightsFile weights(path);
+    h5::File f = h5::File::Open(weights.path());
+    ReadKeras3Weights(info, f.id());
+  } else {
+    h5::File f = h5::File::Open(path);
+    info.keras_version = h5::ReadStringAttr(f.id(), "keras_version").value_or("");
+    info.backend = h5::ReadStringAttr(f.id(), "backend").value_or("");
+    if (auto tc = h5::ReadStringAttr(f.id(), "training_config")) {
+      try {
+        info.training_config = nlohmann::json::parse(*tc);
+      } catch (const nlohmann::json::exception&) {
+        info.training_config = nlohmann::json(*tc);  // shown as text
+      }
+    }
+    if (info.format == ModelFileFormat::kLegacyFull) {
+      h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
+      ReadLegacyWeights(info, mw.id());
+    } else if (info.format == ModelFileFormat::kLegacyWeights) {
+      ReadLegacyWeights(info, f.id());
+    } else {
+      ReadKeras3Weights(info, f.id());
+    }
+  }
+  std::map<std::string, int64_t> per_layer;
+  for (const auto& w : info.weights) per_layer[w.layer] += w.value.num_elements();
+  for (auto& l : info.layers) l.params = per_layer.count(l.name) ? per_layer[l.name] : 0;
+  return info;
+}
+
+}  // namespace kiln::keras::saving

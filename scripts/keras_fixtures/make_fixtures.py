@@ -1,0 +1,617 @@
+#!/usr/bin/env python3
+"""Writes real-Keras fixture files for Kiln's Keras loader tests.
+
+Every model file here is written by the real library (tf.keras 2.x through the `tf_keras` package,
+and Keras 3 with the JAX backend); nothing is hand-made. Next to each model file the script
+writes an input batch `<name>.x.npy` and the writer's own prediction `<name>.y.npy`, computed
+with `model.predict` after the file was saved. Optimizer-resume fixtures also get the two
+batches for two more `train_on_batch` steps and the weights after those steps. Everything is
+described in `manifest.json`.
+
+Run it with the pinned environment (see README.md next to this file):
+
+    ~/.cache/kiln-keras-fixtures-venv/bin/python scripts/keras_fixtures/make_fixtures.py
+
+Output: tests/fixtures/keras/gen/ (the directory is emptied first).
+"""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+import json  # noqa: E402
+import pathlib  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import zipfile  # noqa: E402
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import tf_keras as tk  # noqa: E402
+import keras  # noqa: E402
+import jax  # noqa: E402
+
+assert keras.backend.backend() == "jax", keras.backend.backend()
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+OUT = REPO / "tests" / "fixtures" / "keras" / "gen"
+MAX_FILE = 200 * 1024
+MAX_TOTAL = 5 * 1024 * 1024
+
+
+def _mm(v):
+    return ".".join(v.split(".")[:2])
+
+
+TFK_VERSION = tk.__version__
+K3_VERSION = keras.__version__
+TFK = "tfkeras-" + _mm(TFK_VERSION)
+K3 = "keras-" + _mm(K3_VERSION)
+WRITERS = {
+    TFK: {"library": "tf_keras", "keras_version": TFK_VERSION, "tensorflow": tf.__version__},
+    K3: {"library": "keras", "keras_version": K3_VERSION, "backend": "jax", "jax": jax.__version__},
+}
+
+MANIFEST = {
+    "generator": "scripts/keras_fixtures/make_fixtures.py",
+    "versions": {
+        "python": sys.version.split()[0],
+        "tensorflow": tf.__version__,
+        "tf_keras": TFK_VERSION,
+        "keras": K3_VERSION,
+        "keras_backend": keras.backend.backend(),
+        "jax": jax.__version__,
+        "h5py": h5py.__version__,
+        "hdf5": h5py.version.hdf5_version,
+        "numpy": np.__version__,
+    },
+    "conventions": {
+        "x": "<name>.x.npy: input batch (float32 unless noted, int32 for int inputs)",
+        "y": "<name>.y.npy: model.predict(x) by the writer, after saving",
+        "resume": "<name>.resume_x.npy / .resume_y.npy: shape (2, 8, ...), the two batches given to "
+                  "train_on_batch after loading; <name>.after.<i>.npy: model.get_weights()[i] after "
+                  "those two steps (in-memory continuation in the writer)",
+    },
+    "fixtures": [],
+    "skipped": [],
+}
+
+
+def seed(s):
+    np.random.seed(s)
+    tk.utils.set_random_seed(s)
+    keras.utils.set_random_seed(s)
+
+
+def jsonable(o):
+    if isinstance(o, dict):
+        return {str(k): jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [jsonable(v) for v in o]
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, (str, int, float, bool)) or o is None:
+        return o
+    return repr(o)
+
+
+def npy(name, arr):
+    np.save(OUT / name, arr)
+    return name
+
+
+# ---------------------------------------------------------------- layout descriptions
+
+def h5_listing(path):
+    """Every group/dataset path in an HDF5 file, with shape/dtype for datasets."""
+    rows = []
+
+    def attrs(obj):
+        out = {}
+        for k, v in obj.attrs.items():
+            if k in ("model_config", "training_config"):
+                v = f"<json, {len(v)} chars>"
+            elif isinstance(v, bytes):
+                v = v.decode()
+            elif isinstance(v, np.ndarray):
+                v = [x.decode() if isinstance(x, bytes) else str(x) for x in v.tolist()]
+            out[k] = v
+        return f"  @{out}" if out else ""
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            rows.append(f"/{name}  {obj.dtype} {list(obj.shape)}")
+        else:
+            rows.append(f"/{name}/" + attrs(obj))
+
+    with h5py.File(path, "r") as f:
+        rows.append("/" + attrs(f))
+        f.visititems(visit)
+    return rows
+
+
+def h5_optimizer_weight_names(path):
+    with h5py.File(path, "r") as f:
+        if "optimizer_weights" not in f:
+            return None
+        g = f["optimizer_weights"]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in g.attrs["weight_names"]]
+        return [{"name": n, "dtype": str(g[n].dtype), "shape": list(g[n].shape)} for n in names]
+
+
+def keras_archive_layout(path):
+    with zipfile.ZipFile(path) as z:
+        members = [{"name": i.filename, "size": i.file_size,
+                    "compress_type": i.compress_type} for i in z.infolist()]
+        meta = json.loads(z.read("metadata.json"))
+        tmp = OUT / "_tmp_weights.h5"
+        tmp.write_bytes(z.read("model.weights.h5"))
+    try:
+        rows = []
+
+        def visit(name, obj):
+            attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in obj.attrs.items()}
+            if isinstance(obj, h5py.Dataset):
+                rows.append(f"/{name}  {obj.dtype} {list(obj.shape)}")
+            else:
+                rows.append(f"/{name}/" + (f"  @{attrs}" if attrs else ""))
+
+        with h5py.File(tmp, "r") as f:
+            f.visititems(visit)
+    finally:
+        tmp.unlink()
+    return {"members": members, "metadata": meta, "model.weights.h5": rows}
+
+
+def layout(path):
+    path = pathlib.Path(path)
+    if path.suffix == ".keras":
+        return keras_archive_layout(path)
+    return {"h5": h5_listing(path)}
+
+
+def weight_order(model):
+    return [{"index": i, "path": getattr(w, "path", w.name), "name": w.name,
+             "shape": list(w.shape), "trainable": bool(w.trainable)}
+            for i, w in enumerate(model.weights)]
+
+
+# ---------------------------------------------------------------- save + predict helpers
+
+def save_model(lib, model, fname, **kw):
+    path = OUT / fname
+    if lib is tk:
+        model.save(path, save_format="h5", **kw)
+    else:
+        model.save(path, **kw)
+    return path
+
+
+def reload_diff(lib, path, x, y):
+    """Reload with the writer and compare its prediction to y (a sanity check of the file)."""
+    m = lib.models.load_model(path, compile=False)
+    return float(np.max(np.abs(m.predict(x, verbose=0) - y)))
+
+
+def add_model_fixture(name, writer, lib, model, x, notes="", extra=None, save_kw=None):
+    """Save `model` as `name`, then x/y; register in the manifest. Returns the manifest entry."""
+    path = save_model(lib, model, name, **(save_kw or {}))
+    y = model.predict(x, verbose=0)
+    stem = name
+    entry = {
+        "name": name,
+        "writer": writer,
+        **WRITERS[writer],
+        "format": "keras-zip" if name.endswith(".keras") else "legacy-h5",
+        "files": {"model": name, "x": npy(stem + ".x.npy", x), "y": npy(stem + ".y.npy", y)},
+        "x_dtype": str(x.dtype), "x_shape": list(x.shape), "y_shape": list(y.shape),
+        "reload_max_abs_diff": reload_diff(lib, path, x, y),
+        "weight_order": weight_order(model),
+        "layer_names": [l.name for l in model.layers],
+        "notes": notes,
+    }
+    if getattr(model, "optimizer", None) is not None:
+        entry["optimizer_config"] = jsonable(model.optimizer.get_config())
+    entry["layout"] = layout(path)
+    if extra:
+        entry.update(extra)
+    MANIFEST["fixtures"].append(entry)
+    print("wrote", name, flush=True)
+    return entry
+
+
+def rnd(shape, s, lo=-1.0, hi=1.0):
+    return np.random.default_rng(s).uniform(lo, hi, size=shape).astype("float32")
+
+
+# ---------------------------------------------------------------- 1. layer names vs. archive paths
+
+def fixtures_names():
+    L = keras.layers
+    x = rnd((4, 8), 101)
+
+    seed(1)
+    first = L.Dense(6, activation="relu", name="dense_1")   # created first, named dense_1
+    second = L.Dense(3, activation="softmax", name="dense")  # created second, named dense
+    m = keras.Sequential([keras.Input((8,)), first, second], name="swapped")
+    add_model_fixture(f"{K3}_swapped-names.keras", K3, keras, m, x,
+                      notes="Sequential Input(8)->Dense(6,relu) named 'dense_1'->Dense(3,softmax) named "
+                            "'dense'. model.weights.h5 stores them under layers/dense (= layer 'dense_1', "
+                            "kernel 8x6) and layers/dense_1 (= layer 'dense', kernel 6x3): paths follow "
+                            "list position + class name, not the layer name.")
+
+    seed(2)
+    m = keras.Sequential([keras.Input((8,)), L.Dense(6, activation="relu", name="hidden"),
+                          L.Dense(3, activation="softmax", name="logits")], name="custom")
+    add_model_fixture(f"{K3}_custom-names.keras", K3, keras, m, x,
+                      notes="Sequential with layer names 'hidden', 'logits'; archive paths are still "
+                            "layers/dense, layers/dense_1.")
+    add_model_fixture(f"{K3}_custom-names.h5", K3, keras, m, x,
+                      notes="Same model (same weights) as the .keras one, saved by Keras 3 as legacy h5: "
+                            "model_weights/<layer name>/<layer name>/{kernel,bias}.")
+
+    seed(3)
+    inp = keras.Input((8,), name="features")
+    h = L.Dense(6, activation="relu", name="encoder")(inp)
+    out = L.Dense(3, activation="softmax", name="head")(h)
+    m = keras.Model(inp, out, name="functional_custom")
+    add_model_fixture(f"{K3}_functional-custom-names.keras", K3, keras, m, x,
+                      notes="Functional Input 'features' -> Dense 'encoder' -> Dense 'head'; archive paths "
+                            "layers/input_layer (no vars), layers/dense, layers/dense_1.")
+
+
+# ---------------------------------------------------------------- 2. compiled + trained Keras 3
+
+def fixture_compiled():
+    L = keras.layers
+    seed(4)
+    m = keras.Sequential([keras.Input((8,)), L.Dense(6, activation="relu"),
+                          L.Dense(3, activation="softmax")], name="compiled")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+    xt = rnd((32, 8), 41)
+    yt = np.eye(3, dtype="float32")[np.random.default_rng(42).integers(0, 3, 32)]
+    m.fit(xt, yt, batch_size=8, epochs=1, shuffle=False, verbose=0)  # 4 steps
+    x = rnd((4, 8), 43)
+    add_model_fixture(f"{K3}_compiled-adam.keras", K3, keras, m, x,
+                      notes="Compiled (Adam lr 0.01, categorical_crossentropy, metrics ['accuracy']) and "
+                            "trained 4 steps: config.json has compile_config, metadata.json keras_version, "
+                            "model.weights.h5 has optimizer/vars/0..9.")
+
+
+# ---------------------------------------------------------------- 3. BatchNormalization axis
+
+def _bn_model(lib, data_format, s):
+    L = lib.layers
+    seed(s)
+    if data_format == "channels_last":
+        shape, bn_axis = (6, 6, 2), None
+    else:
+        shape, bn_axis = (2, 6, 6), 1
+    layers = [lib.Input(shape),
+              L.Conv2D(3, 3, data_format=data_format, activation="relu"),
+              L.BatchNormalization() if bn_axis is None else L.BatchNormalization(axis=bn_axis),
+              L.Flatten(),  # default data_format: flattens in the tensor's own (c, h, w) order
+              L.Dense(2)]
+    m = lib.Sequential(layers)
+    bn = m.layers[1]
+    gamma, beta, mean, var = (w.shape for w in bn.get_weights())
+    rng = np.random.default_rng(s)
+    bn.set_weights([rng.uniform(0.5, 1.5, gamma).astype("float32"),
+                    rng.uniform(-0.5, 0.5, beta).astype("float32"),
+                    rng.uniform(-0.5, 0.5, mean).astype("float32"),
+                    rng.uniform(0.5, 2.0, var).astype("float32")])
+    return m
+
+
+def fixtures_bn():
+    x_cl = rnd((3, 6, 6, 2), 51)
+    x_cf = np.ascontiguousarray(np.transpose(x_cl, (0, 3, 1, 2)))
+
+    m = _bn_model(tk, "channels_last", 5)
+    add_model_fixture(f"{TFK}_bn-axis.h5", TFK, tk, m, x_cl,
+                      notes="Conv2D(3,3,relu)->BatchNormalization() (default axis; tf.keras stores the "
+                            "config axis as a list [3])->Flatten->Dense(2). BN gamma/beta/moving stats set "
+                            "to non-trivial values.",
+                      extra={"bn_config_axis": jsonable(m.layers[1].get_config()["axis"])})
+
+    try:
+        m = _bn_model(tk, "channels_first", 5)
+        y = m.predict(x_cf, verbose=0)
+        # Cross-check the channels_first result with a channels_last twin (same weights).
+        twin = _bn_model(tk, "channels_last", 5)
+        w_cf = m.get_weights()
+        dense_k = w_cf[6]  # (3*4*4, 2), rows in (c, h, w) order
+        dense_k_cl = dense_k.reshape(3, 4, 4, 2).transpose(1, 2, 0, 3).reshape(48, 2)
+        twin.set_weights(w_cf[:6] + [dense_k_cl, w_cf[7]])
+        diff = float(np.max(np.abs(twin.predict(x_cl, verbose=0) - y)))
+        if diff > 1e-4:
+            raise RuntimeError(f"channels_first prediction disagrees with channels_last twin: {diff}")
+        add_model_fixture(f"{TFK}_bn-axis-channels-first.h5", TFK, tk, m, x_cf,
+                          notes="Same as bn-axis but data_format channels_first, input (2,6,6), "
+                                "BatchNormalization(axis=1) (stored as [1]); default Flatten (config "
+                                "data_format channels_last, so no transpose) hence Dense rows are in (c,h,w) "
+                                "order. Prediction cross-checked against a channels_last twin whose Dense "
+                                "kernel rows are permuted.",
+                          extra={"bn_config_axis": jsonable(m.layers[1].get_config()["axis"]),
+                                 "channels_last_twin_max_abs_diff": diff})
+    except Exception as e:  # pragma: no cover - depends on TF CPU kernels
+        MANIFEST["skipped"].append({"name": f"{TFK}_bn-axis-channels-first.h5", "why": repr(e)})
+
+    m = _bn_model(keras, "channels_last", 6)
+    extra = {"bn_config_axis": jsonable(m.layers[1].get_config()["axis"])}
+    add_model_fixture(f"{K3}_bn-axis.h5", K3, keras, m, x_cl,
+                      notes="Keras 3 version of bn-axis (BatchNormalization default axis=-1, an int).",
+                      extra=extra)
+    add_model_fixture(f"{K3}_bn-axis.keras", K3, keras, m, x_cl,
+                      notes="Same model/weights as the Keras 3 .h5. BN vars order: 0 gamma, 1 beta, "
+                            "2 moving_mean, 3 moving_variance.", extra=extra)
+
+
+# ---------------------------------------------------------------- 4. optimizer-state resume
+
+OPTIMIZERS = [
+    ("sgd-momentum", "SGD", dict(learning_rate=0.05, momentum=0.9)),
+    ("sgd-nesterov", "SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
+    ("rmsprop", "RMSprop", dict(learning_rate=0.01)),
+    ("adam", "Adam", dict(learning_rate=0.01)),
+]
+
+
+def _resume_data():
+    rng = np.random.default_rng(7)
+    xt = rng.uniform(-1, 1, (24, 4)).astype("float32")
+    yt = rng.uniform(-1, 1, (24, 2)).astype("float32")
+    rx = rng.uniform(-1, 1, (2, 8, 4)).astype("float32")
+    ry = rng.uniform(-1, 1, (2, 8, 2)).astype("float32")
+    x = rng.uniform(-1, 1, (4, 4)).astype("float32")
+    return xt, yt, rx, ry, x
+
+
+def _resume_model(lib, s):
+    L = lib.layers
+    seed(s)
+    return lib.Sequential([lib.Input((4,)), L.Dense(5, activation="tanh"), L.Dense(2)])
+
+
+def _keras3_h5_manual_load(path):
+    """What Keras 3's legacy_h5_format.load_model_from_hdf5 does for the optimizer (build on the
+    trainable variables, then set_weights positionally from /optimizer_weights), done by hand
+    because load_model(compile=True) fails on these files (see the manifest)."""
+    m = keras.models.load_model(path, compile=False)
+    with h5py.File(path, "r") as f:
+        tc = json.loads(f.attrs["training_config"])
+        g = f["optimizer_weights"]
+        values = [np.asarray(g[n.decode() if isinstance(n, bytes) else n]) for n in g.attrs["weight_names"]]
+    m.compile(optimizer=keras.optimizers.deserialize(tc["optimizer_config"]), loss=tc["loss"])
+    m.optimizer.build(m.trainable_variables)
+    m.optimizer.set_weights(values)
+    return m
+
+
+def _keras_resume_check(lib, path, rx, ry, after):
+    """Does the writer's own load_model + 2 train_on_batch reproduce `after`?"""
+    out = {}
+    try:
+        m = lib.models.load_model(path)
+    except Exception as e:
+        out["load_model_error"] = repr(e)
+        if lib is not keras or not str(path).endswith(".h5"):
+            return out
+        out["method"] = "keras3 legacy-h5 optimizer restore done by hand (compile=False, compile, " \
+                        "optimizer.build, optimizer.set_weights(optimizer_weights in order))"
+        try:
+            m = _keras3_h5_manual_load(path)
+        except Exception as e2:
+            out["manual_error"] = repr(e2)
+            return out
+    try:
+        v = m.optimizer.variables
+        out["optimizer_variables_after_load"] = len(v() if callable(v) else v)
+        for i in range(2):
+            m.train_on_batch(rx[i], ry[i])
+        out["max_abs_diff"] = max(float(np.max(np.abs(a - b))) for a, b in zip(m.get_weights(), after))
+    except Exception as e:
+        out["error"] = repr(e)
+    return out
+
+
+def fixtures_resume():
+    xt, yt, rx, ry, x = _resume_data()
+    writers = [(TFK, tk, ".h5"), (K3, keras, ".h5"), (K3, keras, ".keras")]
+    for wi, (writer, lib, ext) in enumerate(writers):
+        for oi, (tag, cls, kw) in enumerate(OPTIMIZERS):
+            name = f"{writer}_resume-{tag}{ext}"
+            m = _resume_model(lib, 70 + oi)  # same initial weights for a given optimizer per library
+            opt = getattr(lib.optimizers, cls)(**kw)
+            m.compile(optimizer=opt, loss="mse")
+            hist = m.fit(xt, yt, batch_size=8, epochs=1, shuffle=False, verbose=0)  # 3 steps
+            it = opt.iterations
+            iterations = int(it.numpy() if hasattr(it, "numpy") else np.asarray(it))
+            assert iterations == 3, iterations
+            path = save_model(lib, m, name)  # include_optimizer=True is the default
+            y = m.predict(x, verbose=0)
+            before = [w.copy() for w in m.get_weights()]
+            losses = [float(np.asarray(m.train_on_batch(rx[i], ry[i])).reshape(-1)[0]) for i in range(2)]
+            after = m.get_weights()
+            change = max(float(np.max(np.abs(a - b))) for a, b in zip(after, before))
+            # What a loader that drops the optimizer state would get instead (fresh optimizer).
+            fresh = _resume_model(lib, 70 + oi)
+            fresh.set_weights(before)
+            fresh.compile(optimizer=getattr(lib.optimizers, cls)(**kw), loss="mse")
+            for i in range(2):
+                fresh.train_on_batch(rx[i], ry[i])
+            fresh_diff = max(float(np.max(np.abs(a - b))) for a, b in zip(fresh.get_weights(), after))
+            stem = name
+            files = {"model": name, "x": npy(stem + ".x.npy", x), "y": npy(stem + ".y.npy", y),
+                     "resume_x": npy(stem + ".resume_x.npy", rx),
+                     "resume_y": npy(stem + ".resume_y.npy", ry),
+                     "after": [npy(f"{stem}.after.{i}.npy", a) for i, a in enumerate(after)]}
+            entry = {
+                "name": name, "writer": writer, **WRITERS[writer],
+                "format": "keras-zip" if ext == ".keras" else "legacy-h5",
+                "kind": "optimizer-resume",
+                "optimizer": cls, "optimizer_args": kw,
+                "optimizer_config": jsonable(opt.get_config()),
+                "loss": "mse",
+                "training": "fit(xt, yt, batch_size=8, epochs=1, shuffle=False) on 24 fixed samples = 3 "
+                            "steps, then save (with optimizer), then train_on_batch(resume_x[i], "
+                            "resume_y[i]) for i=0,1",
+                "iterations_at_save": iterations,
+                "fit_loss": float(hist.history["loss"][-1]),
+                "resume_losses": losses,
+                "max_abs_weight_change_in_resume": change,
+                "fresh_optimizer_max_abs_diff_from_after": fresh_diff,
+                "files": files,
+                "weight_order": weight_order(m),
+                "reload_max_abs_diff": reload_diff(lib, path, x, y),
+                "writer_own_resume_check": _keras_resume_check(lib, path, rx, ry, after),
+                "layout": layout(path),
+            }
+            if ext == ".h5":
+                entry["optimizer_weights"] = h5_optimizer_weight_names(path)
+            MANIFEST["fixtures"].append(entry)
+            print("wrote", name, "change", change, flush=True)
+
+
+# ---------------------------------------------------------------- 5. initializers / regularizers
+
+def _init_model(lib, s):
+    L, I, R, C = lib.layers, lib.initializers, lib.regularizers, lib.constraints
+    seed(s)
+    layers = [
+        lib.Input((6,)),
+        L.Dense(6, kernel_initializer=I.HeNormal(seed=1), name="he_normal",
+                kernel_regularizer=R.L2(0.01), bias_regularizer=R.L1(0.02)),
+        L.Dense(6, kernel_initializer=I.HeUniform(seed=2), name="he_uniform", activation="relu",
+                activity_regularizer=R.L2(0.001)),
+        L.Dense(6, kernel_initializer=I.LecunNormal(seed=3), name="lecun_normal",
+                kernel_constraint=C.MaxNorm(max_value=2.0)),
+        L.Dense(6, kernel_initializer=I.LecunUniform(seed=4), name="lecun_uniform",
+                kernel_regularizer=R.L1L2(l1=0.01, l2=0.01)),
+        L.Dense(6, kernel_initializer=I.VarianceScaling(scale=2.0, mode="fan_avg",
+                                                        distribution="uniform", seed=5),
+                name="variance_scaling", activation="tanh"),
+        L.Dense(6, kernel_initializer=I.Orthogonal(gain=1.5, seed=6), name="orthogonal"),
+        L.Dense(6, kernel_initializer=I.TruncatedNormal(mean=0.0, stddev=0.3, seed=7),
+                bias_initializer=I.Constant(0.1), name="truncated_normal"),
+        L.Dense(6, kernel_initializer=I.Identity(gain=1.0), name="identity"),
+        L.Dense(3, kernel_initializer=I.GlorotUniform(seed=8), name="out"),
+    ]
+    return lib.Sequential(layers, name="initializers")
+
+
+def _rank3_model(lib, s):
+    L = lib.layers
+    seed(s)
+    return lib.Sequential([lib.Input((5, 4)), L.Dense(3), L.Flatten(), L.Dense(2)], name="rank3")
+
+
+def fixtures_init():
+    x = rnd((4, 6), 81)
+    note = ("Dense stack using HeNormal, HeUniform, LecunNormal, LecunUniform, VarianceScaling(2, fan_avg, "
+            "uniform), Orthogonal(1.5), TruncatedNormal(0, 0.3), Identity (6x6) initializers, "
+            "Constant(0.1) bias; L2/L1/L1L2 kernel+bias regularizers, an activity_regularizer and a "
+            "MaxNorm(2) kernel_constraint. Not trained: weights are the initializers' output.")
+    add_model_fixture(f"{TFK}_initializers.h5", TFK, tk, _init_model(tk, 8), x, notes=note)
+    m = _init_model(keras, 8)
+    add_model_fixture(f"{K3}_initializers.keras", K3, keras, m, x, notes=note)
+    add_model_fixture(f"{K3}_initializers.h5", K3, keras, m, x, notes=note + " (Keras 3 legacy h5)")
+
+    x3 = rnd((3, 5, 4), 82)
+    note3 = "Input((5,4))->Dense(3) on a rank-3 input (kernel 4x3 applied on the last axis)->Flatten->Dense(2)."
+    add_model_fixture(f"{TFK}_dense-rank3.h5", TFK, tk, _rank3_model(tk, 9), x3, notes=note3)
+    m = _rank3_model(keras, 9)
+    add_model_fixture(f"{K3}_dense-rank3.keras", K3, keras, m, x3, notes=note3)
+    add_model_fixture(f"{K3}_dense-rank3.h5", K3, keras, m, x3, notes=note3)
+
+
+# ---------------------------------------------------------------- 6. int32 input
+
+def fixtures_int_input():
+    x = np.random.default_rng(91).integers(-5, 6, (4, 6)).astype("int32")
+    for writer, lib, ext in [(K3, keras, ".keras"), (TFK, tk, ".h5")]:
+        name = f"{writer}_int32-input{ext}"
+        try:
+            seed(10)
+            m = lib.Sequential([lib.Input((6,), dtype="int32"), lib.layers.Dense(3, activation="relu"),
+                                lib.layers.Dense(2)])
+            add_model_fixture(name, writer, lib, m, x,
+                              notes="Input((6,), dtype='int32') fed straight into Dense(3, relu) -> Dense(2); "
+                                    "x.npy is int32, Dense casts it to float32.")
+        except Exception as e:
+            MANIFEST["skipped"].append({"name": name, "why": repr(e)})
+
+
+# ---------------------------------------------------------------- 7. tf.keras sparse CE + accuracy
+
+def fixture_sparse_cnn():
+    L = tk.layers
+    seed(11)
+    m = tk.Sequential([tk.Input((6, 6, 1)), L.Conv2D(2, 3, activation="relu"), L.Flatten(),
+                       L.Dense(3, activation="softmax")], name="sparse_cnn")
+    m.compile(optimizer=tk.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy",
+              metrics=["accuracy"])
+    rng = np.random.default_rng(12)
+    xt = rng.uniform(0, 1, (32, 6, 6, 1)).astype("float32")
+    yt = rng.integers(0, 3, 32).astype("int32")
+    m.fit(xt, yt, batch_size=8, epochs=2, shuffle=False, verbose=0)  # 8 steps
+    x = rng.uniform(0, 1, (16, 6, 6, 1)).astype("float32")
+    labels = rng.integers(0, 3, 16).astype("int32")
+    name = f"{TFK}_sparse-cnn.h5"
+    entry = add_model_fixture(name, TFK, tk, m, x,
+                              notes="tf.keras Conv2D(2,3,relu)->Flatten->Dense(3,softmax), compiled with "
+                                    "Adam(0.01), sparse_categorical_crossentropy, metrics ['accuracy'], "
+                                    "trained 8 steps. labels.npy are int32 class ids for x; evaluate_* are "
+                                    "model.evaluate(x, labels, batch_size=16).")
+    loss, acc = m.evaluate(x, labels, batch_size=16, verbose=0)
+    entry["files"]["labels"] = npy(name + ".labels.npy", labels)
+    entry["evaluate_loss"] = float(loss)
+    entry["evaluate_accuracy"] = float(acc)
+    entry["argmax_accuracy"] = float(np.mean(np.argmax(entry_y(entry), axis=1) == labels))
+    with h5py.File(OUT / name, "r") as f:
+        entry["training_config"] = json.loads(f.attrs["training_config"])
+        entry["optimizer_weights"] = h5_optimizer_weight_names(OUT / name)
+
+
+def entry_y(entry):
+    return np.load(OUT / entry["files"]["y"])
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    fixtures_names()
+    fixture_compiled()
+    fixtures_bn()
+    fixtures_resume()
+    fixtures_init()
+    fixtures_int_input()
+    fixture_sparse_cnn()
+
+    (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
+    total = 0
+    for p in sorted(OUT.iterdir()):
+        size = p.stat().st_size
+        total += size
+        assert size < MAX_FILE, (p.name, size)
+    assert total < MAX_TOTAL, total
+    print(f"{len(list(OUT.iterdir()))} files, {total} bytes in {OUT}")
+    for s in MANIFEST["skipped"]:
+        print("SKIPPED", s["name"], s["why"])
+
+
+if __name__ == "__main__":
+    main()
