@@ -1,4 +1,5 @@
-// Activations by Keras name: linear, relu, sigmoid, tanh, softmax.
+// Activations by Keras name (the table is ops/activations.h): linear, relu, sigmoid, tanh,
+// softmax.
 //
 //   ValueRef y = kiln::keras::activations::Apply(b, "relu", x, "dense");
 #pragma once

@@ -1,10 +1,11 @@
 #include "kernels/executor.h"
 
-#include <iostream>
+#include <set>
 
 #include "graph/op_def.h"
 #include "graph/topo_sort.h"
 #include "graph/verifier.h"
+#include "kernels/memory_plan.h"
 
 namespace kiln {
 
@@ -17,6 +18,11 @@ Executor::Executor(const Graph& graph, std::vector<ValueRef> fetches, std::vecto
     targets.push_back(f.node);
   }
   order_ = TopologicalOrder(graph_, targets);
+  placement_ = PlaceNodes(graph_, order_, fetches_);
+  std::set<std::string> used;
+  for (const auto& [id, device] : placement_.device) used.insert(device);
+  for (const std::string& d : used)
+    if (!GetDevice(d).is_host()) devices_.push_back(&GetDevice(d));
   for (int id : order_) {
     const Node& n = graph_.node(id);
     if (n.op == "Placeholder") placeholders_.push_back(id);
@@ -61,24 +67,13 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
   Plan plan;
   plan.values.resize(graph_.capacity());
   std::vector<std::vector<TensorType>> types(graph_.capacity());
+  std::vector<PlannedStep> planned;
   for (int id : order_) {
     const Node& n = graph_.node(id);
     std::vector<TensorType> in_types;
     for (const ValueRef& in : n.inputs) in_types.push_back(types[in.node][in.index]);
-    DType key = KernelKeyDType(n, in_types);
-    const KernelDef* k = KernelRegistry::Global().Find(n.op, n.device, key);
-    std::string device = n.device;
-    if (!k && n.device != "cpu") {
-      k = KernelRegistry::Global().Find(n.op, "cpu", key);
-      device = "cpu";
-      if (k)
-        std::cerr << "kiln: warning: no " << n.device << " kernel for " << n.op << " ("
-                  << DTypeName(key) << "), node '" << n.name << "' runs on cpu\n";
-    }
-    if (!k)
-      throw NotFoundError("no kernel for op " + n.op + " with dtype " +
-                          std::string(DTypeName(key)) + " (node '" + n.name + "')");
-    placement_[id] = device;
+    const KernelDef* k = placement_.kernel.at(id);
+    Device& device = GetDevice(placement_.device.at(id));
     if (k->binding == Binding::kFeed) {
       const Tensor* t = FindFeed(feeds, id);
       types[id] = {{t->dtype(), t->shape()}};
@@ -111,92 +106,19 @@ Executor::Plan Executor::BuildPlan(const std::vector<Feed>& feeds) {
         outs.resize(types[id].size());
         break;
     }
-    Step step{id, k, {}, k->binding == Binding::kAliasInput0 ? types[id][0].shape : Shape{}};
+    Step step{id,      k,  k->binding == Binding::kCompute ? InstantiateKernel(*k, n) : KernelFn{},
+              &device, {}, k->binding == Binding::kAliasInput0 ? types[id][0].shape : Shape{}};
     for (const ValueRef& in : n.inputs) step.inputs.push_back(&plan.values[in.node][in.index]);
     plan.steps.push_back(std::move(step));
+    Allocator* allocator =
+        device.is_host() && options_.allocator ? options_.allocator : &device.allocator();
+    planned.push_back({id, k->binding, allocator});
   }
-  PlanMemory(plan, types);
-  return plan;
-}
-
-void Executor::PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>& types) {
-  // Each planned value has a root: itself, or for a view (Reshape) the root of what it views.
-  // A root's buffer is free once the last step reading any value on it has run; fetched values
-  // are never freed. Buffers go back to a pool keyed by size and are reused by later outputs.
-  const int n_steps = static_cast<int>(plan.steps.size());
-  const int kForever = n_steps;
-  std::map<ValueRef, ValueRef> root;
-  std::map<ValueRef, int> last_use;
-  std::map<ValueRef, bool> pooled;  // roots whose buffer comes from the pool
-  auto root_of = [&](ValueRef v) { return root.count(v) ? root[v] : v; };
-  for (int s = 0; s < n_steps; ++s) {
-    const Node& n = graph_.node(plan.steps[s].node);
-    const Binding b = plan.steps[s].kernel->binding;
-    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
-      const ValueRef v{n.id, i};
-      root[v] = b == Binding::kAliasInput0 ? root_of(n.inputs[0]) : v;
-      if (b == Binding::kCompute) pooled[v] = true;
-    }
-    for (const ValueRef& in : n.inputs) last_use[root_of(in)] = std::max(last_use[root_of(in)], s);
-  }
-  for (const ValueRef& f : fetches_) last_use[root_of(f)] = kForever;
-  Allocator& allocator = options_.allocator ? *options_.allocator : DefaultAllocator();
-  std::multimap<size_t, Tensor> pool;  // free buffers by capacity in bytes
-  std::map<ValueRef, Tensor> buffer;   // the buffer of each live pooled root
-  plan.planned_bytes = plan.unshared_bytes = 0;
-  for (int s = 0; s < n_steps; ++s) {
-    Step& step = plan.steps[s];
-    const Node& n = graph_.node(step.node);
-    if (step.kernel->binding != Binding::kCompute) continue;
-    const bool elementwise = OpRegistry::Global().Get(n.op).has(kElementwise);
-    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
-      const TensorType& t = types[n.id][i];
-      const size_t bytes = static_cast<size_t>(t.shape.NumElements()) * DTypeSize(t.dtype);
-      plan.unshared_bytes += bytes;
-      Tensor buf;
-      // In place: an elementwise op may write over a same-sized input that dies here.
-      for (const ValueRef& in : n.inputs) {
-        const ValueRef r = root_of(in);
-        if (!elementwise || !pooled.count(r) || last_use[r] != s || !buffer.count(r) ||
-            buffer[r].nbytes() < bytes ||
-            DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
-          continue;
-        buf = buffer[r];
-        buffer.erase(r);
-        last_use[r] = -1;  // handed over to the output; not freed again
-        break;
-      }
-      if (!buf.valid()) {
-        auto it = pool.lower_bound(bytes);  // the smallest free buffer that fits
-        if (it != pool.end()) {
-          buf = it->second;
-          pool.erase(it);
-        } else {
-          buf = Tensor(kUInt8, Shape{static_cast<int64_t>(bytes)}, &allocator);
-          plan.planned_bytes += bytes;
-        }
-      }
-      buffer[{n.id, i}] = buf;
-      plan.values[n.id][i] = buf.View(t.dtype, t.shape);
-    }
-    // Inputs whose last reader was this step give their buffers back.
-    for (const ValueRef& in : n.inputs) {
-      const ValueRef r = root_of(in);
-      if (last_use[r] == s && buffer.count(r)) {
-        pool.emplace(buffer[r].nbytes(), buffer[r]);
-        buffer.erase(r);
-      }
-    }
-    // Outputs nobody reads (and nobody fetches) are free right away.
-    for (int i = 0; i < static_cast<int>(types[n.id].size()); ++i) {
-      const ValueRef v{n.id, i};
-      if (!last_use.count(v) && buffer.count(v)) {
-        pool.emplace(buffer[v].nbytes(), buffer[v]);
-        buffer.erase(v);
-      }
-    }
-  }
+  const MemoryPlan memory = PlanMemory(graph_, planned, types, fetches_, plan.values);
+  plan.planned_bytes = memory.planned_bytes;
+  plan.unshared_bytes = memory.unshared_bytes;
   plan.results.resize(fetches_.size());
+  return plan;
 }
 
 const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) {
@@ -226,12 +148,13 @@ const std::vector<Tensor>& Executor::RunInPlace(const std::vector<Feed>& feeds) 
         outs[0] = s.inputs[0]->Reshaped(s.alias_shape);
         break;
       case Binding::kCompute: {
-        KernelContext ctx{n, s.inputs, outs};
-        s.kernel->fn(ctx);
+        KernelContext ctx{n, s.inputs, outs, s.device};
+        s.fn(ctx);
         break;
       }
     }
   }
+  for (Device* d : devices_) d->Synchronize();
   for (size_t i = 0; i < fetches_.size(); ++i)
     plan.results[i] = plan.values[fetches_[i].node][fetches_[i].index];
   return plan.results;

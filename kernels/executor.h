@@ -6,14 +6,13 @@
 //     float l = out[0].item<float>();
 //   }
 //
-// Planning (on the first Run, and again only for a feed shape not seen before) takes the nodes the
-// fetches and targets need in topological order, resolves every shape for the fed batch size, looks
-// up each node's kernel by (op, device, dtype) (falling back to the CPU, with a warning, where the
-// node's device has none) and plans memory: each output gets a buffer from a pool, reused once
-// every reader of the previous value is done, and elementwise ops write over an input that dies
-// with them. A Run then only binds the feeds and calls the kernels: it allocates nothing. Fed
-// tensors are used in place, not copied. Run() returns copies of the fetched values; RunInPlace()
-// returns the executor's own buffers, valid until the next run.
+// At construction the executor takes the nodes the fetches and targets need in topological order
+// and places them (placement.h: a device and a kernel per node, copy nodes where values cross
+// devices). Planning (on the first Run, and again only for a feed shape not seen before) resolves
+// every shape for the fed batch size, creates each node's kernel once, and plans memory
+// (memory_plan.h). A Run then only binds the feeds and calls the kernels: it allocates nothing.
+// Fed tensors are used in place, not copied. Run() returns copies of the fetched values;
+// RunInPlace() returns the executor's own buffers, valid until the next run.
 //
 // Errors: a missing feed, or a feed whose dtype or shape does not fit its placeholder, throws
 // kiln::ValueError / TypeError / ShapeError naming the placeholder; fetching a value that is not
@@ -27,7 +26,9 @@
 
 #include "graph/graph.h"
 #include "graph/variable_store.h"
+#include "kernels/device.h"
 #include "kernels/kernel_registry.h"
+#include "kernels/placement.h"
 
 namespace kiln {
 
@@ -39,7 +40,7 @@ struct Feed {
 // GEMMs use up to OMP_NUM_THREADS threads (default: every core), and one thread when the product
 // is too small to gain from more (kernels/cpu/cpu_util.h, GemmThreads).
 struct ExecutorOptions {
-  // Where planned buffers come from (default: the CPU device's allocator).
+  // Where planned buffers of CPU nodes come from (default: the CPU device's allocator).
   Allocator* allocator = nullptr;
 };
 
@@ -56,8 +57,12 @@ class Executor {
 
   // The node ids in execution order.
   const std::vector<int>& order() const { return order_; }
-  // Which device each planned node runs on (after fallback).
-  const std::map<int, std::string>& placement() const { return placement_; }
+  // Which device each planned node runs on (after fallback), copy nodes included.
+  const std::map<int, std::string>& placement() const { return placement_.device; }
+  // The whole placement: kernels, where outputs live.
+  const Placement& placement_info() const { return placement_; }
+  int num_copies() const { return placement_.copies; }
+  // The graph as placed: the given graph plus the copy nodes.
   const Graph& graph() const { return graph_; }
   int num_plans() const { return static_cast<int>(plans_.size()); }
 
@@ -65,6 +70,8 @@ class Executor {
   struct Step {
     int node;
     const KernelDef* kernel;
+    KernelFn fn;  // created once per plan from the node's attributes
+    Device* device;
     std::vector<const Tensor*> inputs;
     Shape alias_shape = {};  // for kAliasInput0: the view's shape
   };
@@ -74,7 +81,6 @@ class Executor {
     std::vector<Tensor> results;  // the fetched values, rebound after each run
     size_t planned_bytes = 0, unshared_bytes = 0;
   };
-  void PlanMemory(Plan& plan, const std::vector<std::vector<TensorType>>& types);
   Plan& PlanFor(const std::vector<Feed>& feeds);
   Plan BuildPlan(const std::vector<Feed>& feeds);
   const Tensor* FindFeed(const std::vector<Feed>& feeds, int node) const;
@@ -85,7 +91,8 @@ class Executor {
   ExecutorOptions options_;
   std::vector<int> order_;
   std::vector<int> placeholders_;
-  std::map<int, std::string> placement_;
+  Placement placement_;
+  std::vector<Device*> devices_;  // the non-host devices nodes run on, synchronized after a run
   std::map<std::string, Plan> plans_;
   const Plan* last_plan_ = nullptr;
 };

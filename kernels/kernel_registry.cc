@@ -29,6 +29,10 @@ std::vector<const KernelDef*> KernelRegistry::All() const {
   return out;
 }
 
+KernelFn InstantiateKernel(const KernelDef& def, const Node& node) {
+  return def.create ? def.create(node) : def.fn;
+}
+
 DType KernelKeyDType(const Node& node, std::span<const TensorType> input_types) {
   if (!input_types.empty()) return input_types[0].dtype;
   if (!node.outputs.empty()) return node.outputs[0].dtype;

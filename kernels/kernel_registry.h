@@ -22,10 +22,13 @@
 
 namespace kiln {
 
+class Device;
+
 struct KernelContext {
   const Node& node;
   std::span<const Tensor* const> inputs;
   std::span<Tensor> outputs;
+  Device* device = nullptr;  // the device the node runs on
 
   const Tensor& input(int i) const { return *inputs[i]; }
   Tensor& output(int i) { return outputs[i]; }
@@ -42,13 +45,22 @@ enum class Binding {
   kConst,        // output 0 is the "value" attribute
 };
 
+// A kernel whose node attributes are parsed once: `create` runs once per planned node (at plan
+// time) and returns the function the executor then calls every run, with the parsed attributes
+// captured (a fused activation as an enum, not a string compared per row).
+using KernelFactory = std::function<KernelFn(const Node& node)>;
+
 struct KernelDef {
   std::string op;
   std::string device;
   DType dtype;
-  KernelFn fn;
+  KernelFn fn;  // for kernels without attributes to parse; unused when `create` is set
   Binding binding = Binding::kCompute;
+  KernelFactory create = nullptr;
 };
+
+// The function to run for `node`: def.create(node) when the kernel has a factory, else def.fn.
+KernelFn InstantiateKernel(const KernelDef& def, const Node& node);
 
 class KernelRegistry {
  public:
@@ -74,5 +86,9 @@ struct KernelRegistrar {
 #define KILN_KCONCAT(a, b) KILN_KCONCAT_INNER(a, b)
 #define KILN_REGISTER_KERNEL(op, device, dtype, fn) \
   KILN_REGISTER_KERNEL_DEF(::kiln::KernelDef{op, device, dtype, fn})
+// A kernel created once per node from its attributes (see KernelFactory).
+#define KILN_REGISTER_KERNEL_FACTORY(op_name, device_name, key_dtype, factory) \
+  KILN_REGISTER_KERNEL_DEF(::kiln::KernelDef{                                  \
+      .op = op_name, .device = device_name, .dtype = key_dtype, .fn = nullptr, .create = factory})
 
 }  // namespace kiln

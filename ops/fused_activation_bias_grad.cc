@@ -1,3 +1,4 @@
+#include "ops/activations.h"
 #include "ops/common.h"
 
 namespace kiln::ops {
@@ -12,9 +13,9 @@ KILN_REGISTER_OP(OpDef{
       if (c.shape(0).rank() != 2 || c.shape(0) != c.shape(1))
         c.Fail("dy and y must be matrices of one shape");
       if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must share a dtype");
-      const std::string act = c.attrs.Get<std::string>("activation");
-      if (act != "relu" && act != "sigmoid" && act != "tanh")
-        c.Fail("unknown activation '" + act + "'");
+      const ActivationDef* act = FindActivation(c.attrs.Get<std::string>("activation"));
+      if (!act || !act->fuses || act->grad_op.empty())
+        c.Fail("activation '" + c.attrs.Get<std::string>("activation") + "' does not fuse");
       return {c.inputs[0], {c.dtype(0), Shape{c.shape(0)[1]}}};
     },
     .not_differentiable = "a gradient op made by fusion after autodiff; second derivatives go "

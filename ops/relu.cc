@@ -10,7 +10,7 @@ KILN_REGISTER_OP(OpDef{
     .traits = kElementwise,
     .shape_fn = SameAsInput0,
     .grad_fn = [](GradContext& c) -> Grads {
-      return {c.b.Op("ReluGrad", {c.dy(), c.y()})};
+      return {c.b.Op("ReluGrad", {c.y(), c.dy()})};
     },
     .doc = "max(x, 0); the gradient passes where the output is positive.",
 });

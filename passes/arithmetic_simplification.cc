@@ -2,8 +2,8 @@
 // x/1, Neg(Neg(x)), Cast to the same dtype and Reshape/ReshapeLike to the same shape all
 // become x. Only rewrites whose result has exactly x's type (no broadcasting) are applied.
 #include "graph/op_def.h"
-#include "passes/pass.h"
 #include "graph/topo_sort.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "graph/op_def.h"
-#include "passes/pass.h"
 #include "graph/topo_sort.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {

@@ -2,9 +2,10 @@
 // by its real CPU kernel, and becomes a Const. Stateful ops are never folded, nor are kept nodes
 // with several outputs (a Const has one).
 #include "graph/op_def.h"
-#include "passes/pass.h"
 #include "graph/topo_sort.h"
+#include "kernels/device.h"
 #include "kernels/kernel_registry.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
@@ -24,8 +25,8 @@ std::optional<std::vector<Tensor>> Evaluate(const Node& n, const std::vector<Ten
   for (const TensorType& t : n.outputs) outs.emplace_back(t.dtype, t.shape);
   std::vector<const Tensor*> ptrs;
   for (const Tensor& t : inputs) ptrs.push_back(&t);
-  KernelContext ctx{n, ptrs, outs};
-  k->fn(ctx);
+  KernelContext ctx{n, ptrs, outs, &GetDevice("cpu")};
+  InstantiateKernel(*k, n)(ctx);
   return outs;
 }
 

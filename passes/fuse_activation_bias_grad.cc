@@ -2,8 +2,9 @@
 // SumToShapeOf(dz, bias) that reads it become one FusedActivationBiasGrad node, which produces dz
 // and the column sums in one pass over memory. The activation-gradient node is rewritten in place
 // (its output 0 is still dz); uses of the bias gradient move to its new output 1.
-#include "passes/pass.h"
 #include "graph/topo_sort.h"
+#include "ops/activations.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
@@ -22,23 +23,16 @@ class FuseActivationBiasGradPass : public Pass {
       const TensorType& target = sum.outputs[0];
       const int grad_id = sum.inputs[0].node;
       Node& grad = g.node(grad_id);
-      std::string act;
-      ValueRef dy, y;
-      if (grad.op == "ReluGrad")
-        act = "relu", dy = grad.inputs[0], y = grad.inputs[1];
-      else if (grad.op == "SigmoidGrad")
-        act = "sigmoid", y = grad.inputs[0], dy = grad.inputs[1];
-      else if (grad.op == "TanhGrad")
-        act = "tanh", y = grad.inputs[0], dy = grad.inputs[1];
-      else
-        continue;
+      const ops::ActivationDef* act = ops::FindActivationByGradOp(grad.op);
+      if (!act || !act->fuses) continue;
+      const ValueRef y = grad.inputs[0], dy = grad.inputs[1];  // every XGrad is (y, dy)
       const Shape& z = grad.outputs[0].shape;
       if (z.rank() != 2 || target.shape.rank() != 1 || target.shape[0] != z[1] ||
           g.type(dy) != g.type(y) || grad.device != sum.device)
         continue;
       grad.op = "FusedActivationBiasGrad";
       grad.inputs = {dy, y};
-      grad.attrs = AttrMap{{"activation", act}};
+      grad.attrs = AttrMap{{"activation", std::string(act->name)}};
       grad.outputs = {grad.outputs[0], target};
       g.ReplaceAllUses({id, 0}, {grad_id, 1});
       g.RemoveNode(id);

@@ -1,18 +1,18 @@
-// Fusion: MatMul(x, w) -> BiasAdd(., b) [-> Relu|Sigmoid|Tanh] becomes one FusedMatMul node, whose
-// kernel adds the bias and applies the activation while the GEMM result is still in cache. Only
-// when each intermediate has a single consumer and is not kept. The last node of the pattern is
-// rewritten in place, so its uses (and fetches) stay valid.
-#include "passes/pass.h"
+// Fusion: MatMul(x, w) -> BiasAdd(., b) [-> a fusable activation of ops/activations.h] becomes one
+// FusedMatMul node, whose kernel adds the bias and applies the activation while the GEMM result is
+// still in cache. Only when each intermediate has a single consumer and is not kept. The last node
+// of the pattern is rewritten in place, so its uses (and fetches) stay valid.
 #include "graph/topo_sort.h"
+#include "ops/activations.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
 
-const char* ActivationName(const std::string& op) {
-  if (op == "Relu") return "relu";
-  if (op == "Sigmoid") return "sigmoid";
-  if (op == "Tanh") return "tanh";
-  return nullptr;
+// The fusable activation whose forward op is `op`, or nullptr.
+const ops::ActivationDef* FusableActivation(const std::string& op) {
+  const ops::ActivationDef* a = ops::FindActivationByOp(op);
+  return a && a->fuses ? a : nullptr;
 }
 
 class FuseMatMulBiasActivationPass : public Pass {
@@ -24,7 +24,7 @@ class FuseMatMulBiasActivationPass : public Pass {
     for (int id : TopologicalOrder(g)) {
       if (!g.HasNode(id)) continue;
       Node& last = g.node(id);
-      const char* act = ActivationName(last.op);
+      const ops::ActivationDef* act = FusableActivation(last.op);
       int bias_id = act ? last.inputs[0].node : id;
       if (act && (uses[bias_id][0] != 1 || IsKept(o, bias_id))) continue;
       const Node& bias_add = g.node(bias_id);
@@ -35,17 +35,17 @@ class FuseMatMulBiasActivationPass : public Pass {
           mm.attrs.Get<bool>("transpose_a") || mm.attrs.Get<bool>("transpose_b") ||
           mm.device != last.device)
         continue;
-      // A BiasAdd without an activation is fused too, unless a Relu/Sigmoid/Tanh will take it.
+      // A BiasAdd without an activation is fused too, unless an activation will take it.
       if (!act && uses[bias_id][0] == 1) {
         bool feeds_activation = false;
         for (auto [user, slot] : g.Consumers({bias_id, 0}))
-          feeds_activation |= ActivationName(g.node(user).op) != nullptr;
+          feeds_activation |= FusableActivation(g.node(user).op) != nullptr;
         if (feeds_activation) continue;
       }
       std::vector<ValueRef> inputs = {mm.inputs[0], mm.inputs[1], bias_add.inputs[1]};
       last.op = "FusedMatMul";
       last.inputs = inputs;
-      last.attrs = AttrMap{{"activation", std::string(act ? act : "linear")}};
+      last.attrs = AttrMap{{"activation", std::string(act ? act->name : "linear")}};
       if (act) g.RemoveNode(bias_id);
       g.RemoveNode(mm_id);
       changed = true;

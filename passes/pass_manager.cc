@@ -1,8 +1,8 @@
 #include <algorithm>
 
 #include "graph/op_def.h"
-#include "passes/pass.h"
 #include "graph/verifier.h"
+#include "passes/pass.h"
 
 namespace kiln::passes {
 

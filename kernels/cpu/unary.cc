@@ -34,7 +34,7 @@ void RegisterAll() {
   RegisterUnary<T>("Sigmoid", [](const auto& x) { return x.logistic(); });
   RegisterUnary<T>("Tanh", [](const auto& x) { return x.tanh(); });
   RegisterPair<T>("ReluGrad",
-                  [](const auto& dy, const auto& y) { return (y > T(0)).select(dy, T(0)); });
+                  [](const auto& y, const auto& dy) { return (y > T(0)).select(dy, T(0)); });
   RegisterPair<T>("SigmoidGrad", [](const auto& y, const auto& dy) { return dy * y * (T(1) - y); });
   RegisterPair<T>("TanhGrad", [](const auto& y, const auto& dy) { return dy * (T(1) - y * y); });
   KernelRegistry::Global().Register({"ClipByValue", "cpu", DTypeOf<T>(), [](KernelContext& c) {

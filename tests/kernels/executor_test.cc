@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "graph/graph_builder.h"
+#include "graph/logging.h"
 #include "tests/testing/testing.h"
 
 namespace kiln {
@@ -79,16 +80,23 @@ TEST(Executor, FeedsAreUsedInPlaceAndFetchesAreCopies) {
   auto r = b.Op("Reshape", {x}, {{"shape", std::vector<int64_t>{2, 2}}});
   Executor exec(g, {r}, {}, nullptr);
   Tensor in = Tensor::FromVector<float>({1, 2, 3, 4}, {4});
+  // The executor's own result is a view of the fed buffer: the feed was not copied.
+  EXPECT_TRUE(exec.RunInPlace({{x, in}})[0].SharesStorageWith(in));
   auto out = exec.Run({{x, in}});
   EXPECT_EQ(out[0].shape(), (Shape{2, 2}));
   EXPECT_FALSE(out[0].SharesStorageWith(in));
   EXPECT_EQ(out[0].ToVector<float>(), in.ToVector<float>());
 }
 
-TEST(Executor, UnknownDeviceFallsBackToCpu) {
+TEST(Executor, UnknownDeviceFallsBackToCpuWithAWarning) {
   Fixture f;
   f.g.node(f.y.node).device = "cuda";
+  std::vector<std::string> warnings;
+  LogSink previous = SetLogSink([&](LogLevel, std::string_view m) { warnings.emplace_back(m); });
   Executor exec(f.g, {f.y}, {}, &f.vars);
+  SetLogSink(previous);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("no cuda kernel for MatMul"), std::string::npos) << warnings[0];
   auto out = exec.Run({{f.x, Tensor::FromVector<float>({1, 1}, {1, 2})}});
   EXPECT_EQ(out[0].item<float>(), 5.f);
   EXPECT_EQ(exec.placement().at(f.y.node), "cpu");
