@@ -53,6 +53,12 @@ std::vector<const OpDef*> OpRegistry::All() const {
   return out;
 }
 
+bool OpDef::writes_inputs() const {
+  for (const ArgDef& a : inputs)
+    if (a.written) return true;
+  return false;
+}
+
 std::vector<TensorType> InferOutputTypes(const OpDef& def, const std::string& node_name,
                                          std::span<const TensorType> inputs, AttrMap& attrs) {
   if (inputs.size() != def.inputs.size())
@@ -67,6 +73,16 @@ std::vector<TensorType> InferOutputTypes(const OpDef& def, const std::string& no
       throw TypeError(Where(def, node_name) + ": input '" + def.inputs[i].name + "' has dtype " +
                       std::string(DTypeName(inputs[i].dtype)) + ", expected one of " + names);
     }
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string& var = def.inputs[i].type_var;
+    if (var.empty()) continue;
+    for (size_t j = 0; j < i; ++j)
+      if (def.inputs[j].type_var == var && inputs[j].dtype != inputs[i].dtype)
+        throw TypeError(Where(def, node_name) + ": inputs '" + def.inputs[j].name + "' and '" +
+                        def.inputs[i].name + "' must share a dtype, got " +
+                        std::string(DTypeName(inputs[j].dtype)) + " and " +
+                        std::string(DTypeName(inputs[i].dtype)));
   }
   for (const auto& item : attrs.items()) {
     const std::string& name = item.first;

@@ -40,6 +40,12 @@ inline const std::vector<DType> kAnyType = {kFloat32, kFloat64, kInt32, kInt64, 
 struct ArgDef {
   std::string name;
   std::vector<DType> dtypes = {};  // empty: any dtype
+  // Inputs naming the same type variable ("T") must share a dtype; checked with the allowed
+  // dtypes in one place (InferOutputTypes), not in shape functions.
+  std::string type_var = {};
+  // The op writes this input in place (an optimizer's variable and slots, a generator's state).
+  // The verifier requires it to be a Variable; placement runs the op where it lives.
+  bool written = false;
 };
 
 struct AttrDef {
@@ -50,11 +56,10 @@ struct AttrDef {
 
 enum OpTraits : uint32_t {
   kNoTraits = 0,
-  kElementwise = 1 << 0,    // output i depends only on element i of the (broadcast) inputs
-  kCommutative = 1 << 1,    // f(a, b) == f(b, a)
-  kStateful = 1 << 2,       // reads or writes state: never folded, deduplicated or removed as dead
-  kMutatesInput0 = 1 << 3,  // writes its first input in place (optimizer updates)
-  kSource = 1 << 4,         // no inputs; value comes from outside (feed, variable, constant)
+  kElementwise = 1 << 0,  // output i depends only on element i of the (broadcast) inputs
+  kCommutative = 1 << 1,  // f(a, b) == f(b, a)
+  kStateful = 1 << 2,     // reads or writes state: never folded, deduplicated or removed as dead
+  kSource = 1 << 4,       // no inputs; value comes from outside (feed, variable, constant)
 };
 
 // What a shape function sees. Fail() throws kiln::ShapeError naming the op, node and input types.
@@ -97,8 +102,14 @@ struct OpDef {
   GradFn grad_fn = nullptr;
   std::string not_differentiable = {};  // why there is no gradient, when grad_fn is null
   std::string doc = {};
+  // Rewrites a node of an older `version` of this op (read from a file) into the current one;
+  // null when older versions are not readable. File readers call it.
+  std::function<void(Node& node, int from_version)> upgrade = nullptr;
 
   bool has(OpTraits t) const { return (traits & t) != 0; }
+  // Whether input i is written in place (ArgDef::written), and whether any is.
+  bool writes_input(size_t i) const { return i < inputs.size() && inputs[i].written; }
+  bool writes_inputs() const;
   bool differentiable() const { return grad_fn != nullptr; }
 };
 

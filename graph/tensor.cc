@@ -144,10 +144,13 @@ Tensor MapFloating(Tensor t, const char* what, F f) {
 
 Tensor operator/(Tensor t, double divisor) {
   // Divide (not multiply by the reciprocal) so that x / 255 matches numpy bit for bit.
-  return MapFloating(std::move(t), "/", [divisor](auto v) { return static_cast<decltype(v)>(v / static_cast<decltype(v)>(divisor)); });
+  return MapFloating(std::move(t), "/", [divisor](auto v) {
+    return static_cast<decltype(v)>(v / static_cast<decltype(v)>(divisor));
+  });
 }
 Tensor operator*(Tensor t, double factor) {
-  return MapFloating(std::move(t), "*", [factor](auto v) { return static_cast<decltype(v)>(v * factor); });
+  return MapFloating(std::move(t), "*",
+                     [factor](auto v) { return static_cast<decltype(v)>(v * factor); });
 }
 
 }  // namespace kiln

@@ -13,9 +13,12 @@ std::vector<int> TopologicalOrder(const Graph& graph, std::span<const int> targe
   for (int id : graph.NodeIds()) {
     const Node& node = graph.node(id);
     const OpDef* def = OpRegistry::Global().Find(node.op);
-    if (!def || !def->has(kMutatesInput0) || node.inputs.empty()) continue;
-    for (auto [reader, slot] : graph.Consumers(node.inputs[0]))
-      if (reader != id) extra_deps[id].push_back(reader);
+    if (!def) continue;
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (!def->writes_input(i)) continue;
+      for (auto [reader, slot] : graph.Consumers(node.inputs[i]))
+        if (reader != id) extra_deps[id].push_back(reader);
+    }
   }
   auto deps_of = [&](int id) {
     std::vector<int> deps;
@@ -53,7 +56,7 @@ std::vector<int> TopologicalOrder(const Graph& graph, std::span<const int> targe
   for (int id = 0; id < n; ++id)
     if (needed[id]) {
       const OpDef* def = OpRegistry::Global().Find(graph.node(id).op);
-      eager[id] = graph.node(id).inputs.empty() || (def && def->has(kMutatesInput0));
+      eager[id] = graph.node(id).inputs.empty() || (def && def->writes_inputs());
     }
   auto later = [&](int a, int b) { return eager[a] != eager[b] ? eager[b] : a > b; };
   std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);

@@ -1,11 +1,12 @@
 // Execution order. Kahn's algorithm, ties broken by node id so the order is deterministic, except
-// that ready sources and updates (kMutatesInput0) go first, which frees gradients' memory early.
+// that ready sources and updates (ops that write inputs in place) go first, which frees gradients'
+// memory early.
 //
 //   std::vector<int> order = kiln::TopologicalOrder(g, {loss.node, update.node});
 //
-// Only the nodes the targets need are included. A node with the kMutatesInput0 trait (an optimizer
-// update) runs after every other reader of the value it mutates, so forward and backward reads
-// see the old weights. Throws kiln::Error naming a node on a cycle.
+// Only the nodes the targets need are included. A node that writes an input in place
+// (ArgDef::written) (an optimizer update) runs after every other reader of the value it mutates, so
+// forward and backward reads see the old weights. Throws kiln::Error naming a node on a cycle.
 #pragma once
 
 #include <span>

@@ -23,6 +23,12 @@ void VerifyGraph(const Graph& graph) {
                     std::to_string(in.index) + " of '" + src.name + "', which has " +
                     std::to_string(src.outputs.size()));
       in_types.push_back(src.outputs[in.index]);
+      // Writing in place is only safe into a buffer the graph does not plan (a variable, or a
+      // fed tensor): a planned intermediate's buffer is reused by later nodes.
+      if (def->writes_input(i) && src.op != "Variable" && src.op != "Placeholder")
+        throw ValueError(where() + ": input '" + def->inputs[i].name +
+                         "' is written in place, so it must be a Variable (it is " + src.op + " '" +
+                         src.name + "')");
     }
     AttrMap attrs = node.attrs;
     std::vector<TensorType> expected = InferOutputTypes(*def, node.name, in_types, attrs);

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "graph/op_def.h"
 #include "graph/topo_sort.h"
@@ -15,7 +16,45 @@ namespace {
 
 namespace fbs = ::kiln::fb;
 
-fbs::DType ToFb(DType t) { return static_cast<fbs::DType>(static_cast<int>(t)); }
+// The file's codes are the schema's enums, never the C++ declaration order: the one mapping each
+// way is here.
+fbs::DType ToFb(DType t) {
+  switch (t) {
+    case kFloat32:
+      return fbs::DType::FLOAT32;
+    case kFloat64:
+      return fbs::DType::FLOAT64;
+    case kInt32:
+      return fbs::DType::INT32;
+    case kInt64:
+      return fbs::DType::INT64;
+    case kUInt8:
+      return fbs::DType::UINT8;
+    case kBool:
+      return fbs::DType::BOOL;
+  }
+  throw Error("kiln_graph: unmapped dtype");
+}
+
+fbs::AttrType ToFb(AttrType t) {
+  switch (t) {
+    case AttrType::kBool:
+      return fbs::AttrType::BOOL;
+    case AttrType::kInt:
+      return fbs::AttrType::INT;
+    case AttrType::kFloat:
+      return fbs::AttrType::FLOAT;
+    case AttrType::kString:
+      return fbs::AttrType::STRING;
+    case AttrType::kInts:
+      return fbs::AttrType::INTS;
+    case AttrType::kDType:
+      return fbs::AttrType::DTYPE;
+    case AttrType::kTensor:
+      return fbs::AttrType::TENSOR;
+  }
+  throw Error("kiln_graph: unmapped attribute type");
+}
 
 class Writer {
  public:
@@ -51,7 +90,7 @@ class Writer {
     }
     fbs::AttrBuilder a(b_);
     a.add_name(n);
-    a.add_type(static_cast<fbs::AttrType>(static_cast<int>(type)));
+    a.add_type(ToFb(type));
     if (type == AttrType::kBool) a.add_b(std::get<bool>(v));
     if (type == AttrType::kInt) a.add_i(std::get<int64_t>(v));
     if (type == AttrType::kFloat) a.add_f(std::get<double>(v));
@@ -135,9 +174,41 @@ class Writer {
 }
 
 DType FromFb(fbs::DType t, const std::string& what) {
-  const int v = static_cast<int>(t);
-  if (v < 0 || v > static_cast<int>(kBool)) Bad(what, "invalid dtype " + std::to_string(v));
-  return static_cast<DType>(v);
+  switch (t) {
+    case fbs::DType::FLOAT32:
+      return kFloat32;
+    case fbs::DType::FLOAT64:
+      return kFloat64;
+    case fbs::DType::INT32:
+      return kInt32;
+    case fbs::DType::INT64:
+      return kInt64;
+    case fbs::DType::UINT8:
+      return kUInt8;
+    case fbs::DType::BOOL:
+      return kBool;
+  }
+  Bad(what, "invalid dtype " + std::to_string(static_cast<int>(t)));
+}
+
+std::optional<AttrType> FromFb(fbs::AttrType t) {
+  switch (t) {
+    case fbs::AttrType::BOOL:
+      return AttrType::kBool;
+    case fbs::AttrType::INT:
+      return AttrType::kInt;
+    case fbs::AttrType::FLOAT:
+      return AttrType::kFloat;
+    case fbs::AttrType::STRING:
+      return AttrType::kString;
+    case fbs::AttrType::INTS:
+      return AttrType::kInts;
+    case fbs::AttrType::DTYPE:
+      return AttrType::kDType;
+    case fbs::AttrType::TENSOR:
+      return AttrType::kTensor;
+  }
+  return std::nullopt;
 }
 
 // A [long] vector's values, copied byte-wise: a hostile file may leave them misaligned.
@@ -206,20 +277,24 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
                   " is not supported (this Kiln reads 1 to " + std::to_string(kGraphFormatVersion) +
                   ")");
   GraphFile file;
+  file.version = m->version();
   if (m->metadata())
     for (const auto* md : *m->metadata())
       if (md->key() && md->value()) file.metadata[md->key()->str()] = md->value()->str();
   std::vector<std::string> ops;
+  std::vector<int> op_versions;
   if (m->operator_codes())
     for (const auto* oc : *m->operator_codes()) {
       const std::string name = oc->name() ? oc->name()->str() : "";
       const OpDef* def = OpRegistry::Global().Find(name);
       if (!def) Bad(what, "unknown op '" + name + "' (this Kiln has no such op)");
-      if (oc->version() != def->version)
+      const bool upgradable = oc->version() >= 1 && oc->version() < def->version && def->upgrade;
+      if (oc->version() != def->version && !upgradable)
         Bad(what, "op '" + name + "' version " + std::to_string(oc->version()) +
                       " is not supported (this Kiln has version " + std::to_string(def->version) +
                       ")");
       ops.push_back(name);
+      op_versions.push_back(oc->version());
     }
   if (!m->subgraphs() || m->subgraphs()->size() == 0) Bad(what, "no subgraphs");
   for (const auto* sg : *m->subgraphs()) {
@@ -248,7 +323,9 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
         if (fn->attrs())
           for (const auto* a : *fn->attrs()) {
             const std::string an = a->name() ? a->name()->str() : "";
-            switch (static_cast<AttrType>(a->type())) {
+            const std::optional<AttrType> type = FromFb(a->type());
+            if (!type) Bad(what, ctx + ": attribute '" + an + "' has an unknown type");
+            switch (*type) {
               case AttrType::kBool:
                 n.attrs.Set(an, a->b());
                 break;
@@ -274,8 +351,6 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
                                                  ShapeOf(a->tensor()->shape(), what), what));
                 break;
               }
-              default:
-                Bad(what, ctx + ": attribute '" + an + "' has an unknown type");
             }
           }
         if (!fn->outputs()) Bad(what, ctx + ": no outputs list");
@@ -298,6 +373,14 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
                                                         n.outputs[0].shape, what));
         }
         const std::vector<int> outs(fn->outputs()->begin(), fn->outputs()->end());
+        const OpDef& op_def = OpRegistry::Global().Get(n.op);
+        if (op_versions[fn->opcode_index()] != op_def.version) {
+          op_def.upgrade(n, op_versions[fn->opcode_index()]);
+          if (n.inputs.size() != op_def.inputs.size())
+            Bad(what, ctx + ": " + n.op + " version " +
+                          std::to_string(op_versions[fn->opcode_index()]) + " has " +
+                          std::to_string(n.inputs.size()) + " inputs");
+        }
         const int id = def.graph.AddNode(std::move(n));
         node_id.push_back(id);
         for (size_t k = 0; k < outs.size(); ++k) {

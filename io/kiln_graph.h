@@ -20,7 +20,7 @@
 
 namespace kiln::io {
 
-inline constexpr uint32_t kGraphFormatVersion = 1;
+inline constexpr uint32_t kGraphFormatVersion = 2;
 
 struct SubGraphDef {
   std::string name;
@@ -34,6 +34,7 @@ struct GraphFile {
   std::vector<SubGraphDef> subgraphs;
   VariableStore variables;  // initial values of every Variable, by name
   std::map<std::string, std::string> metadata;
+  uint32_t version = kGraphFormatVersion;  // the format revision it was read from
   const SubGraphDef* Find(const std::string& name) const;
 };
 

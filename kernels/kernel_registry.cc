@@ -1,6 +1,7 @@
 #include "kernels/kernel_registry.h"
 
 #include "graph/error.h"
+#include "graph/op_def.h"
 
 namespace kiln {
 
@@ -27,6 +28,13 @@ std::vector<const KernelDef*> KernelRegistry::All() const {
   std::vector<const KernelDef*> out;
   for (const auto& [key, def] : kernels_) out.push_back(&def);
   return out;
+}
+
+Tensor KernelContext::written_input(int i) const {
+  if (!OpRegistry::Global().Get(node.op).writes_input(static_cast<size_t>(i)))
+    throw Error(node.op + " kernel (node '" + node.name + "') writes input " + std::to_string(i) +
+                ", which the op does not declare written");
+  return *inputs[i];
 }
 
 KernelFn InstantiateKernel(const KernelDef& def, const Node& node) {

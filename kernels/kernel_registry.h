@@ -31,6 +31,9 @@ struct KernelContext {
   Device* device = nullptr;  // the device the node runs on
 
   const Tensor& input(int i) const { return *inputs[i]; }
+  // An input the op writes in place (its OpDef marks it ArgDef::written): a handle sharing the
+  // input's buffer. Throws kiln::Error for an input the op does not declare written.
+  Tensor written_input(int i) const;
   Tensor& output(int i) { return outputs[i]; }
   const AttrMap& attrs() const { return node.attrs; }
 };

@@ -23,8 +23,8 @@ class Placer {
     const DType key = KernelKeyDType(n, in_types);
     std::string device = n.device;
     if (def.has(kSource)) device = "cpu";
-    if (def.has(kMutatesInput0) && !n.inputs.empty())
-      device = p_.OutputDevice(g_, n.inputs[0].node);
+    for (size_t i = 0; i < n.inputs.size(); ++i)
+      if (def.writes_input(i)) device = p_.OutputDevice(g_, n.inputs[i].node);
     const KernelDef* k =
         HasDevice(device) ? KernelRegistry::Global().Find(n.op, device, key) : nullptr;
     if (!k && device != "cpu") {

@@ -5,22 +5,20 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "ApplyAdam",
-    .inputs = {{"var", kFloatTypes},
-               {"m", kFloatTypes},
-               {"v", kFloatTypes},
-               {"step", kFloatTypes},
-               {"lr", kFloatTypes},
-               {"grad", kFloatTypes}},
+    .inputs = {{"var", kFloatTypes, "T", true},
+               {"m", kFloatTypes, "T", true},
+               {"v", kFloatTypes, "T", true},
+               {"step", kFloatTypes, "T", true},
+               {"lr", kFloatTypes, "T"},
+               {"grad", kFloatTypes, "T"}},
     .attrs = {{"beta_1", AttrType::kFloat, 0.9},
               {"beta_2", AttrType::kFloat, 0.999},
               {"epsilon", AttrType::kFloat, 1e-7}},
-    .traits = kStateful | kMutatesInput0,
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(3).rank() != 0 || c.shape(4).rank() != 0) c.Fail("step and lr must be scalars");
       if (c.shape(0) != c.shape(1) || c.shape(0) != c.shape(2) || c.shape(0) != c.shape(5))
         c.Fail("m, v and grad must match var");
-      for (int i = 1; i < 6; ++i)
-        if (c.dtype(i) != c.dtype(0)) c.Fail("inputs must share a dtype");
       return {};
     },
     .not_differentiable = "an optimizer update: it writes state and has no output",

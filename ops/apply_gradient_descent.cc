@@ -5,12 +5,13 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "ApplyGradientDescent",
-    .inputs = {{"var", kFloatTypes}, {"lr", kFloatTypes}, {"grad", kFloatTypes}},
-    .traits = kStateful | kMutatesInput0,
+    .inputs = {{"var", kFloatTypes, "T", true},
+               {"lr", kFloatTypes, "T"},
+               {"grad", kFloatTypes, "T"}},
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(1).rank() != 0) c.Fail("lr must be a scalar");
       if (c.shape(0) != c.shape(2)) c.Fail("grad does not match var");
-      if (c.dtype(0) != c.dtype(1) || c.dtype(0) != c.dtype(2)) c.Fail("inputs must share a dtype");
       return {};
     },
     .not_differentiable = "an optimizer update: it writes state and has no output",

@@ -5,20 +5,18 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "ApplyMomentum",
-    .inputs = {{"var", kFloatTypes},
-               {"velocity", kFloatTypes},
-               {"lr", kFloatTypes},
-               {"grad", kFloatTypes},
-               {"momentum", kFloatTypes}},
+    .inputs = {{"var", kFloatTypes, "T", true},
+               {"velocity", kFloatTypes, "T", true},
+               {"lr", kFloatTypes, "T"},
+               {"grad", kFloatTypes, "T"},
+               {"momentum", kFloatTypes, "T"}},
     .attrs = {{"use_nesterov", AttrType::kBool, false}},
-    .traits = kStateful | kMutatesInput0,
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(2).rank() != 0 || c.shape(4).rank() != 0)
         c.Fail("lr and momentum must be scalars");
       if (c.shape(0) != c.shape(1) || c.shape(0) != c.shape(3))
         c.Fail("velocity and grad must match var");
-      for (int i = 1; i < 5; ++i)
-        if (c.dtype(i) != c.dtype(0)) c.Fail("inputs must share a dtype");
       return {};
     },
     .not_differentiable = "an optimizer update: it writes state and has no output",

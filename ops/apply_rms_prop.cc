@@ -5,18 +5,16 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "ApplyRMSProp",
-    .inputs = {{"var", kFloatTypes},
-               {"mean_square", kFloatTypes},
-               {"lr", kFloatTypes},
-               {"grad", kFloatTypes}},
+    .inputs = {{"var", kFloatTypes, "T", true},
+               {"mean_square", kFloatTypes, "T", true},
+               {"lr", kFloatTypes, "T"},
+               {"grad", kFloatTypes, "T"}},
     .attrs = {{"rho", AttrType::kFloat, 0.9}, {"epsilon", AttrType::kFloat, 1e-7}},
-    .traits = kStateful | kMutatesInput0,
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(2).rank() != 0) c.Fail("lr must be a scalar");
       if (c.shape(0) != c.shape(1) || c.shape(0) != c.shape(3))
         c.Fail("mean_square and grad must match var");
-      for (int i = 1; i < 4; ++i)
-        if (c.dtype(i) != c.dtype(0)) c.Fail("inputs must share a dtype");
       return {};
     },
     .not_differentiable = "an optimizer update: it writes state and has no output",

@@ -5,11 +5,11 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "AssignMovingAverage",
-    .inputs = {{"var", kFloatTypes}, {"value", kFloatTypes}},
+    .inputs = {{"var", kFloatTypes, "T", true}, {"value", kFloatTypes, "T"}},
     .attrs = {{"momentum", AttrType::kFloat}},
-    .traits = kStateful | kMutatesInput0,
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
-      if (c.shape(0) != c.shape(1) || c.dtype(0) != c.dtype(1)) c.Fail("value must match var");
+      if (c.shape(0) != c.shape(1)) c.Fail("value must match var");
       return {};
     },
     .not_differentiable = "a state update (batch normalization statistics) with no output",

@@ -5,13 +5,12 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "BiasAdd",
-    .inputs = {{"x", kFloatTypes}, {"bias", kFloatTypes}},
+    .inputs = {{"x", kFloatTypes, "T"}, {"bias", kFloatTypes, "T"}},
     .outputs = {{"y"}},
     .shape_fn =
         [](const InferenceContext& c) {
           if (c.shape(1).rank() != 1) c.Fail("bias must be a vector");
           if (c.shape(0).rank() < 1) c.Fail("x must have at least one dimension");
-          if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
           int64_t last = c.shape(0).dim(-1);
           if (last >= 0 && last != c.shape(1)[0])
             c.Fail("bias has " + std::to_string(c.shape(1)[0]) +

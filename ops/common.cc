@@ -27,9 +27,6 @@ Shape BroadcastShapes(const InferenceContext& c, const Shape& a, const Shape& b)
 }
 
 std::vector<TensorType> BroadcastBinary(const InferenceContext& c, std::optional<DType> out) {
-  if (c.dtype(0) != c.dtype(1))
-    c.Fail("inputs must have the same dtype, got " + std::string(DTypeName(c.dtype(0))) + " and " +
-           std::string(DTypeName(c.dtype(1))));
   return {{out.value_or(c.dtype(0)), BroadcastShapes(c, c.shape(0), c.shape(1))}};
 }
 

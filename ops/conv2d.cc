@@ -5,7 +5,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "Conv2D",
-    .inputs = {{"x", kFloatTypes}, {"filter", kFloatTypes}},
+    .inputs = {{"x", kFloatTypes, "T"}, {"filter", kFloatTypes, "T"}},
     .outputs = {{"y"}},
     .attrs = WindowAttrs(),
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
@@ -13,7 +13,6 @@ KILN_REGISTER_OP(OpDef{
       const Shape& f = c.shape(1);
       if (x.rank() != 4 || f.rank() != 4)
         c.Fail("expected x [batch, h, w, channels] and filter [kh, kw, in, out]");
-      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must share a dtype");
       if (x[3] >= 0 && x[3] != f[2])
         c.Fail("x has " + std::to_string(x[3]) + " channels, the filter expects " +
                std::to_string(f[2]));

@@ -5,7 +5,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "Div",
-    .inputs = {{"a", kNumericTypes}, {"b", kNumericTypes}},
+    .inputs = {{"a", kNumericTypes, "T"}, {"b", kNumericTypes, "T"}},
     .outputs = {{"c"}},
     .traits = kElementwise,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },

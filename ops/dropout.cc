@@ -5,10 +5,10 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "Dropout",
-    .inputs = {{"state", {kInt64}}, {"x", kFloatTypes}},
+    .inputs = {{"state", {kInt64}, "", true}, {"x", kFloatTypes}},
     .outputs = {{"y"}, {"mask"}},
     .attrs = {{"rate", AttrType::kFloat}},
-    .traits = kStateful | kMutatesInput0,
+    .traits = kStateful,
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 0) c.Fail("state must be an int64 scalar");
       const double rate = c.attrs.Get<double>("rate");

@@ -5,7 +5,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "Equal",
-    .inputs = {{"a", kAnyType}, {"b", kAnyType}},
+    .inputs = {{"a", kAnyType, "T"}, {"b", kAnyType, "T"}},
     .outputs = {{"c"}},
     .traits = kElementwise | kCommutative,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c, kBool); },

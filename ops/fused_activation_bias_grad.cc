@@ -6,13 +6,12 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "FusedActivationBiasGrad",
-    .inputs = {{"dy", kFloatTypes}, {"y", kFloatTypes}},
+    .inputs = {{"dy", kFloatTypes, "T"}, {"y", kFloatTypes, "T"}},
     .outputs = {{"dz"}, {"dbias"}},
     .attrs = {{"activation", AttrType::kString}},
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 2 || c.shape(0) != c.shape(1))
         c.Fail("dy and y must be matrices of one shape");
-      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must share a dtype");
       const ActivationDef* act = FindActivation(c.attrs.Get<std::string>("activation"));
       if (!act || !act->fuses || act->grad_op.empty())
         c.Fail("activation '" + c.attrs.Get<std::string>("activation") + "' does not fuse");

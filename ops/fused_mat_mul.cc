@@ -6,7 +6,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "FusedMatMul",
-    .inputs = {{"x", kFloatTypes}, {"w", kFloatTypes}, {"bias", kFloatTypes}},
+    .inputs = {{"x", kFloatTypes, "T"}, {"w", kFloatTypes, "T"}, {"bias", kFloatTypes, "T"}},
     .outputs = {{"y"}},
     .attrs = {{"activation", AttrType::kString, std::string("linear")}},
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
@@ -19,7 +19,6 @@ KILN_REGISTER_OP(OpDef{
       if (c.shape(2)[0] != w[1])
         c.Fail("bias has " + std::to_string(c.shape(2)[0]) + " elements for " +
                std::to_string(w[1]) + " units");
-      if (c.dtype(0) != c.dtype(1) || c.dtype(0) != c.dtype(2)) c.Fail("inputs must share a dtype");
       const ActivationDef* act = FindActivation(c.attrs.Get<std::string>("activation"));
       if (!act || !act->fuses)
         c.Fail("activation '" + c.attrs.Get<std::string>("activation") + "' does not fuse");

@@ -5,14 +5,13 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "MatMul",
-    .inputs = {{"a", kFloatTypes}, {"b", kFloatTypes}},
+    .inputs = {{"a", kFloatTypes, "T"}, {"b", kFloatTypes, "T"}},
     .outputs = {{"c"}},
     .attrs = {{"transpose_a", AttrType::kBool, false}, {"transpose_b", AttrType::kBool, false}},
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       const Shape& a = c.shape(0);
       const Shape& b = c.shape(1);
       if (a.rank() != 2 || b.rank() != 2) c.Fail("both inputs must be matrices (rank 2)");
-      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
       bool ta = c.attrs.Get<bool>("transpose_a"), tb = c.attrs.Get<bool>("transpose_b");
       int64_t m = ta ? a[1] : a[0], ka = ta ? a[0] : a[1];
       int64_t kb = tb ? b[1] : b[0], n = tb ? b[0] : b[1];

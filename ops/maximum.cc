@@ -5,7 +5,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "Maximum",
-    .inputs = {{"a", kNumericTypes}, {"b", kNumericTypes}},
+    .inputs = {{"a", kNumericTypes, "T"}, {"b", kNumericTypes, "T"}},
     .outputs = {{"c"}},
     .traits = kElementwise | kCommutative,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },

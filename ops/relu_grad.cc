@@ -5,7 +5,9 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "ReluGrad",
-    .inputs = {{"y", kFloatTypes}, {"dy", kFloatTypes}},
+    // Version 2 takes (y, dy) like every gradient of ops/activations.h; version 1 took (dy, y).
+    .version = 2,
+    .inputs = {{"y", kFloatTypes, "T"}, {"dy", kFloatTypes, "T"}},
     .outputs = {{"dx"}},
     .traits = kElementwise,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },
@@ -14,6 +16,10 @@ KILN_REGISTER_OP(OpDef{
       return {{}, c.b.Op("ReluGrad", {c.x(0), c.dy()})};
     },
     .doc = "dy where y > 0, else 0: the gradient of Relu.",
+    .upgrade =
+        [](Node& n, int) {
+          if (n.inputs.size() == 2) std::swap(n.inputs[0], n.inputs[1]);
+        },
 });
 
 }  // namespace

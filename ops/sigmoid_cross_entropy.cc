@@ -5,13 +5,12 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "SigmoidCrossEntropy",
-    .inputs = {{"logits", kFloatTypes}, {"labels", kFloatTypes}},
+    .inputs = {{"logits", kFloatTypes, "T"}, {"labels", kFloatTypes, "T"}},
     .outputs = {{"loss"}},
     .traits = kElementwise,
     .shape_fn =
         [](const InferenceContext& c) {
           if (!c.shape(0).IsCompatibleWith(c.shape(1))) c.Fail("labels and logits differ in shape");
-          if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
           return SameAsInput0(c);
         },
     // d/dx = sigmoid(x) - z; d/dz = -x.

@@ -5,7 +5,7 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "SigmoidGrad",
-    .inputs = {{"y", kFloatTypes}, {"dy", kFloatTypes}},
+    .inputs = {{"y", kFloatTypes, "T"}, {"dy", kFloatTypes, "T"}},
     .outputs = {{"dx"}},
     .traits = kElementwise,
     .shape_fn = [](const InferenceContext& c) { return BroadcastBinary(c); },

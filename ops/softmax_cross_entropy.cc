@@ -5,12 +5,11 @@ namespace {
 
 KILN_REGISTER_OP(OpDef{
     .name = "SoftmaxCrossEntropy",
-    .inputs = {{"logits", kFloatTypes}, {"labels", kFloatTypes}},
+    .inputs = {{"logits", kFloatTypes, "T"}, {"labels", kFloatTypes, "T"}},
     .outputs = {{"loss"}, {"backprop"}},
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 2) c.Fail("logits must be [batch, classes]");
       if (!c.shape(0).IsCompatibleWith(c.shape(1))) c.Fail("labels and logits differ in shape");
-      if (c.dtype(0) != c.dtype(1)) c.Fail("inputs must have the same dtype");
       return {{c.dtype(0), Shape{c.shape(0)[0]}}, c.inputs[0]};
     },
     // d loss / d logits = softmax - labels, which the kernel already produced as "backprop".

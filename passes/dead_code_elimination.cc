@@ -14,7 +14,7 @@ class DeadCodeEliminationPass : public Pass {
     std::vector<int> stack;
     for (int id : g.NodeIds()) {
       const OpDef& def = OpRegistry::Global().Get(g.node(id).op);
-      if (IsKept(o, id) || def.has(kMutatesInput0)) stack.push_back(id);
+      if (IsKept(o, id) || def.writes_inputs()) stack.push_back(id);
     }
     while (!stack.empty()) {
       int id = stack.back();

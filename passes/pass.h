@@ -1,5 +1,6 @@
 // Graph optimizer passes. Each pass is a named object that rewrites a graph in place and says
-// whether it changed anything; a PassManager runs them in a fixed order and reports what each did.
+// whether it changed anything; a PassManager runs them in a fixed order, round after round until a
+// round changes nothing (at most max_rounds), and reports what each did.
 //
 //   kiln::passes::PassOptions opts{.keep = {loss.node, y_pred.node}};
 //   kiln::passes::RunDefaultPipeline(graph, opts, &std::cout);   // pipeline.h
@@ -33,12 +34,24 @@ class Pass {
 
 class PassManager {
  public:
+  // A pipeline converges in two or three rounds in practice; the bound only guards against a
+  // pair of passes that undo each other.
+  explicit PassManager(int max_rounds = 8) : max_rounds_(max_rounds) {}
   void Add(std::unique_ptr<Pass> pass) { passes_.push_back(std::move(pass)); }
-  // Runs every pass once, in order; writes "name: changed, N -> M nodes" lines to `report`.
+  // Runs the passes in order, repeating the whole sequence until a round changes nothing or
+  // max_rounds have run. Writes "name: changed, N -> M nodes (ops)" lines to `report` for the first
+  // round, then "round K: name: ..." for the passes that changed something in later rounds, and a
+  // last line "fixed point after K rounds" (or "stopped after K rounds"). Returns true when any
+  // pass changed the graph.
   bool Run(Graph& graph, const PassOptions& options, std::ostream* report = nullptr);
+  int rounds_run() const { return rounds_run_; }
 
  private:
+  // One round; returns true when a pass changed the graph.
+  bool RunRound(Graph& graph, const PassOptions& options, int round, std::ostream* report);
   std::vector<std::unique_ptr<Pass>> passes_;
+  int max_rounds_;
+  int rounds_run_ = 0;
 };
 
 std::unique_ptr<Pass> DeadCodeElimination();

@@ -24,13 +24,28 @@ void ReplaceValue(Graph& g, ValueRef from, ValueRef to, const PassOptions&) {
 
 bool PassManager::Run(Graph& graph, const PassOptions& options, std::ostream* report) {
   bool any = false;
+  bool changed = true;
+  for (rounds_run_ = 0; changed && rounds_run_ < max_rounds_;) {
+    changed = RunRound(graph, options, ++rounds_run_, report);
+    any |= changed;
+  }
+  if (report)
+    *report << (changed ? "stopped after " : "fixed point after ") << rounds_run_
+            << (rounds_run_ == 1 ? " round\n" : " rounds\n");
+  return any;
+}
+
+bool PassManager::RunRound(Graph& graph, const PassOptions& options, int round,
+                           std::ostream* report) {
+  bool any = false;
   for (auto& pass : passes_) {
     const int before = graph.num_nodes();
     const auto counts_before = graph.OpCounts();
     const bool changed = pass->Run(graph, options);
     VerifyGraph(graph);  // every pass must leave a well-formed graph
     any |= changed;
-    if (report) {
+    if (report && (round == 1 || changed)) {
+      if (round > 1) *report << "round " << round << ": ";
       *report << pass->name() << ": " << (changed ? "changed" : "no change") << ", " << before
               << " -> " << graph.num_nodes() << " nodes";
       if (changed) {

@@ -9,8 +9,8 @@ namespace {
 template <typename T>
 struct Dropout {
   static void Run(KernelContext& c) {
-    // The state is a variable buffer this op owns by contract (kMutatesInput0).
-    int64_t* state = const_cast<int64_t*>(c.input(0).data<int64_t>());
+    Tensor state_var = c.written_input(0);
+    int64_t* state = state_var.data<int64_t>();
     std::mt19937_64 gen(static_cast<uint64_t>(*state));
     ++*state;
     const double rate = c.attrs().Get<double>("rate");

@@ -7,25 +7,26 @@
 namespace kiln::cpu {
 namespace {
 
+// Input i, written in place (the op declares it written: a variable or a slot).
 template <typename T>
-Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> Mutable(const Tensor& t) {
-  // The executor hands inputs as const; these are variable buffers the op owns by contract.
-  return {const_cast<T*>(t.data<T>()), t.num_elements()};
+Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> Mutable(KernelContext& c, int i) {
+  Tensor t = c.written_input(i);  // shares the variable's buffer, which outlives the kernel call
+  return {t.data<T>(), t.num_elements()};
 }
 
 template <typename T>
 struct ApplyGradientDescent {
   static void Run(KernelContext& c) {
     const T lr = *c.input(1).data<T>();
-    Mutable<T>(c.input(0)) -= lr * Flat<T>(c.input(2));
+    Mutable<T>(c, 0) -= lr * Flat<T>(c.input(2));
   }
 };
 
 template <typename T>
 struct ApplyMomentum {
   static void Run(KernelContext& c) {
-    auto var = Mutable<T>(c.input(0));
-    auto v = Mutable<T>(c.input(1));
+    auto var = Mutable<T>(c, 0);
+    auto v = Mutable<T>(c, 1);
     const T lr = *c.input(2).data<T>();
     auto g = Flat<T>(c.input(3));
     const T m = *c.input(4).data<T>();
@@ -41,7 +42,7 @@ template <typename T>
 struct AssignMovingAverage {
   static void Run(KernelContext& c) {
     const T m = static_cast<T>(c.attrs().Get<double>("momentum"));
-    auto var = Mutable<T>(c.input(0));
+    auto var = Mutable<T>(c, 0);
     var = m * var + (T(1) - m) * Flat<T>(c.input(1));
   }
 };
@@ -51,8 +52,8 @@ struct ApplyRMSProp {
   static void Run(KernelContext& c) {
     const T rho = static_cast<T>(c.attrs().Get<double>("rho"));
     const T eps = static_cast<T>(c.attrs().Get<double>("epsilon"));
-    auto var = Mutable<T>(c.input(0));
-    auto a = Mutable<T>(c.input(1));
+    auto var = Mutable<T>(c, 0);
+    auto a = Mutable<T>(c, 1);
     const T lr = *c.input(2).data<T>();
     auto g = Flat<T>(c.input(3));
     a = rho * a + (T(1) - rho) * g.square();
@@ -68,10 +69,10 @@ struct ApplyAdam {
     const double b1 = static_cast<T>(c.attrs().Get<double>("beta_1"));
     const double b2 = static_cast<T>(c.attrs().Get<double>("beta_2"));
     const T eps = static_cast<T>(c.attrs().Get<double>("epsilon"));
-    auto var = Mutable<T>(c.input(0));
-    auto m = Mutable<T>(c.input(1));
-    auto v = Mutable<T>(c.input(2));
-    T* step = const_cast<T*>(c.input(3).data<T>());
+    auto var = Mutable<T>(c, 0);
+    auto m = Mutable<T>(c, 1);
+    auto v = Mutable<T>(c, 2);
+    T* step = Mutable<T>(c, 3).data();
     *step += T(1);
     const double t = static_cast<double>(*step);
     const T lr_t = static_cast<T>(*c.input(4).data<T>() * std::sqrt(1 - std::pow(b2, t)) /

@@ -13,15 +13,18 @@ TEST(BuildBackward, AccumulatesFanOutAndPrunes) {
   GraphBuilder b(g);
   auto x = b.Placeholder("x", kFloat64, {3});
   auto w = b.Placeholder("w", kFloat64, {3});
-  // loss = sum(w*x + w*w); dloss/dw = x + 2w (w fans out three times).
-  auto loss = b.Op("ReduceSum", {b.Op("Add", {b.Op("Mul", {w, x}), b.Op("Mul", {w, w})})});
-  auto unrelated = b.Op("Exp", {x});  // not on a path from w: no gradient nodes for it
-  (void)unrelated;
-  int before = g.num_nodes();
+  // loss = sum(w*x + w*w) + sum(exp(x)); dloss/dw = x + 2w (w fans out three times). The exp
+  // branch reaches the loss but no parameter: its gradient (dy * exp(x)) must not be built.
+  auto e = b.Op("Exp", {x});
+  auto loss =
+      b.Op("Add", {b.Op("ReduceSum", {b.Op("Add", {b.Op("Mul", {w, x}), b.Op("Mul", {w, w})})}),
+                   b.Op("ReduceSum", {e})});
+  const int before = g.capacity();
   auto grads = BuildBackward(b, loss, std::vector<ValueRef>{w});
   for (int id : g.NodeIds())
     if (id >= before) {
-      EXPECT_NE(g.node(id).op, "Exp") << "pruning failed";
+      for (const ValueRef& in : g.node(id).inputs)
+        EXPECT_NE(in.node, e.node) << "pruning failed: " << g.node(id).name << " reads exp(x)";
       EXPECT_EQ(g.node(id).name.rfind("gradients/", 0), 0u) << g.node(id).name;
     }
   Executor exec(g, grads, {}, nullptr);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "graph/graph_builder.h"
+#include "graph/op_def.h"
 #include "graph/topo_sort.h"
 #include "graph/verifier.h"
 
@@ -112,6 +113,48 @@ TEST(Verifier, RejectsIllFormedGraphsNamingTheNode) {
   auto z = GraphBuilder(cycle).Op("Neg", {y});
   cycle.node(y.node).inputs[0] = z;
   EXPECT_THROW(VerifyGraph(cycle), Error);
+}
+
+TEST(OpDef, TypeVariablesAreCheckedInOnePlace) {
+  Graph g;
+  GraphBuilder b(g);
+  auto x = b.Placeholder("x", kFloat32, {2, 3});
+  auto w = b.Placeholder("w", kFloat64, {3, 4});
+  try {
+    b.Op("MatMul", {x, w}, {}, "mm");
+    FAIL() << "float32 x float64 accepted";
+  } catch (const TypeError& e) {
+    EXPECT_NE(std::string(e.what()).find("inputs 'a' and 'b' must share a dtype, got float32 and "
+                                         "float64"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(OpRegistry::Global().Get("ApplyAdam").writes_input(3));   // the step slot
+  EXPECT_FALSE(OpRegistry::Global().Get("ApplyAdam").writes_input(5));  // the gradient
+  EXPECT_FALSE(OpRegistry::Global().Get("MatMul").writes_inputs());
+}
+
+TEST(Verifier, WrittenInputsMustBeVariables) {
+  Graph g;
+  GraphBuilder b(g);
+  auto v = b.Variable("v", kFloat32, {3});
+  auto grad = b.Placeholder("g", kFloat32, {3});
+  auto lr = b.Scalar(0.1, kFloat32);
+  b.OpN("ApplyGradientDescent", {v, lr, grad});
+  VerifyGraph(g);
+  Graph bad = g;
+  GraphBuilder bb(bad);
+  auto tmp = bb.Op("Neg", {grad});
+  bb.OpN("ApplyGradientDescent", {tmp, lr, grad}, {}, "bad_update");
+  try {
+    VerifyGraph(bad);
+    FAIL() << "an update writing a computed value was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'bad_update' (ApplyGradientDescent): input 'var' "
+                                         "is written in place, so it must be a Variable"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(TopologicalOrder, DependenciesFirstAndUpdatesLast) {

@@ -9,7 +9,7 @@ mkdir -p "$out"
 /usr/bin/python3 - "$out/m.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-assert m["version"] == 1, m["version"]
+assert m["version"] == 2, m["version"]
 names = [s["name"] for s in m["subgraphs"]]
 assert names == ["serving", "train"], names
 ops = {c["name"] for c in m["operator_codes"]}

@@ -9,10 +9,10 @@
 #include <random>
 
 #include "examples/tutorial_mlp.h"
+#include "keras/keras.h"
 #include "keras/saving/keras_h5.h"
 #include "keras/saving/kiln_export.h"
 #include "runtime/runtime.h"
-#include "keras/keras.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::io {
@@ -72,6 +72,29 @@ TEST(KilnGraph, KerasFixtureConvertsAndRunsBitwise) {
   Tensor x = Random({9, 100}, 4);
   EXPECT_TRUE(
       Runtime::Load(Tmp("fixture.kiln")).Run({x})[0].BitwiseEquals(keras_model->predict(x)));
+}
+
+// tests/io/testdata/revision1_mlp_sgd_train.kiln was written by the revision-1 writer (dtype and
+// attribute codes in C++ declaration order) from keras-2.0.9_mlp-sgd_full.h5 with --training.
+// Read today, it must train and predict exactly as the same fixture exported by today's writer.
+TEST(KilnGraph, RevisionOneFilesStillLoadAndTrainTheSame) {
+  const std::string src = "tests/fixtures/keras/keras-2.0.9_mlp-sgd_full.h5";
+  ExportFile(src, Tmp("rev2_train.kiln"), /*training=*/true);
+  Runtime old_rt = Runtime::Load("tests/io/testdata/revision1_mlp_sgd_train.kiln");
+  Runtime new_rt = Runtime::Load(Tmp("rev2_train.kiln"));
+  ASSERT_TRUE(old_rt.can_train());
+  EXPECT_EQ(old_rt.file().version, 1u);
+  for (const auto& [name, value] : new_rt.variables().items())
+    ASSERT_TRUE(old_rt.variables().Get(name).BitwiseEquals(value)) << name;
+  Tensor x = Random({16, 100}, 8), y = Labels(16);
+  for (int step = 0; step < 2; ++step) {
+    const auto a = old_rt.TrainStep({x, y}), b = new_rt.TrainStep({x, y});
+    EXPECT_TRUE(a[0].BitwiseEquals(b[0])) << a[0].DebugString() << " vs " << b[0].DebugString();
+  }
+  for (const auto& [name, value] : new_rt.variables().items())
+    EXPECT_TRUE(old_rt.variables().Get(name).BitwiseEquals(value)) << name;
+  EXPECT_TRUE(old_rt.Run({x})[0].BitwiseEquals(new_rt.Run({x})[0]));
+  EXPECT_EQ(ReadGraphFile(Tmp("rev2_train.kiln")).version, 2u);
 }
 
 TEST(KilnGraph, TrainingResumesFromTheFile) {

@@ -22,7 +22,7 @@ struct OpCase {
   double lo = -2, hi = 2;         // range of the random inputs
   std::vector<int> no_grad = {};  // inputs left out of the gradient check
   std::function<void(std::vector<Tensor>&)> prepare = nullptr;  // fixes up random inputs
-  bool compare_outputs = false;  // for kMutatesInput0 ops: compare outputs, not the mutated inputs
+  bool compare_outputs = false;  // for ops that write inputs in place: compare outputs, not the mutated inputs
 };
 
 const std::vector<OpCase>& OpCases();

@@ -42,7 +42,7 @@ TEST(ShapeInference, DtypeErrorsNameTheInput) {
     EXPECT_NE(std::string(e.what()).find("input 'x' has dtype int32"), std::string::npos)
         << e.what();
   }
-  EXPECT_THROW(InferShapes("Add", "[2];[2]", {}, {kFloat32, kFloat64}), ShapeError);
+  EXPECT_THROW(InferShapes("Add", "[2];[2]", {}, {kFloat32, kFloat64}), TypeError);
   EXPECT_THROW(InferShapes("MatMul", "[2,2];[2,2]", {{"transpose_a", int64_t{1}}}), TypeError);
   EXPECT_THROW(InferShapes("MatMul", "[2,2];[2,2]", {{"bogus", true}}), ValueError);
 }
@@ -154,6 +154,18 @@ TEST(ShapeInference, ConvolutionAndPooling) {
   EXPECT_SHAPE_ATTRS("AssignMovingAverage", "[3];[3]", (AttrMap{{"momentum", 0.9}}), "");
   EXPECT_SHAPE_ERROR("AssignMovingAverage", "[3];[4]", (AttrMap{{"momentum", 0.9}}),
                      "value must match");
+}
+
+// A file's older op version is rewritten by the op's own upgrade: ReluGrad 1 took (dy, y).
+TEST(OpUpgrade, ReluGradVersionOneInputsAreSwapped) {
+  const OpDef& def = OpRegistry::Global().Get("ReluGrad");
+  ASSERT_EQ(def.version, 2);
+  ASSERT_TRUE(def.upgrade);
+  Node n{.op = "ReluGrad", .name = "g", .inputs = {{1, 0}, {2, 0}}};
+  def.upgrade(n, 1);
+  EXPECT_EQ(n.inputs[0], (ValueRef{2, 0}));  // y
+  EXPECT_EQ(n.inputs[1], (ValueRef{1, 0}));  // dy
+  EXPECT_EQ(def.inputs[0].name, "y");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // after on random inputs; then the whole pipeline on a training step of the tutorial MLP.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "autodiff/backward.h"
 #include "passes/pipeline.h"
 #include "tests/testing/testing.h"
@@ -31,6 +33,54 @@ double MaxDiff(const Graph& a, const Graph& b, const std::vector<ValueRef>& fetc
     m = std::max(m, testing::MaxAbsDiff(ra[i], rb[i]));
   }
   return m;
+}
+
+// Removes one Neg(Neg(v)) pair per run: a pass that needs several rounds to finish its work.
+class OnePairPerRun : public Pass {
+ public:
+  std::string name() const override { return "one-pair-per-run"; }
+  bool Run(Graph& g, const PassOptions&) override {
+    for (int id : g.NodeIds()) {
+      const Node& outer = g.node(id);
+      if (outer.op != "Neg" || g.node(outer.inputs[0].node).op != "Neg") continue;
+      const int inner = outer.inputs[0].node;
+      g.ReplaceAllUses({id, 0}, g.node(inner).inputs[0]);
+      g.RemoveNode(id);
+      if (g.Consumers({inner, 0}).empty()) g.RemoveNode(inner);
+      return true;
+    }
+    return false;
+  }
+};
+
+class NeverDone : public Pass {
+ public:
+  std::string name() const override { return "never-done"; }
+  bool Run(Graph&, const PassOptions&) override { return true; }
+};
+
+TEST(PassManager, RepeatsTheRoundsUntilNothingChanges) {
+  Graph g;
+  GraphBuilder b(g);
+  ValueRef y = b.Placeholder("x", kFloat32, {3});
+  for (int i = 0; i < 6; ++i) y = b.Op("Neg", {y});
+  ValueRef out = b.Op("Exp", {y});
+  PassManager pm;
+  pm.Add(std::make_unique<OnePairPerRun>());
+  std::ostringstream report;
+  EXPECT_TRUE(pm.Run(g, {.keep = {out.node}}, &report));
+  EXPECT_EQ(pm.rounds_run(), 4);  // three pairs, then a round that changes nothing
+  EXPECT_EQ(Count(g, "Neg"), 0);
+  EXPECT_NE(report.str().find("round 3: one-pair-per-run: changed"), std::string::npos)
+      << report.str();
+  EXPECT_NE(report.str().find("fixed point after 4 rounds"), std::string::npos) << report.str();
+
+  PassManager bounded(3);
+  bounded.Add(std::make_unique<NeverDone>());
+  std::ostringstream r2;
+  bounded.Run(g, {}, &r2);
+  EXPECT_EQ(bounded.rounds_run(), 3);
+  EXPECT_NE(r2.str().find("stopped after 3 rounds"), std::string::npos) << r2.str();
 }
 
 TEST(DeadCodeElimination, KeepsWhatFetchesAndUpdatesNeed) {
