@@ -1,4 +1,4 @@
-// The one table of op test cases. Each row drives three checks in op_test.cc: the CPU kernel
+// The one table of op test cases, written with designated initializers (.name, .op, .shapes, ...). Each row drives three checks in op_test.cc: the CPU kernel
 // against the naive reference (float32 and float64), the gradient against central finite
 // differences (float64, for differentiable ops), and registry completeness (every op has a row).
 #pragma once
@@ -22,7 +22,11 @@ struct OpCase {
   double lo = -2, hi = 2;         // range of the random inputs
   std::vector<int> no_grad = {};  // inputs left out of the gradient check
   std::function<void(std::vector<Tensor>&)> prepare = nullptr;  // fixes up random inputs
-  bool compare_outputs = false;  // for ops that write inputs in place: compare outputs, not the mutated inputs
+  bool compare_outputs = false;
+  // Allowed error of the kernel against the reference (times 8 and the output's scale) per run
+  // dtype, and of the analytic gradient against finite differences (relative).
+  double tolerance32 = 2e-5, tolerance64 = 1e-12;
+  double grad_tolerance = 1e-6;  // for ops that write inputs in place: compare outputs, not the mutated inputs
 };
 
 const std::vector<OpCase>& OpCases();
