@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "graph/error.h"
+#include "io/atomic_file.h"
 
 namespace kiln::h5 {
 namespace {
@@ -52,6 +53,12 @@ Handle::~Handle() {
   if (id_ >= 0 && close_) close_(id_);
 }
 
+hid_t Handle::release() {
+  const hid_t id = id_;
+  id_ = -1;
+  return id;
+}
+
 std::string FileName(hid_t loc) {
   ssize_t n = H5Fget_name(loc, nullptr, 0);
   if (n <= 0) return "<hdf5>";
@@ -79,10 +86,32 @@ File File::Open(const std::string& path) {
 File File::Create(const std::string& path) {
   File f;
   f.path_ = path;
-  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  f.created_ = true;
+  // The core driver without a backing store: the file lives in memory, growing 1 MiB at a time.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!fapl.valid() || H5Pset_fapl_core(fapl.id(), size_t{1} << 20, /*backing_store=*/0) < 0)
+    throw IOError(path + ": cannot set up an in-memory HDF5 file");
+  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
   if (id < 0) throw IOError(path + ": cannot create the file");
   f.handle_ = Handle(id, H5Fclose);
   return f;
+}
+
+void File::Close() {
+  if (!handle_.valid()) return;
+  std::string image;
+  if (created_) {
+    // Flushing first makes the image complete even while groups or datasets are still open.
+    const hid_t id = handle_.id();
+    const ssize_t size =
+        H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 ? -1 : H5Fget_file_image(id, nullptr, 0);
+    if (size < 0) throw IOError(path_ + ": cannot finish the HDF5 file in memory");
+    image.resize(static_cast<size_t>(size));
+    if (H5Fget_file_image(id, image.data(), image.size()) != size)
+      throw IOError(path_ + ": cannot finish the HDF5 file in memory");
+  }
+  if (H5Fclose(handle_.release()) < 0) throw IOError(path_ + ": cannot close the HDF5 file");
+  if (created_) WriteBytes(path_, {image});
 }
 
 bool Exists(hid_t loc, const std::string& path) {

@@ -32,6 +32,8 @@ class Handle {
   ~Handle();
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up ownership: the caller closes the id.
+  hid_t release();
 
  private:
   hid_t id_ = -1;
@@ -42,13 +44,22 @@ class File {
  public:
   // Throws kiln::IOError when the file is missing or not HDF5.
   static File Open(const std::string& path);
+  // A new file, built in memory and written to `path` only by Close(): libhdf5 then never writes
+  // to disk itself, because when its own write fails at close (a full disk) it leaves a dangling
+  // file object behind that crashes the process at exit.
   static File Create(const std::string& path);
+  // Closes the file, throwing kiln::IOError naming the path and the cause on failure; a created
+  // file is written to disk here (without fsync: WriteFileAtomically does that). Without Close,
+  // the destructor closes silently and a created file is never written. Either way libhdf5 is
+  // left with no object of this file open once the Handles into it are gone.
+  void Close();
   hid_t id() const { return handle_.id(); }
   const std::string& path() const { return path_; }
 
  private:
   Handle handle_;
   std::string path_;
+  bool created_ = false;
 };
 
 bool IsHdf5(const std::string& path);

@@ -182,11 +182,7 @@ const SubGraphDef* GraphFile::Find(const std::string& name) const {
 
 void WriteGraphFile(const GraphFile& file, const std::string& path) {
   const std::string bytes = Writer().Finish(file);
-  WriteFileAtomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw IOError(path + ": write failed");
-  });
+  WriteFileAtomically(path, [&](const std::string& tmp) { WriteBytes(tmp, {bytes}); });
 }
 
 bool IsGraphFile(const std::string& path) {

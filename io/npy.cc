@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <string_view>
 
 #include "io/atomic_file.h"
 
@@ -106,16 +107,19 @@ void Save(const std::string& path, const Tensor& t) {
       "{'descr': '" + Descr(t.dtype()) + "', 'fortran_order': False, 'shape': " + shape + ", }";
   const size_t total = 10 + header.size() + 1;
   header += std::string((64 - total % 64) % 64, ' ') + "\n";
+  const char preamble[10] = {kMagic[0],
+                             kMagic[1],
+                             kMagic[2],
+                             kMagic[3],
+                             kMagic[4],
+                             kMagic[5],
+                             1,
+                             0,
+                             static_cast<char>(header.size() & 0xff),
+                             static_cast<char>(header.size() >> 8)};
   WriteFileAtomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(kMagic, 6);
-    out.put(1);
-    out.put(0);
-    out.put(static_cast<char>(header.size() & 0xff));
-    out.put(static_cast<char>(header.size() >> 8));
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(static_cast<const char*>(t.raw()), static_cast<std::streamsize>(t.nbytes()));
-    if (!out) throw IOError(path + ": write failed");
+    WriteBytes(tmp, {std::string_view(preamble, sizeof preamble), header,
+                     std::string_view(static_cast<const char*>(t.raw()), t.nbytes())});
   });
 }
 

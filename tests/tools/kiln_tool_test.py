@@ -4,7 +4,9 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -253,6 +255,28 @@ class Robustness(unittest.TestCase):
         p = kiln("inspect", huge)
         self.assertEqual(p.returncode, 3)
         self.assertIn("larger than the file", p.stderr)
+
+
+class FullDisk(unittest.TestCase):
+    def test_predict_on_a_full_disk_keeps_the_previous_output(self):
+        xin, out = os.path.join(TMP, "many.x.npy"), os.path.join(TMP, "kept.npy")
+        np.save(xin, np.zeros((100, 28, 28), np.float32))  # 4 KB of predictions
+        previous = np.arange(12, dtype=np.float32).reshape(3, 4)
+        np.save(out, previous)
+        before = open(out, "rb").read()
+
+        def full_disk():  # in the child, before exec: a write past 1 KiB fails with EFBIG
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+        p = subprocess.run([KILN, "predict", MLP_FILE, "--input", xin, "--output", out], capture_output=True,
+                           text=True, preexec_fn=full_disk)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn(f"kiln predict: {out}: cannot write: File too large", p.stderr)
+        self.assertEqual(open(out, "rb").read(), before)
+        self.assertEqual([n for n in os.listdir(TMP) if "kiln-tmp" in n], [])
+        self.assertEqual(kiln("predict", MLP_FILE, "--input", xin, "--output", out).returncode, 0)
+        self.assertEqual(np.load(out).shape, (100, 10))
 
 
 if __name__ == "__main__":

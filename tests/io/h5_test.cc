@@ -1,0 +1,53 @@
+// The HDF5 layer: created files reach the disk only through Close, and an abandoned or failed one
+// leaves neither a file nor an open libhdf5 object behind.
+#include "io/h5.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/testing/testing.h"
+
+namespace kiln::h5 {
+namespace {
+
+namespace fs = std::filesystem;
+using ::kiln::testing::ErrorOf;
+
+std::string Tmp(const std::string& name) {
+  return (fs::path(getenv("TEST_TMPDIR")) / name).string();
+}
+
+long OpenObjects() { return static_cast<long>(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL)); }
+
+TEST(H5File, CreatedFilesReachTheDiskOnlyThroughClose) {
+  const std::string path = Tmp("created.h5");
+  fs::remove(path);
+  {
+    File f = File::Create(path);
+    WriteDataset(f.id(), "g/x", Tensor::FromVector<float>({1, 2}, {2}));
+  }
+  EXPECT_FALSE(fs::exists(path));  // abandoned (a save that failed half-way): nothing written
+  EXPECT_EQ(OpenObjects(), 0);
+  {
+    File f = File::Create(path);
+    Handle g = CreateGroup(f.id(), "g");  // still open at Close: the image is complete anyway
+    WriteDataset(g.id(), "x", Tensor::FromVector<float>({1, 2}, {2}));
+    f.Close();
+    EXPECT_FALSE(f.id() >= 0);
+    f.Close();  // a second Close does nothing
+  }
+  EXPECT_EQ(OpenObjects(), 0);
+  File f = File::Open(path);
+  EXPECT_EQ(ReadDataset(f.id(), "g/x").ToVector<float>(), (std::vector<float>{1, 2}));
+  f.Close();
+  EXPECT_EQ(OpenObjects(), 0);
+  // A Close that cannot write names the path and the cause.
+  File bad = File::Create(Tmp("no/such/dir.h5"));
+  EXPECT_EQ(ErrorOf([&] { bad.Close(); }),
+            Tmp("no/such/dir.h5") + ": cannot create the file: No such file or directory");
+  EXPECT_EQ(OpenObjects(), 0);
+}
+
+}  // namespace
+}  // namespace kiln::h5
