@@ -333,19 +333,27 @@ Tensor ReadDataset(hid_t loc, const std::string& path) {
   Handle space(H5Dget_space(ds.id()), H5Sclose);
   std::optional<DType> dt = DTypeOfH5(type.id());
   if (!dt) Fail(loc, "dataset '" + path + "' has an unsupported element type");
+  const H5S_class_t space_class = H5Sget_simple_extent_type(space.id());
+  if (space_class != H5S_SIMPLE && space_class != H5S_SCALAR)
+    Fail(loc, "dataset '" + path + "' has no data (a null dataspace)");
   const int rank = H5Sget_simple_extent_ndims(space.id());
   if (rank < 0 || rank > 8) Fail(loc, "dataset '" + path + "' has an invalid rank");
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
-  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  if (H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr) < 0)
+    Fail(loc, "dataset '" + path + "' has an unreadable shape");
   std::vector<int64_t> shape;
-  double elements = 1;
   for (hsize_t d : dims) {
+    if (d > static_cast<hsize_t>(INT64_MAX))
+      Fail(loc, "dataset '" + path + "' declares a dimension of " + std::to_string(d));
     shape.push_back(static_cast<int64_t>(d));
-    elements *= static_cast<double>(d);
   }
   // A declared size beyond what the file can hold is corruption, not a reason to allocate.
-  const double file_bytes = static_cast<double>(std::filesystem::file_size(FileName(loc)));
-  if (elements * static_cast<double>(DTypeSize(*dt)) > file_bytes + 4096)
+  Handle file(H5Iget_file_id(loc), H5Fclose);
+  hsize_t file_bytes = 0;
+  if (!file.valid() || H5Fget_filesize(file.id(), &file_bytes) < 0)
+    Fail(loc, "cannot determine the file's size");
+  const std::optional<int64_t> elements = CheckedNumElements(shape);
+  if (!elements || static_cast<uint64_t>(*elements) > (file_bytes + 4096) / DTypeSize(*dt))
     Fail(loc, "dataset '" + path + "' declares shape " + Shape(shape).ToString() +
                   ", larger than the file");
   Tensor t(*dt, Shape(shape));

@@ -1,5 +1,5 @@
-// The HDF5 layer: created files reach the disk only through Close, and an abandoned or failed one
-// leaves neither a file nor an open libhdf5 object behind.
+// The HDF5 layer: created files reach the disk only through Close, and declared dataset sizes are
+// checked against the file.
 #include "io/h5.h"
 
 #include <gtest/gtest.h>
@@ -47,6 +47,26 @@ TEST(H5File, CreatedFilesReachTheDiskOnlyThroughClose) {
   EXPECT_EQ(ErrorOf([&] { bad.Close(); }),
             Tmp("no/such/dir.h5") + ": cannot create the file: No such file or directory");
   EXPECT_EQ(OpenObjects(), 0);
+}
+
+TEST(ReadDataset, RefusesDeclaredSizesTheFileCannotHold) {
+  const std::string path = Tmp("declared.h5");
+  {
+    File f = File::Create(path);
+    // Chunked and never written: the file holds no data for it.
+    hsize_t dims[2] = {1u << 20, 1u << 20}, chunk[2] = {64, 64};
+    Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(dcpl.id(), 2, chunk);
+    Handle ds(
+        H5Dcreate2(f.id(), "huge", H5T_IEEE_F32LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+        H5Dclose);
+    ASSERT_TRUE(ds.valid());
+    f.Close();
+  }
+  File f = File::Open(path);
+  EXPECT_EQ(ErrorOf([&] { ReadDataset(f.id(), "huge"); }),
+            path + ": dataset 'huge' declares shape [1048576,1048576], larger than the file");
 }
 
 }  // namespace

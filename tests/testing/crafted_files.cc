@@ -4,14 +4,42 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdio>
+#include <fstream>
 #include <stdexcept>
 
 #include "graph/error.h"
 #include "io/h5.h"
 
 namespace kiln::testing {
+
+void WriteNpy(const std::string& path, int major, const std::string& header,
+              const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY", 6);
+  out.put(static_cast<char>(major));
+  out.put(0);
+  const uint64_t n = header.size();
+  const int len_bytes = major == 1 ? 2 : 4;
+  for (int i = 0; i < len_bytes; ++i) out.put(static_cast<char>((n >> (8 * i)) & 0xff));
+  out << header << data;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
+}
+
+void WriteIdxGz(const std::string& path, const std::vector<uint32_t>& dims,
+                const std::string& data) {
+  std::string bytes = {0, 0, 0x08, static_cast<char>(dims.size())};
+  for (uint32_t d : dims)
+    for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>(d >> shift));
+  bytes += data;
+  gzFile f = gzopen(path.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot create " + path);
+  const bool ok = gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) ==
+                  static_cast<int>(bytes.size());
+  if (gzclose(f) != Z_OK || !ok) throw std::runtime_error("cannot write " + path);
+}
 
 ChildOutcome ChildWithFileSizeLimit(uint64_t limit_bytes, const std::function<void()>& body) {
   int fds[2];

@@ -1,7 +1,9 @@
-// Unlucky conditions for the saving tests, made at test time: a forked child that saves under a
-// file-size limit (a full disk without root or a small tmpfs).
+// Hostile and unlucky inputs for the loader tests, generated at test time (no checked-in binaries):
+// .npy files with any header, gzip'd IDX files with any dimensions, and a forked child that saves
+// under a file-size limit (a full disk without root or a small tmpfs).
 //
-//   auto out = kiln::testing::ChildWithFileSizeLimit(4096, [&] { model.save(path); });
+//   kiln::testing::WriteNpy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+//                           std::string(8, '\0'));
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,16 @@
 #include <vector>
 
 namespace kiln::testing {
+
+// The magic, version `major` (1, 2 or 3), the header length (16-bit for version 1, 32-bit after),
+// `header` as given (no padding added) and then `data`.
+void WriteNpy(const std::string& path, int major, const std::string& header,
+              const std::string& data);
+
+// A gzip'd unsigned-byte IDX file: magic 0x00000803-style with rank = dims.size(), big-endian
+// 32-bit dimensions, then `data`.
+void WriteIdxGz(const std::string& path, const std::vector<uint32_t>& dims,
+                const std::string& data);
 
 // The outcome of ChildWithFileSizeLimit.
 struct ChildOutcome {

@@ -257,7 +257,25 @@ class Robustness(unittest.TestCase):
         self.assertIn("larger than the file", p.stderr)
 
 
-class FullDisk(unittest.TestCase):
+class HostileInputs(unittest.TestCase):
+    def test_npy_inputs_with_hostile_headers(self):
+        def npy(header, data=b"", major=2):
+            path = os.path.join(TMP, "hostile.npy")
+            with open(path, "wb") as f:
+                f.write(b"\x93NUMPY" + bytes([major, 0]) + len(header).to_bytes(4, "little") + header + data)
+            return kiln("predict", MLP_FILE, "--input", path, "--output", os.path.join(TMP, "o.npy"))
+        for header, message in (
+                (b"{'descr': '" + b"f" * 900000 + b"', 'fortran_order': False, 'shape': (1,)}", "unsupported dtype"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (" + b"1, " * 300000 + b")}",
+                 "more than 64 dimensions"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296)}", "overflows"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 784)}", "more data than the file")):
+            with self.subTest(message):
+                p = npy(header)
+                self.assertEqual(p.returncode, 3, p.stderr)
+                self.assertIn("hostile.npy: ", p.stderr)
+                self.assertIn(message, p.stderr)
+
     def test_predict_on_a_full_disk_keeps_the_previous_output(self):
         xin, out = os.path.join(TMP, "many.x.npy"), os.path.join(TMP, "kept.npy")
         np.save(xin, np.zeros((100, 28, 28), np.float32))  # 4 KB of predictions
