@@ -3,6 +3,8 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <utility>
 
 #include "graph/error.h"
 #include "io/atomic_file.h"
@@ -156,14 +158,63 @@ bool IsGroup(hid_t loc, const std::string& path) {
 
 std::vector<std::string> ListGroup(hid_t group) {
   std::vector<std::string> names;
-  H5Literate(
-      group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-        static_cast<std::vector<std::string>*>(data)->push_back(name);
-        return 0;
-      },
-      &names);
+  if (H5Literate(
+          group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+          [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+            static_cast<std::vector<std::string>*>(data)->push_back(name);
+            return 0;
+          },
+          &names) < 0)
+    Fail(group, "cannot list the links of a group");
   return names;
+}
+
+void WalkGroups(hid_t root, const std::function<bool(hid_t group, const std::string& path)>& visit,
+                int max_depth) {
+  struct Pending {
+    std::string path;  // below root; "" is root
+    int depth;
+  };
+  // Groups are identified by (file number, object header address): one object reached by two
+  // names, or again through a link that points back up, has one address.
+  std::set<std::pair<unsigned long, haddr_t>> seen;
+  auto remember = [&](const H5O_info_t& info) {
+    return seen.insert({info.fileno, info.addr}).second;
+  };
+  H5O_info_t info;
+  if (H5Oget_info2(root, &info, H5O_INFO_BASIC) < 0) Fail(root, "cannot inspect a group");
+  remember(info);
+  std::vector<Pending> stack{{"", 0}};
+  while (!stack.empty()) {
+    const Pending p = std::move(stack.back());
+    stack.pop_back();
+    // Reopened by path when its turn comes, so the walk holds one group open at a time.
+    Handle group(Check(H5Gopen2(root, p.path.empty() ? "." : p.path.c_str(), H5P_DEFAULT), root,
+                       "cannot open group '" + p.path + "'"),
+                 H5Gclose);
+    if (!visit(group.id(), p.path)) continue;
+    std::vector<std::string> children;
+    if (H5Literate(
+            group.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+            [](hid_t, const char* name, const H5L_info_t* link, void* data) -> herr_t {
+              if (link->type == H5L_TYPE_HARD || link->type == H5L_TYPE_SOFT)
+                static_cast<std::vector<std::string>*>(data)->push_back(name);
+              return 0;
+            },
+            &children) < 0)
+      Fail(root, "cannot list the links of group '" + p.path + "'");
+    // Pushed in reverse so that they are visited in name order.
+    for (auto it = children.rbegin(); it != children.rend(); ++it) {
+      // A dangling soft link, or one that is not a group, is not part of the walk.
+      if (H5Oget_info_by_name2(group.id(), it->c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+          info.type != H5O_TYPE_GROUP || !remember(info))
+        continue;
+      if (p.depth == max_depth)
+        Fail(root, "groups nested more than " + std::to_string(max_depth) + " levels deep at '" +
+                       p.path + "'");
+      stack.push_back({p.path.empty() ? *it : p.path + "/" + *it, p.depth + 1});
+    }
+  }
 }
 
 bool HasAttr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }

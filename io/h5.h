@@ -12,6 +12,7 @@
 
 #include <hdf5.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,14 @@ Handle CreateGroup(hid_t loc, const std::string& path);
 std::vector<std::string> ListGroup(hid_t group);
 // True for a group, false for a dataset (or anything else).
 bool IsGroup(hid_t loc, const std::string& path);
+// Visits `root` and the groups below it, depth first in name order, without recursion and each
+// group once: every group's object address is remembered, so a hard or soft link back up the tree
+// (a cycle in a hostile file) or to a group already seen is not followed again. External links
+// are not followed. `visit` gets each group and its path below root ("" for root itself) and
+// returns whether to descend into it. Throws kiln::IOError for groups nested deeper than
+// `max_depth` below root.
+void WalkGroups(hid_t root, const std::function<bool(hid_t group, const std::string& path)>& visit,
+                int max_depth = 32);
 
 bool HasAttr(hid_t obj, const std::string& name);
 std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name);

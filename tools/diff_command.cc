@@ -20,6 +20,8 @@ void AddDiffCommand(CLI::App& app, int& exit_code) {
                   "largest absolute difference still counted as equal (default 0: bitwise)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("diff", [] {
+      RequireRegularFile(a_path);
+      RequireRegularFile(b_path);
       const io::ModelFileInfo a = io::ReadModelFileInfo(a_path), b = io::ReadModelFileInfo(b_path);
       bool same = true;
       if (a.weights.size() != b.weights.size()) {

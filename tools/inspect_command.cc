@@ -258,6 +258,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
+      RequireRegularFile(o.path);
       Inspection r = Inspect(o.path);
       if (o.json) {
         std::cout << ToJson(r).dump(2) << "\n";

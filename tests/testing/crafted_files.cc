@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "graph/error.h"
+#include "graph/tensor.h"
 #include "io/h5.h"
 
 namespace kiln::testing {
@@ -39,6 +40,25 @@ void WriteIdxGz(const std::string& path, const std::vector<uint32_t>& dims,
   const bool ok = gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) ==
                   static_cast<int>(bytes.size());
   if (gzclose(f) != Z_OK || !ok) throw std::runtime_error("cannot write " + path);
+}
+
+void WriteKeras3WeightsWithCycle(const std::string& path, LinkKind kind) {
+  h5::File f = h5::File::Create(path);
+  h5::WriteDataset(f.id(), "layers/dense/vars/0",
+                   Tensor::FromVector<float>({0, 1, 2, 3, 4, 5}, {3, 2}));
+  h5::WriteDataset(f.id(), "layers/dense/vars/1", Tensor::FromVector<float>({10, 11}, {2}));
+  h5::CreateGroup(f.id(), "layers/dense/cell2");
+  herr_t a, b;
+  if (kind == LinkKind::kHard) {
+    a = H5Lcreate_hard(f.id(), "layers/dense", f.id(), "layers/dense/cell", H5P_DEFAULT,
+                       H5P_DEFAULT);
+    b = H5Lcreate_hard(f.id(), "layers", f.id(), "layers/dense/cell2/up", H5P_DEFAULT, H5P_DEFAULT);
+  } else {
+    a = H5Lcreate_soft("/layers/dense", f.id(), "layers/dense/cell", H5P_DEFAULT, H5P_DEFAULT);
+    b = H5Lcreate_soft("/layers", f.id(), "layers/dense/cell2/up", H5P_DEFAULT, H5P_DEFAULT);
+  }
+  if (a < 0 || b < 0) throw std::runtime_error("cannot link in " + path);
+  f.Close();
 }
 
 ChildOutcome ChildWithFileSizeLimit(uint64_t limit_bytes, const std::function<void()>& body) {

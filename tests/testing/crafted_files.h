@@ -1,9 +1,11 @@
 // Hostile and unlucky inputs for the loader tests, generated at test time (no checked-in binaries):
-// .npy files with any header, gzip'd IDX files with any dimensions, and a forked child that saves
-// under a file-size limit (a full disk without root or a small tmpfs).
+// .npy files with any header, gzip'd IDX files with any dimensions, Keras 3 .weights.h5 files whose
+// groups form a cycle, and a forked child that saves under a file-size limit (a full disk without
+// root or a small tmpfs).
 //
 //   kiln::testing::WriteNpy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
 //                           std::string(8, '\0'));
+//   kiln::testing::WriteKeras3WeightsWithCycle(path, kiln::testing::LinkKind::kHard);
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,13 @@ void WriteNpy(const std::string& path, int major, const std::string& header,
 // 32-bit dimensions, then `data`.
 void WriteIdxGz(const std::string& path, const std::vector<uint32_t>& dims,
                 const std::string& data);
+
+enum class LinkKind { kHard, kSoft };
+// A Keras 3 .weights.h5 for Sequential([Dense(2, input_shape=(3,))]): layers/dense/vars/0 (kernel,
+// 3x2, values 0..5) and vars/1 (bias, 2, values 10, 11), plus links that close cycles:
+// layers/dense/cell -> layers/dense and layers/dense/cell2/up -> layers, as hard links or as soft
+// links ("/layers/dense", "/layers").
+void WriteKeras3WeightsWithCycle(const std::string& path, LinkKind kind);
 
 // The outcome of ChildWithFileSizeLimit.
 struct ChildOutcome {

@@ -7,6 +7,8 @@ import random
 import resource
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -257,7 +259,52 @@ class Robustness(unittest.TestCase):
         self.assertIn("larger than the file", p.stderr)
 
 
+def weights_with_cycle(path, soft):
+    """A Keras 3 .weights.h5 whose groups link back to themselves (hard or soft links)."""
+    with h5py.File(path, "w") as f:
+        f["layers/dense/vars/0"] = np.arange(6, dtype=np.float32).reshape(3, 2)
+        f["layers/dense/vars/1"] = np.array([10, 11], np.float32)
+        if soft:
+            f["layers/dense/cell"] = h5py.SoftLink("/layers/dense")
+            f["layers/dense/up"] = h5py.SoftLink("/layers")
+        else:
+            f["layers/dense/cell"] = f["layers/dense"]
+            f["layers/dense/up"] = f["layers"]
+
+
 class HostileInputs(unittest.TestCase):
+    def test_special_files_are_refused_without_opening_them(self):
+        fifo = os.path.join(TMP, "fifo.h5")
+        os.mkfifo(fifo)  # no writer: opening it would block for ever
+        sock_path = os.path.join(TMP, "sock.h5")
+        sock = socket.socket(socket.AF_UNIX)
+        cwd = os.getcwd()
+        os.chdir(TMP)  # a relative name: the absolute sandbox path is longer than AF_UNIX allows
+        try:
+            sock.bind("sock.h5")
+        finally:
+            os.chdir(cwd)
+        self.assertTrue(stat.S_ISSOCK(os.stat(sock_path).st_mode))
+        for path, kind in ((fifo, "a FIFO (named pipe)"), (sock_path, "a socket"), ("/dev/null", "a device"),
+                           (TMP, "a directory")):
+            for args in (["inspect", path], ["diff", MLP_FILE, path], ["export", path, os.path.join(TMP, "o.kiln")],
+                         ["predict", path, "--input", XIN, "--output", os.path.join(TMP, "o.npy")],
+                         ["predict", MLP_FILE, "--input", path, "--output", os.path.join(TMP, "o.npy")]):
+                with self.subTest(args=args):
+                    p = kiln(*args)
+                    self.assertEqual(p.returncode, 3, p.stderr)
+                    self.assertIn(f"kiln {args[0]}: {path}: is {kind}, not a regular file", p.stderr)
+        sock.close()
+
+    def test_weights_with_link_cycles(self):
+        for soft in (False, True):
+            path = os.path.join(TMP, f"cycle{int(soft)}.weights.h5")
+            weights_with_cycle(path, soft)
+            p = kiln("inspect", "--json", path)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            names = [w["name"] for w in json.loads(p.stdout)["weights"]]
+            self.assertEqual(names, ["layers/dense/vars/0", "layers/dense/vars/1"])
+
     def test_npy_inputs_with_hostile_headers(self):
         def npy(header, data=b"", major=2):
             path = os.path.join(TMP, "hostile.npy")
