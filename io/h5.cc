@@ -12,11 +12,10 @@
 namespace kiln::h5 {
 namespace {
 
-// HDF5 prints an error stack to stderr by default; Kiln reports errors itself.
-const bool kQuiet = [] {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  return true;
-}();
+std::recursive_mutex& LibraryMutex() {
+  static std::recursive_mutex m;
+  return m;
+}
 
 [[noreturn]] void Fail(hid_t loc, const std::string& what) {
   throw IOError(FileName(loc) + ": " + what);
@@ -40,8 +39,17 @@ Handle LinkCreationPlist() {
 // closed, and the corrupted-file tests must not fail on the library's allocation.
 extern "C" const char* __lsan_default_suppressions() { return "leak:libhdf5_serial.so\n"; }
 
+Lock::Lock() : guard_(LibraryMutex()) {
+  // HDF5 prints an error stack to stderr by default; Kiln reports errors itself. The thread-safe
+  // build (Debian's is one) keeps that switch per thread, so each thread turns it off before its
+  // first call.
+  thread_local const bool quiet = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+  (void)quiet;
+}
+
 Handle& Handle::operator=(Handle&& o) noexcept {
   if (this != &o) {
+    const Lock lock;
     if (id_ >= 0 && close_) close_(id_);
     id_ = o.id_;
     close_ = o.close_;
@@ -51,8 +59,10 @@ Handle& Handle::operator=(Handle&& o) noexcept {
 }
 
 Handle::~Handle() {
-  (void)kQuiet;
-  if (id_ >= 0 && close_) close_(id_);
+  if (id_ >= 0 && close_) {
+    const Lock lock;
+    close_(id_);
+  }
 }
 
 hid_t Handle::release() {
@@ -62,6 +72,7 @@ hid_t Handle::release() {
 }
 
 std::string FileName(hid_t loc) {
+  const Lock lock;
   ssize_t n = H5Fget_name(loc, nullptr, 0);
   if (n <= 0) return "<hdf5>";
   std::string s(static_cast<size_t>(n), '\0');
@@ -71,12 +82,14 @@ std::string FileName(hid_t loc) {
 
 bool IsHdf5(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) return false;
+  const Lock lock;
   return H5Fis_hdf5(path.c_str()) > 0;
 }
 
 File File::Open(const std::string& path) {
   if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
   if (!IsHdf5(path)) throw IOError(path + ": not an HDF5 file");
+  const Lock lock;
   File f;
   f.path_ = path;
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -86,6 +99,7 @@ File File::Open(const std::string& path) {
 }
 
 File File::Create(const std::string& path) {
+  const Lock lock;
   File f;
   f.path_ = path;
   f.created_ = true;
@@ -100,6 +114,7 @@ File File::Create(const std::string& path) {
 }
 
 void File::Close() {
+  const Lock lock;
   if (!handle_.valid()) return;
   std::string image;
   if (created_) {
@@ -117,6 +132,7 @@ void File::Close() {
 }
 
 bool Exists(hid_t loc, const std::string& path) {
+  const Lock lock;
   // Walk the path one link at a time: H5Lexists fails on a missing intermediate.
   std::string prefix;
   size_t start = 0;
@@ -135,6 +151,7 @@ bool Exists(hid_t loc, const std::string& path) {
 }
 
 Handle OpenGroup(hid_t loc, const std::string& path) {
+  const Lock lock;
   if (!Exists(loc, path)) Fail(loc, "no group '" + path + "'");
   return Handle(
       Check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group '" + path + "'"),
@@ -142,6 +159,7 @@ Handle OpenGroup(hid_t loc, const std::string& path) {
 }
 
 Handle CreateGroup(hid_t loc, const std::string& path) {
+  const Lock lock;
   Handle lcpl = LinkCreationPlist();
   return Handle(Check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), loc,
                       "cannot create group '" + path + "'"),
@@ -149,6 +167,7 @@ Handle CreateGroup(hid_t loc, const std::string& path) {
 }
 
 bool IsGroup(hid_t loc, const std::string& path) {
+  const Lock lock;
   H5O_info_t info;
   if (!Exists(loc, path) ||
       H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
@@ -157,6 +176,7 @@ bool IsGroup(hid_t loc, const std::string& path) {
 }
 
 std::vector<std::string> ListGroup(hid_t group) {
+  const Lock lock;
   std::vector<std::string> names;
   if (H5Literate(
           group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
@@ -171,6 +191,7 @@ std::vector<std::string> ListGroup(hid_t group) {
 
 void WalkGroups(hid_t root, const std::function<bool(hid_t group, const std::string& path)>& visit,
                 int max_depth) {
+  const Lock lock;
   struct Pending {
     std::string path;  // below root; "" is root
     int depth;
@@ -217,12 +238,16 @@ void WalkGroups(hid_t root, const std::function<bool(hid_t group, const std::str
   }
 }
 
-bool HasAttr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool HasAttr(hid_t obj, const std::string& name) {
+  const Lock lock;
+  return H5Aexists(obj, name.c_str()) > 0;
+}
 
 namespace {
 
 // Reads a string-typed attribute's elements (scalar or 1-D), VLEN or fixed.
 std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
+  const Lock lock;
   Handle attr(
       Check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, "cannot open attribute '" + name + "'"),
       H5Aclose);
@@ -263,6 +288,7 @@ std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
 }  // namespace
 
 std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name) {
+  const Lock lock;
   if (!HasAttr(obj, name)) return std::nullopt;
   auto v = ReadStrings(obj, name);
   if (v.size() != 1) Fail(obj, "attribute '" + name + "' is not a single string");
@@ -270,6 +296,7 @@ std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name) {
 }
 
 std::optional<std::vector<std::string>> ReadStringListAttr(hid_t obj, const std::string& name) {
+  const Lock lock;
   if (HasAttr(obj, name)) return ReadStrings(obj, name);
   if (!HasAttr(obj, name + "0")) return std::nullopt;
   std::vector<std::string> all;
@@ -281,6 +308,7 @@ std::optional<std::vector<std::string>> ReadStringListAttr(hid_t obj, const std:
 }
 
 void WriteVlenStringAttr(hid_t obj, const std::string& name, const std::string& value) {
+  const Lock lock;
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.id(), H5T_VARIABLE);
   H5Tset_cset(type.id(), H5T_CSET_ASCII);
@@ -294,6 +322,7 @@ void WriteVlenStringAttr(hid_t obj, const std::string& name, const std::string& 
 
 void WriteFixedStringListAttr(hid_t obj, const std::string& name,
                               const std::vector<std::string>& values) {
+  const Lock lock;
   size_t width = 1;
   for (const auto& v : values) width = std::max(width, v.size());
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -312,6 +341,7 @@ void WriteFixedStringListAttr(hid_t obj, const std::string& name,
 }
 
 void WriteEmptyFloat64Attr(hid_t obj, const std::string& name) {
+  const Lock lock;
   hsize_t dims[1] = {0};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   Handle attr(
@@ -376,6 +406,7 @@ hid_t FileType(DType t) {
 }  // namespace
 
 Tensor ReadDataset(hid_t loc, const std::string& path) {
+  const Lock lock;
   if (!Exists(loc, path)) Fail(loc, "no dataset '" + path + "'");
   Handle ds(
       Check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open dataset '" + path + "'"),
@@ -415,6 +446,7 @@ Tensor ReadDataset(hid_t loc, const std::string& path) {
 }
 
 void WriteDataset(hid_t loc, const std::string& path, const Tensor& value) {
+  const Lock lock;
   std::vector<hsize_t> dims(value.shape().dims().begin(), value.shape().dims().end());
   Handle space(value.rank() == 0 ? H5Screate(H5S_SCALAR)
                                  : H5Screate_simple(value.rank(), dims.data(), nullptr),

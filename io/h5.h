@@ -7,12 +7,15 @@
 //   kiln::Tensor k = kiln::h5::ReadDataset(f.id(), "model_weights/dense/dense/kernel:0");
 //
 // Every failure throws kiln::IOError naming the file and the object; HDF5's own error printing
-// is switched off.
+// is switched off. libhdf5 is thread-safe only when built so (Debian 12's 1.10.8 is; many builds
+// are not), so every function here (and every Handle's close) holds one process-wide lock while it
+// calls the library; code that calls libhdf5 directly must hold an h5::Lock too.
 #pragma once
 
 #include <hdf5.h>
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +23,15 @@
 #include "graph/tensor.h"
 
 namespace kiln::h5 {
+
+// The lock around libhdf5 (recursive: the functions below call each other while holding it).
+class Lock {
+ public:
+  Lock();
+
+ private:
+  std::lock_guard<std::recursive_mutex> guard_;
+};
 
 // An owned HDF5 handle, closed with the right H5?close.
 class Handle {

@@ -48,6 +48,7 @@ void WriteKeras3WeightsWithCycle(const std::string& path, LinkKind kind) {
                    Tensor::FromVector<float>({0, 1, 2, 3, 4, 5}, {3, 2}));
   h5::WriteDataset(f.id(), "layers/dense/vars/1", Tensor::FromVector<float>({10, 11}, {2}));
   h5::CreateGroup(f.id(), "layers/dense/cell2");
+  const h5::Lock lock;
   herr_t a, b;
   if (kind == LinkKind::kHard) {
     a = H5Lcreate_hard(f.id(), "layers/dense", f.id(), "layers/dense/cell", H5P_DEFAULT,
@@ -85,7 +86,11 @@ ChildOutcome ChildWithFileSizeLimit(uint64_t limit_bytes, const std::function<vo
         error = std::string("other: ") + e.what();
       }
     }
-    const long objects = static_cast<long>(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL));
+    long objects;
+    {
+      const h5::Lock lock;
+      objects = static_cast<long>(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL));
+    }
     const std::string report = std::to_string(objects) + "\n" + error;
     const ssize_t written = write(fds[1], report.data(), report.size());
     close(fds[1]);
