@@ -12,12 +12,25 @@ bool Shape::IsFullyDefined() const {
 }
 
 int64_t Shape::NumElements() const {
-  int64_t n = 1;
-  for (int64_t d : dims_) {
-    if (d < 0) throw ShapeError("NumElements of a shape with unknown dimensions: " + ToString());
-    n *= d;
+  if (!IsFullyDefined())
+    throw ShapeError("NumElements of a shape with unknown dimensions: " + ToString());
+  const std::optional<int64_t> n = CheckedNumElements(dims_);
+  if (!n) throw ShapeError("the number of elements of shape " + ToString() + " overflows int64");
+  return *n;
+}
+
+std::optional<int64_t> CheckedNumElements(std::span<const int64_t> dims) {
+  int64_t nonzero = 1;
+  bool any_zero = false;
+  for (int64_t d : dims) {
+    if (d < 0) return std::nullopt;
+    if (d == 0) {
+      any_zero = true;
+      continue;
+    }
+    if (__builtin_mul_overflow(nonzero, d, &nonzero)) return std::nullopt;
   }
-  return n;
+  return any_zero ? 0 : nonzero;
 }
 
 bool Shape::IsCompatibleWith(const Shape& other) const {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,7 +32,8 @@ class Shape {
   const std::vector<int64_t>& dims() const { return dims_; }
 
   bool IsFullyDefined() const;
-  // Product of the dimensions; 1 for a scalar. Requires IsFullyDefined().
+  // Product of the dimensions; 1 for a scalar. Throws ShapeError for an unknown dimension or when
+  // CheckedNumElements refuses the shape.
   int64_t NumElements() const;
   // True when `other` could be the same shape once unknown dimensions are known.
   bool IsCompatibleWith(const Shape& other) const;
@@ -42,5 +44,12 @@ class Shape {
  private:
   std::vector<int64_t> dims_;
 };
+
+// The number of elements of `dims`, or nullopt when a dimension is negative or the product of the
+// nonzero dimensions does not fit in int64. Use it wherever dimensions come from outside (a file,
+// a config) before anything multiplies them. A zero dimension does not rescue a shape whose other
+// dimensions overflow: its strides and the partial products kernels compute would still overflow
+// (numpy refuses such shapes too).
+std::optional<int64_t> CheckedNumElements(std::span<const int64_t> dims);
 
 }  // namespace kiln

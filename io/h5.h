@@ -7,11 +7,15 @@
 //   kiln::Tensor k = kiln::h5::ReadDataset(f.id(), "model_weights/dense/dense/kernel:0");
 //
 // Every failure throws kiln::IOError naming the file and the object; HDF5's own error printing
-// is switched off.
+// is switched off. libhdf5 is thread-safe only when built so (Debian 12's 1.10.8 is; many builds
+// are not), so every function here (and every Handle's close) holds one process-wide lock while it
+// calls the library; code that calls libhdf5 directly must hold an h5::Lock too.
 #pragma once
 
 #include <hdf5.h>
 
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +23,15 @@
 #include "graph/tensor.h"
 
 namespace kiln::h5 {
+
+// The lock around libhdf5 (recursive: the functions below call each other while holding it).
+class Lock {
+ public:
+  Lock();
+
+ private:
+  std::lock_guard<std::recursive_mutex> guard_;
+};
 
 // An owned HDF5 handle, closed with the right H5?close.
 class Handle {
@@ -32,6 +45,8 @@ class Handle {
   ~Handle();
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up ownership: the caller closes the id.
+  hid_t release();
 
  private:
   hid_t id_ = -1;
@@ -42,13 +57,22 @@ class File {
  public:
   // Throws kiln::IOError when the file is missing or not HDF5.
   static File Open(const std::string& path);
+  // A new file, built in memory and written to `path` only by Close(): libhdf5 then never writes
+  // to disk itself, because when its own write fails at close (a full disk) it leaves a dangling
+  // file object behind that crashes the process at exit.
   static File Create(const std::string& path);
+  // Closes the file, throwing kiln::IOError naming the path and the cause on failure; a created
+  // file is written to disk here (without fsync: WriteFileAtomically does that). Without Close,
+  // the destructor closes silently and a created file is never written. Either way libhdf5 is
+  // left with no object of this file open once the Handles into it are gone.
+  void Close();
   hid_t id() const { return handle_.id(); }
   const std::string& path() const { return path_; }
 
  private:
   Handle handle_;
   std::string path_;
+  bool created_ = false;
 };
 
 bool IsHdf5(const std::string& path);
@@ -60,6 +84,14 @@ Handle CreateGroup(hid_t loc, const std::string& path);
 std::vector<std::string> ListGroup(hid_t group);
 // True for a group, false for a dataset (or anything else).
 bool IsGroup(hid_t loc, const std::string& path);
+// Visits `root` and the groups below it, depth first in name order, without recursion and each
+// group once: every group's object address is remembered, so a hard or soft link back up the tree
+// (a cycle in a hostile file) or to a group already seen is not followed again. External links
+// are not followed. `visit` gets each group and its path below root ("" for root itself) and
+// returns whether to descend into it. Throws kiln::IOError for groups nested deeper than
+// `max_depth` below root.
+void WalkGroups(hid_t root, const std::function<bool(hid_t group, const std::string& path)>& visit,
+                int max_depth = 32);
 
 bool HasAttr(hid_t obj, const std::string& name);
 std::optional<std::string> ReadStringAttr(hid_t obj, const std::string& name);

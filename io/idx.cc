@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "graph/error.h"
@@ -39,14 +40,12 @@ Tensor ReadIdx(const std::string& path) {
   if (rank < 1 || rank > 4 || d.size() < 4 + 4 * size_t(rank))
     throw IOError(path + ": bad IDX header");
   std::vector<int64_t> dims;
-  int64_t n = 1;
-  for (int i = 0; i < rank; ++i) {
-    dims.push_back(be32(4 + 4 * i));
-    n *= dims.back();
-  }
+  for (int i = 0; i < rank; ++i) dims.push_back(be32(4 + 4 * i));
+  const std::optional<int64_t> n = CheckedNumElements(dims);
+  if (!n) throw IOError(path + ": IDX dimensions " + Shape(dims).ToString() + " overflow");
   const size_t offset = 4 + 4 * size_t(rank);
-  if (d.size() != offset + size_t(n))
-    throw IOError(path + ": expected " + std::to_string(n) + " bytes of data for shape " +
+  if (uint64_t(*n) != d.size() - offset)
+    throw IOError(path + ": expected " + std::to_string(*n) + " bytes of data for shape " +
                   Shape(dims).ToString() + ", found " + std::to_string(d.size() - offset));
   Tensor t(kUInt8, Shape(dims));
   std::copy(d.begin() + offset, d.end(), t.data<uint8_t>());

@@ -228,13 +228,13 @@ Shape ShapeOf(const flatbuffers::Vector<int64_t>* dims, const std::string& what)
 Tensor TensorFromBuffer(const fbs::Model* m, uint32_t index, DType dtype, const Shape& shape,
                         const std::string& what) {
   if (!shape.IsFullyDefined()) Bad(what, "a stored tensor has unknown dimensions");
-  double elements = 1;
-  for (int64_t d : shape.dims()) elements *= static_cast<double>(d);
   if (!m->buffers() || index >= m->buffers()->size())
     Bad(what, "buffer index " + std::to_string(index) + " out of range");
   const auto* data = m->buffers()->Get(index)->data();
   const size_t have = data ? data->size() : 0;
-  if (elements * static_cast<double>(DTypeSize(dtype)) != static_cast<double>(have))
+  const std::optional<int64_t> elements = CheckedNumElements(shape.dims());
+  if (!elements || static_cast<uint64_t>(*elements) > have / DTypeSize(dtype) ||
+      static_cast<size_t>(*elements) * DTypeSize(dtype) != have)
     Bad(what, "buffer " + std::to_string(index) + " holds " + std::to_string(have) +
                   " bytes, not what shape " + shape.ToString() + " of " +
                   std::string(DTypeName(dtype)) + " needs");
@@ -253,11 +253,7 @@ const SubGraphDef* GraphFile::Find(const std::string& name) const {
 
 void WriteGraphFile(const GraphFile& file, const std::string& path) {
   const std::string bytes = Writer().Finish(file);
-  WriteFileAtomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw IOError(path + ": write failed");
-  });
+  WriteFileAtomically(path, [&](const std::string& tmp) { WriteBytes(tmp, {bytes}); });
 }
 
 bool IsGraphFile(const std::string& path) {

@@ -20,7 +20,10 @@ void AddDiffCommand(CLI::App& app, int& exit_code) {
                   "largest absolute difference still counted as equal (default 0: bitwise)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("diff", [] {
-      const keras::saving::ModelFileInfo a = keras::saving::ReadModelFileInfo(a_path), b = keras::saving::ReadModelFileInfo(b_path);
+      RequireRegularFile(a_path);
+      RequireRegularFile(b_path);
+      const keras::saving::ModelFileInfo a = keras::saving::ReadModelFileInfo(a_path),
+                                         b = keras::saving::ReadModelFileInfo(b_path);
       bool same = true;
       if (a.weights.size() != b.weights.size()) {
         std::cout << "weight count differs: " << a.weights.size() << " vs " << b.weights.size()

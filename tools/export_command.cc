@@ -18,6 +18,7 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
                 "also the training step and optimizer state (needs a training_config)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("export", [] {
+      RequireRegularFile(model);
       keras::saving::ExportFile(model, out, training);
       std::cout << "wrote " << out << "\n";
       return kOk;

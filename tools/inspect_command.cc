@@ -1,7 +1,6 @@
 // kiln inspect FILE: what a Keras or Kiln model file holds, as text, JSON, a graph (text or DOT)
 // or one self-contained HTML page.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -238,11 +237,8 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
          << "</td><td>" << w.stats.nan << "</td><td>" << w.stats.inf << "</td><td>"
          << HistogramSvg(w.value) << "</td></tr>\n";
   html << "</table>\n</body></html>\n";
-  WriteFileAtomically(out_path, [&](const std::string& tmp) {
-    std::ofstream f(tmp);
-    f << html.str();
-    if (!f) throw IOError(out_path + ": write failed");
-  });
+  const std::string page = html.str();
+  WriteFileAtomically(out_path, [&](const std::string& tmp) { WriteBytes(tmp, {page}); });
 }
 
 }  // namespace
@@ -262,6 +258,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
+      RequireRegularFile(o.path);
       Inspection r = Inspect(o.path);
       if (o.json) {
         std::cout << ToJson(r).dump(2) << "\n";
@@ -277,10 +274,10 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                     << " nodes) ==\n"
                     << g.after.ToString();
         }
-        if (!o.dot.empty())
-          WriteFileAtomically(o.dot, [&](const std::string& tmp) {
-            std::ofstream(tmp) << GraphToDot(g.after, ModelName(r));
-          });
+        if (!o.dot.empty()) {
+          const std::string dot = GraphToDot(g.after, ModelName(r));
+          WriteFileAtomically(o.dot, [&](const std::string& tmp) { WriteBytes(tmp, {dot}); });
+        }
       }
       if (!o.html.empty()) WriteHtml(r, o.html);
       return kOk;

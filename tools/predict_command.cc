@@ -46,6 +46,8 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("predict", [] {
+      RequireRegularFile(model);
+      RequireRegularFile(input);
       Tensor x = npy::Load(input);
       if (x.dtype() != kFloat32 && x.dtype() != kFloat64 && x.dtype() != kUInt8)
         throw IOError(input + ": dtype " + std::string(DTypeName(x.dtype())) +

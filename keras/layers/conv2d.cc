@@ -82,7 +82,9 @@ namespace {
 std::vector<int64_t> Pair(const nlohmann::json& c, const char* key, std::vector<int64_t> fallback) {
   if (!c.contains(key)) return fallback;
   if (c[key].is_number_integer()) return {c[key].get<int64_t>(), c[key].get<int64_t>()};
-  if (c[key].is_array() && c[key].size() == 2) return c[key].get<std::vector<int64_t>>();
+  if (c[key].is_array() && c[key].size() == 2 && c[key][0].is_number_integer() &&
+      c[key][1].is_number_integer())
+    return c[key].get<std::vector<int64_t>>();
   return {};
 }
 
@@ -104,7 +106,16 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   o.input_shape = config::InputShape(c);
   o.name = config::Name(c);
   const auto kernel = Pair(c, "kernel_size", {});
-  const int64_t filters = c.value("filters", int64_t{0});
+  const int64_t filters = c.contains("filters") && c["filters"].is_number_integer()
+                              ? c["filters"].get<int64_t>()
+                              : int64_t{0};
+  for (int64_t v : {filters, kernel.empty() ? 1 : kernel[0], kernel.empty() ? 1 : kernel[1],
+                    o.strides.empty() ? 1 : o.strides[0], o.strides.empty() ? 1 : o.strides[1]})
+    if (v > config::kMaxSize) {
+      unsupported.push_back(where + ": filters, kernel_size and strides must be at most " +
+                            std::to_string(config::kMaxSize));
+      break;
+    }
   if (kernel.empty() || filters <= 0 || o.strides.empty() || !unsupported.empty()) {
     if (kernel.empty() || filters <= 0)
       unsupported.push_back(where + ": missing filters or kernel_size");

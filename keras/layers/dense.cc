@@ -70,8 +70,10 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   config::CheckDType(c, where, unsupported);
   config::NoRegularizers(c, where, unsupported);
   config::MustBeNull(c, "quantization_config", where, unsupported);
-  if (!c.contains("units") || !c["units"].is_number_integer() || c["units"].get<int64_t>() <= 0) {
-    unsupported.push_back(where + ": missing or invalid units");
+  if (!c.contains("units") || !c["units"].is_number_integer() || c["units"].get<int64_t>() <= 0 ||
+      c["units"].get<int64_t>() > config::kMaxSize) {
+    unsupported.push_back(where + ": missing or invalid units (not an integer from 1 to " +
+                          std::to_string(config::kMaxSize) + ")");
     return nullptr;
   }
   DenseOptions o;

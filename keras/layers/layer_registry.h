@@ -40,6 +40,10 @@ struct LayerRegistrar {
 
 // Helpers for factories, covering the Keras 2.0 to Keras 3 field variants.
 namespace config {
+// The largest size option (units, filters, kernel_size, strides) a config may give: beyond any
+// real model, and small enough that the arithmetic on one cannot overflow before the checked
+// shape arithmetic refuses the weights it would need.
+inline constexpr int64_t kMaxSize = (int64_t{1} << 31) - 1;
 std::string Name(const nlohmann::json& c);
 // The input shape without the batch dimension, from batch_input_shape, batch_shape or
 // input_shape; empty when none is given.

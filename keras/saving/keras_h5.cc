@@ -203,6 +203,7 @@ ArchiveWeightsFile::ArchiveWeightsFile(const std::string& archive) {
   const std::string data = ReadArchiveEntry(archive, "model.weights.h5");
   std::ofstream out(path_, std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.close();  // a full disk shows at the final flush
   if (!out) throw IOError(archive + ": cannot extract model.weights.h5 to " + path_);
 }
 
@@ -266,6 +267,7 @@ void SaveModel(Model& model, const std::string& path) {
       }
       h5::WriteFixedStringListAttr(ow.id(), "weight_names", names);
     }
+    f.Close();
   });
 }
 
@@ -274,6 +276,7 @@ void SaveWeights(Model& model, const std::string& path) {
   WriteFileAtomically(path, [&](const std::string& tmp) {
     h5::File f = h5::File::Create(tmp);
     WriteWeightsGroup(model, f.id());
+    f.Close();
   });
 }
 

@@ -35,20 +35,21 @@ void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
     for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
 }
 
-// A Keras 3 object's variables: its own "vars", then those of its sub-objects (an LSTM's "cell").
-void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path,
+// A Keras 3 object's variables: its own "vars", then those of its sub-objects (an LSTM's "cell"),
+// walked by h5::WalkGroups so that links forming a cycle in a hostile file end the walk.
+void ReadKeras3Object(ModelFileInfo& info, hid_t root, const std::string& root_path,
                       const std::string& layer) {
-  if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
-    h5::Handle vars = h5::OpenGroup(group, "vars");
-    for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
-      AddWeight(info, layer, path + "/vars/" + std::to_string(i),
-                h5::ReadDataset(vars.id(), std::to_string(i)));
-  }
-  for (const auto& child : h5::ListGroup(group)) {
-    if (child == "vars" || !h5::IsGroup(group, child)) continue;
-    h5::Handle g = h5::OpenGroup(group, child);
-    ReadKeras3Object(info, g.id(), path + "/" + child, layer);
-  }
+  h5::WalkGroups(root, [&](hid_t group, const std::string& below) {
+    if (below == "vars" || below.ends_with("/vars")) return false;  // read with its owner
+    const std::string path = below.empty() ? root_path : root_path + "/" + below;
+    if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
+      h5::Handle vars = h5::OpenGroup(group, "vars");
+      for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
+        AddWeight(info, layer, path + "/vars/" + std::to_string(i),
+                  h5::ReadDataset(vars.id(), std::to_string(i)));
+    }
+    return true;
+  });
 }
 
 void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {

@@ -52,6 +52,26 @@ TEST(Shape, UnknownBatchDimension) {
   EXPECT_EQ(Shape{}.NumElements(), 1);
 }
 
+TEST(Shape, CheckedNumElementsRefusesOverflowAndNegatives) {
+  const int64_t big = int64_t{1} << 40;
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{}), 1);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{3, 4, 5}), 60);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{0, 7}), 0);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{big, 1 << 22}), big << 22);  // 2^62 fits
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{INT64_MAX}), INT64_MAX);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{big, big}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{INT64_MAX, 2}), std::nullopt);
+  // The product is 0, but the other dimensions' strides would overflow.
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{0, big, big}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{big, big, 0}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{2, kUnknownDim}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements(std::vector<int64_t>{INT64_MIN, -1}), std::nullopt);
+  // Shape::NumElements and Tensor use it, so no caller multiplies past int64.
+  EXPECT_THROW(Shape({big, big}).NumElements(), ShapeError);
+  EXPECT_THROW(Tensor(kFloat32, {big, big, 0}), ShapeError);
+  EXPECT_THROW(Tensor(kFloat32, {big, big}), ShapeError);
+}
+
 TEST(GraphBuilder, UniqueNamesAndScopes) {
   Graph g;
   GraphBuilder b(g);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "keras/keras.h"
+#include "keras/model_config.h"
 
 namespace kiln::keras {
 namespace {
@@ -127,6 +128,45 @@ TEST(Initializers, DefaultsAndSeeds) {
   auto u = Initializer("random_uniform")(Shape{1000});
   for (float v : u.values<float>()) EXPECT_LE(std::abs(v), 0.05f);
   EXPECT_THROW(Initializer("he_unknown")(Shape{2}), NotFoundError);
+}
+
+// Sizes in a config come from a file: absurd ones are refused when the config is read, before
+// any shape arithmetic sees them.
+TEST(LayerConfigs, RefuseSizesBeyondAnyModel) {
+  auto build = [](const std::string& class_name, const nlohmann::json& config) {
+    nlohmann::json layer = {{"class_name", class_name}, {"config", config}};
+    layer["config"]["name"] = "x";
+    layer["config"]["batch_input_shape"] = {nullptr, 8, 8, 3};
+    if (class_name == "Dense") layer["config"]["batch_input_shape"] = {nullptr, 784};
+    const nlohmann::json model = {{"class_name", "Sequential"},
+                                  {"config", {{"name", "m"}, {"layers", {layer}}}}};
+    try {
+      ModelFromConfig(model)->Build();
+      return std::string("no error");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+  };
+  const int64_t huge = int64_t{1} << 62;
+  const std::string units =
+      "Dense 'x': missing or invalid units (not an integer from 1 to 2147483647)";
+  EXPECT_NE(build("Dense", {{"units", huge}}).find(units), std::string::npos);
+  EXPECT_NE(build("Dense", {{"units", uint64_t{1} << 63}}).find(units), std::string::npos);
+  EXPECT_NE(build("Dense", {{"units", -3}}).find(units), std::string::npos);
+  EXPECT_EQ(build("Dense", {{"units", 7}}), "no error");
+  const std::string conv =
+      "Conv2D 'x': filters, kernel_size and strides must be at most 2147483647";
+  EXPECT_NE(build("Conv2D", {{"filters", huge}, {"kernel_size", {3, 3}}}).find(conv),
+            std::string::npos);
+  EXPECT_NE(build("Conv2D", {{"filters", 4}, {"kernel_size", {huge, huge}}}).find(conv),
+            std::string::npos);
+  EXPECT_NE(build("Conv2D", {{"filters", 4}, {"kernel_size", 3}, {"strides", huge}}).find(conv),
+            std::string::npos);
+  // Non-integers are refused as missing, not thrown as JSON type errors.
+  EXPECT_NE(build("Conv2D", {{"filters", "64"}, {"kernel_size", {"a", "b"}}})
+                .find("Conv2D 'x': missing filters or kernel_size"),
+            std::string::npos);
+  EXPECT_EQ(build("Conv2D", {{"filters", 4}, {"kernel_size", {3, 3}}}), "no error");
 }
 
 }  // namespace

@@ -4,7 +4,11 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
+import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -253,6 +257,91 @@ class Robustness(unittest.TestCase):
         p = kiln("inspect", huge)
         self.assertEqual(p.returncode, 3)
         self.assertIn("larger than the file", p.stderr)
+
+
+def weights_with_cycle(path, soft):
+    """A Keras 3 .weights.h5 whose groups link back to themselves (hard or soft links)."""
+    with h5py.File(path, "w") as f:
+        f["layers/dense/vars/0"] = np.arange(6, dtype=np.float32).reshape(3, 2)
+        f["layers/dense/vars/1"] = np.array([10, 11], np.float32)
+        if soft:
+            f["layers/dense/cell"] = h5py.SoftLink("/layers/dense")
+            f["layers/dense/up"] = h5py.SoftLink("/layers")
+        else:
+            f["layers/dense/cell"] = f["layers/dense"]
+            f["layers/dense/up"] = f["layers"]
+
+
+class HostileInputs(unittest.TestCase):
+    def test_special_files_are_refused_without_opening_them(self):
+        fifo = os.path.join(TMP, "fifo.h5")
+        os.mkfifo(fifo)  # no writer: opening it would block for ever
+        sock_path = os.path.join(TMP, "sock.h5")
+        sock = socket.socket(socket.AF_UNIX)
+        cwd = os.getcwd()
+        os.chdir(TMP)  # a relative name: the absolute sandbox path is longer than AF_UNIX allows
+        try:
+            sock.bind("sock.h5")
+        finally:
+            os.chdir(cwd)
+        self.assertTrue(stat.S_ISSOCK(os.stat(sock_path).st_mode))
+        for path, kind in ((fifo, "a FIFO (named pipe)"), (sock_path, "a socket"), ("/dev/null", "a device"),
+                           (TMP, "a directory")):
+            for args in (["inspect", path], ["diff", MLP_FILE, path], ["export", path, os.path.join(TMP, "o.kiln")],
+                         ["predict", path, "--input", XIN, "--output", os.path.join(TMP, "o.npy")],
+                         ["predict", MLP_FILE, "--input", path, "--output", os.path.join(TMP, "o.npy")]):
+                with self.subTest(args=args):
+                    p = kiln(*args)
+                    self.assertEqual(p.returncode, 3, p.stderr)
+                    self.assertIn(f"kiln {args[0]}: {path}: is {kind}, not a regular file", p.stderr)
+        sock.close()
+
+    def test_weights_with_link_cycles(self):
+        for soft in (False, True):
+            path = os.path.join(TMP, f"cycle{int(soft)}.weights.h5")
+            weights_with_cycle(path, soft)
+            p = kiln("inspect", "--json", path)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            names = [w["name"] for w in json.loads(p.stdout)["weights"]]
+            self.assertEqual(names, ["layers/dense/vars/0", "layers/dense/vars/1"])
+
+    def test_npy_inputs_with_hostile_headers(self):
+        def npy(header, data=b"", major=2):
+            path = os.path.join(TMP, "hostile.npy")
+            with open(path, "wb") as f:
+                f.write(b"\x93NUMPY" + bytes([major, 0]) + len(header).to_bytes(4, "little") + header + data)
+            return kiln("predict", MLP_FILE, "--input", path, "--output", os.path.join(TMP, "o.npy"))
+        for header, message in (
+                (b"{'descr': '" + b"f" * 900000 + b"', 'fortran_order': False, 'shape': (1,)}", "unsupported dtype"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (" + b"1, " * 300000 + b")}",
+                 "more than 64 dimensions"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296)}", "overflows"),
+                (b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 784)}", "more data than the file")):
+            with self.subTest(message):
+                p = npy(header)
+                self.assertEqual(p.returncode, 3, p.stderr)
+                self.assertIn("hostile.npy: ", p.stderr)
+                self.assertIn(message, p.stderr)
+
+    def test_predict_on_a_full_disk_keeps_the_previous_output(self):
+        xin, out = os.path.join(TMP, "many.x.npy"), os.path.join(TMP, "kept.npy")
+        np.save(xin, np.zeros((100, 28, 28), np.float32))  # 4 KB of predictions
+        previous = np.arange(12, dtype=np.float32).reshape(3, 4)
+        np.save(out, previous)
+        before = open(out, "rb").read()
+
+        def full_disk():  # in the child, before exec: a write past 1 KiB fails with EFBIG
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+        p = subprocess.run([KILN, "predict", MLP_FILE, "--input", xin, "--output", out], capture_output=True,
+                           text=True, preexec_fn=full_disk)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn(f"kiln predict: {out}: cannot write: File too large", p.stderr)
+        self.assertEqual(open(out, "rb").read(), before)
+        self.assertEqual([n for n in os.listdir(TMP) if "kiln-tmp" in n], [])
+        self.assertEqual(kiln("predict", MLP_FILE, "--input", xin, "--output", out).returncode, 0)
+        self.assertEqual(np.load(out).shape, (100, 10))
 
 
 if __name__ == "__main__":
