@@ -87,7 +87,8 @@ class Model {
   void save(const std::string& path);
   void save_weights(const std::string& path);
   // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
-  // .weights.h5 (matched by layer name); the format is detected from the content.
+  // .weights.h5 or .keras (matched by position and class, as Keras 3 stores them); the format is
+  // detected from the content.
   void load_weights(const std::string& path, bool by_name = false);
   // Kiln's own graph file (.kiln, FlatBuffers): the optimized inference graph and its weights;
   // with `training`, also the training step and the optimizer state, so training can resume from

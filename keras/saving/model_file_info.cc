@@ -54,14 +54,22 @@ void ReadKeras3Object(ModelFileInfo& info, hid_t group, const std::string& path,
 void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {
   if (!h5::Exists(file, "layers")) return;
   h5::Handle layers = h5::OpenGroup(file, "layers");
-  std::vector<std::string> names = h5::ListGroup(layers.id());
+  std::vector<std::string> names = h5::ListGroup(layers.id()), found;
   for (const auto& layer : names) {
     if (!h5::IsGroup(layers.id(), layer)) continue;
     h5::Handle g = h5::OpenGroup(layers.id(), layer);
-    ReadKeras3Object(info, g.id(), "layers/" + layer, layer);
+    // The group is named after the layer's class and position ("dense_1" may hold the layer
+    // named "dense"); Keras 3.x records the layer's own name on its vars group.
+    std::string name = layer;
+    if (h5::Exists(g.id(), "vars") && h5::IsGroup(g.id(), "vars")) {
+      h5::Handle vars = h5::OpenGroup(g.id(), "vars");
+      name = h5::ReadStringAttr(vars.id(), "name").value_or(layer);
+    }
+    ReadKeras3Object(info, g.id(), "layers/" + layer, name);
+    found.push_back(name);
   }
   if (info.layers.empty())
-    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+    for (const auto& layer : found) info.layers.push_back({layer, "?", 0});
 }
 
 }  // namespace

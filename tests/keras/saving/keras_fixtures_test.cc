@@ -1,0 +1,112 @@
+// Files written by real tf.keras 2.21 and Keras 3.15 (tests/fixtures/keras/gen, made by
+// scripts/keras_fixtures/make_fixtures.py): Kiln loads each and predicts what the writer predicted
+// (<file>.y.npy for <file>.x.npy) within 1e-5.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "io/h5.h"
+#include "io/npy.h"
+#include "keras/keras.h"
+#include "keras/saving/keras_h5.h"
+#include "keras/saving/model_file_info.h"
+#include "tests/testing/testing.h"
+
+namespace kiln::keras::saving {
+namespace {
+
+using ::kiln::testing::ErrorOf;
+using ::kiln::testing::MaxAbsDiff;
+
+std::string Gen(const std::string& name) { return "tests/fixtures/keras/gen/" + name; }
+
+// Kiln's prediction for the writer's input, and the writer's own prediction.
+std::pair<Tensor, Tensor> PredictBoth(Model& m, const std::string& file) {
+  const Tensor x = npy::Load(Gen(file + ".x.npy"));
+  return {m.predict(x), npy::Load(Gen(file + ".y.npy"))};
+}
+
+void ExpectPredictsLikeKeras(Model& m, const std::string& file) {
+  auto [got, want] = PredictBoth(m, file);
+  ASSERT_EQ(got.shape(), want.shape()) << file;
+  EXPECT_LE(MaxAbsDiff(got, want), 1e-5) << file;
+}
+
+std::unique_ptr<Model> LoadAndExpectPredictions(const std::string& file) {
+  auto m = keras::load_model(Gen(file));
+  ExpectPredictsLikeKeras(*m, file);
+  return m;
+}
+
+// The variables of layers/<group>/vars in a .keras archive.
+Tensor ArchiveVar(const std::string& archive, const std::string& dataset) {
+  ArchiveWeightsFile weights(Gen(archive));
+  h5::File f = h5::File::Open(weights.path());
+  return h5::ReadDataset(f.id(), dataset);
+}
+
+TEST(Keras3Archive, WeightsFollowTheObjectTreeNotTheLayerNames) {
+  // Layer 'dense_1' (8x6) comes first and is stored at layers/dense; layer 'dense' (6x3) at
+  // layers/dense_1. Matching by name swapped them.
+  const std::string file = "keras-3.15_swapped-names.keras";
+  auto m = LoadAndExpectPredictions(file);
+  ASSERT_EQ(m->layers().size(), 2u);
+  EXPECT_EQ(m->layers()[0]->name(), "dense_1");
+  EXPECT_EQ(m->layers()[1]->name(), "dense");
+  EXPECT_TRUE(m->get_weights()[0].BitwiseEquals(ArchiveVar(file, "layers/dense/vars/0")));
+  EXPECT_TRUE(m->get_weights()[2].BitwiseEquals(ArchiveVar(file, "layers/dense_1/vars/0")));
+  // load_weights into a model built in code reads the same positions, whatever its names.
+  Sequential same({layers::Dense(6, {.activation = "relu", .input_shape = {8}, .name = "x"}),
+                   layers::Dense(3, {.activation = "softmax", .name = "dense_1"})});
+  same.load_weights(Gen(file));
+  ExpectPredictsLikeKeras(same, file);
+}
+
+TEST(Keras3Archive, CustomLayerNamesLoad) {
+  auto seq = LoadAndExpectPredictions("keras-3.15_custom-names.keras");
+  EXPECT_EQ(seq->layers()[0]->name(), "hidden");
+  EXPECT_EQ(seq->layers()[1]->name(), "logits");
+  // The legacy .h5 that Keras 3 writes for the same model names its groups by layer name.
+  LoadAndExpectPredictions("keras-3.15_custom-names.h5");
+  // Functional: layers/input_layer (no variables), layers/dense = 'encoder', layers/dense_1 =
+  // 'head'.
+  auto fn = LoadAndExpectPredictions("keras-3.15_functional-custom-names.keras");
+  EXPECT_EQ(fn->input_name(), "features");
+  EXPECT_EQ(fn->layers()[0]->name(), "encoder");
+  EXPECT_TRUE(fn->get_weights()[2].BitwiseEquals(
+      ArchiveVar("keras-3.15_functional-custom-names.keras", "layers/dense_1/vars/0")));
+}
+
+TEST(Keras3Archive, MissingObjectPathNamesTheLayerAndThePath) {
+  // Three Dense layers need layers/dense_2, which a two-Dense file lacks.
+  Sequential three({layers::Dense(6, {.input_shape = {8}}), layers::Dense(3), layers::Dense(2)});
+  const std::string msg =
+      ErrorOf([&] { three.load_weights(Gen("keras-3.15_swapped-names.keras")); });
+  EXPECT_NE(msg.find("at layers/dense_2/vars"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the file has layers: dense dense_1"), std::string::npos) << msg;
+}
+
+TEST(Keras3Archive, PathsUseKerasSnakeCasePerClass) {
+  EXPECT_EQ(Keras3SnakeCase("Conv2D"), "conv2d");
+  EXPECT_EQ(Keras3SnakeCase("BatchNormalization"), "batch_normalization");
+  EXPECT_EQ(Keras3SnakeCase("MaxPooling2D"), "max_pooling2d");
+  EXPECT_EQ(Keras3SnakeCase("Conv2DTranspose"), "conv2d_transpose");
+  EXPECT_EQ(Keras3SnakeCase("ReLU"), "re_lu");
+  EXPECT_EQ(Keras3LayerPaths({"InputLayer", "Dense", "Flatten", "Dense", "Conv2D", "Dense"}),
+            (std::vector<std::string>{"layers/input_layer", "layers/dense", "layers/flatten",
+                                      "layers/dense_1", "layers/conv2d", "layers/dense_2"}));
+}
+
+TEST(Keras3Archive, InspectorAttributesWeightsToTheRealLayerNames) {
+  const ModelFileInfo info = ReadModelFileInfo(Gen("keras-3.15_swapped-names.keras"));
+  std::map<std::string, int64_t> params;
+  for (const auto& l : info.layers) params[l.name] = l.params;
+  EXPECT_EQ(params["dense_1"], 8 * 6 + 6);  // not the 6x3 layer's 21
+  EXPECT_EQ(params["dense"], 6 * 3 + 3);
+  ASSERT_EQ(info.weights.size(), 4u);
+  EXPECT_EQ(info.weights[0].layer, "dense_1");
+  EXPECT_EQ(info.weights[0].name, "layers/dense/vars/0");
+}
+
+}  // namespace
+}  // namespace kiln::keras::saving
