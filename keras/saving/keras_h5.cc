@@ -133,6 +133,22 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
   AssignAll(path, pairs);
 }
 
+// A .keras archive's config.json has the compile() arguments as compile_config; Keras 3 compiles
+// the loaded model with them, and so does Kiln where it has the optimizer, loss and metrics.
+void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weights,
+                        const std::string& path) {
+  const nlohmann::json tc =
+      keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
+  if (tc.is_null()) return;
+  std::string warning = keras::CompileFromTrainingConfig(model, tc);
+  if (warning.empty() && h5::Exists(weights, "optimizer/vars") &&
+      h5::Exists(weights, "optimizer/vars/0"))
+    warning =
+        "Kiln does not read Keras 3's optimizer variables (optimizer/vars) yet; the model is "
+        "compiled, and training continues with a fresh optimizer state";
+  if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
+}
+
 // Keras optimizer_v2 names for Kiln's optimizer state: "<Optimizer>/iter:0", then each slot
 // "<Optimizer>/<slot>/<variable>" as "<Optimizer>/<variable>/<slot>:0" (SGD's velocity is Keras's
 // "momentum").
@@ -362,6 +378,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
     LoadKeras3Weights(*model, f.id(), path);
+    CompileFromArchive(*model, config, f.id(), path);
     return model;
   }
   h5::File f = h5::File::Open(path);

@@ -5,6 +5,7 @@
 
 #include "io/h5.h"
 #include "io/kiln_graph.h"
+#include "keras/model_config.h"
 
 namespace kiln::keras::saving {
 namespace {
@@ -155,6 +156,22 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
       }
     }
   } else if (info.format == ModelFileFormat::kKerasArchive) {
+    // Keras 3 records its version in metadata.json (not the backend); compile() arguments are in
+    // config.json.
+    try {
+      const auto meta = nlohmann::json::parse(ReadArchiveEntry(path, "metadata.json"));
+      if (meta.is_object() && meta.contains("keras_version") && meta["keras_version"].is_string())
+        info.keras_version = meta["keras_version"].get<std::string>();
+    } catch (const Error&) {
+      // An archive without metadata.json leaves the version unrecorded; so does a broken one.
+    } catch (const nlohmann::json::exception&) {
+      // Likewise: the version is informational, the model still loads.
+    }
+    if (info.model_config && info.model_config->is_object()) {
+      nlohmann::json tc = keras::TrainingConfigFromCompileConfig(
+          info.model_config->value("compile_config", nlohmann::json()));
+      if (!tc.is_null()) info.training_config = std::move(tc);
+    }
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
     ReadKeras3Weights(info, f.id());

@@ -107,6 +107,20 @@ class Inspect(unittest.TestCase):
         self.assertIn("Kiln cannot build this model", lstm.stdout)
         self.assertIn("LSTM", lstm.stdout)
 
+    def test_keras3_archive_version_and_compile_config(self):
+        gen = os.path.join(FIXTURES, "gen")
+        p = kiln("inspect", os.path.join(gen, "keras-3.15_compiled-adam.keras"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Keras version: 3.15.1", p.stdout)  # from metadata.json
+        self.assertIn("optimizer: Adam", p.stdout)  # from config.json's compile_config
+        self.assertIn('loss: "categorical_crossentropy"', p.stdout)
+        info = json.loads(kiln("inspect", "--json", os.path.join(gen, "keras-3.15_swapped-names.keras")).stdout)
+        self.assertEqual(info["keras_version"], "3.15.1")
+        self.assertTrue(info["buildable"])
+        params = {l["name"]: l["params"] for l in info["layers"]}
+        self.assertEqual(params["dense_1"], 8 * 6 + 6)  # stored at layers/dense, the first Dense
+        self.assertEqual(params["dense"], 6 * 3 + 3)
+
     def test_graph_and_dot(self):
         p = kiln("inspect", "--graph", "--training", MLP_FILE)
         self.assertEqual(p.returncode, 0, p.stderr)

@@ -8,6 +8,7 @@
 #include "io/h5.h"
 #include "io/npy.h"
 #include "keras/keras.h"
+#include "keras/model_config.h"
 #include "keras/saving/keras_h5.h"
 #include "keras/saving/model_file_info.h"
 #include "tests/testing/testing.h"
@@ -106,6 +107,65 @@ TEST(Keras3Archive, InspectorAttributesWeightsToTheRealLayerNames) {
   ASSERT_EQ(info.weights.size(), 4u);
   EXPECT_EQ(info.weights[0].layer, "dense_1");
   EXPECT_EQ(info.weights[0].name, "layers/dense/vars/0");
+}
+
+TEST(Keras3Archive, CompileConfigAndVersionAreRead) {
+  const std::string file = "keras-3.15_compiled-adam.keras";
+  ::testing::internal::CaptureStderr();
+  auto m = LoadAndExpectPredictions(file);
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(m->compiled()) << warnings;
+  EXPECT_EQ(m->optimizer()->class_name(), "Adam");
+  EXPECT_NEAR(m->optimizer()->get_config()["learning_rate"].get<double>(), 0.01, 1e-8);
+  EXPECT_EQ(m->compile_options().loss, "categorical_crossentropy");
+  EXPECT_EQ(m->compile_options().metrics, std::vector<std::string>{"accuracy"});
+  // Keras 3's optimizer variables are not restored yet; the loader says so.
+  EXPECT_NE(warnings.find("optimizer/vars"), std::string::npos) << warnings;
+  // The compiled model trains: one step on the writer's batch moves the weights.
+  const Tensor x = npy::Load(Gen(file + ".x.npy"));
+  Tensor y(kFloat32, {x.dim(0), 3});
+  for (int64_t i = 0; i < x.dim(0); ++i) y.data<float>()[i * 3 + i % 3] = 1;
+  const Tensor before = m->get_weights()[0];
+  m->fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
+  EXPECT_GT(MaxAbsDiff(before, m->get_weights()[0]), 1e-4);
+
+  const ModelFileInfo info = ReadModelFileInfo(Gen(file));
+  EXPECT_EQ(info.keras_version, "3.15.1");
+  ASSERT_TRUE(info.training_config.has_value());
+  EXPECT_EQ((*info.training_config)["optimizer_config"]["class_name"], "Adam");
+  EXPECT_EQ((*info.training_config)["loss"], "categorical_crossentropy");
+  // An archive without compile_config stays uncompiled and reports no training config.
+  EXPECT_FALSE(keras::load_model(Gen("keras-3.15_custom-names.keras"))->compiled());
+  EXPECT_FALSE(ReadModelFileInfo(Gen("keras-3.15_custom-names.keras")).training_config);
+}
+
+TEST(Keras3Archive, CompileConfigForms) {
+  // An optimizer given by name, and a loss object with default arguments.
+  auto tc = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
+      "optimizer": "rmsprop",
+      "loss": {"module": "keras.losses", "class_name": "MeanSquaredError",
+               "config": {"name": "mean_squared_error", "reduction": "sum_over_batch_size"}},
+      "metrics": [{"module": "builtins", "class_name": "function", "config": "mse"}]})"));
+  EXPECT_EQ(tc["optimizer_config"]["class_name"], "rmsprop");
+  EXPECT_EQ(tc["loss"], "mean_squared_error");
+  EXPECT_EQ(tc["metrics"], nlohmann::json::parse(R"(["mse"])"));
+  // from_logits computes something else: the object stays and compiling declines it.
+  auto logits = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
+      "optimizer": "sgd",
+      "loss": {"class_name": "CategoricalCrossentropy", "config": {"from_logits": true}}})"));
+  EXPECT_TRUE(logits["loss"].is_object());
+  Sequential m({layers::Dense(2, {.input_shape = {3}})});
+  EXPECT_NE(CompileFromTrainingConfig(m, logits).find("loss"), std::string::npos);
+  EXPECT_FALSE(m.compiled());
+  // Optimizer options that change the update are refused, not ignored.
+  auto clipped = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
+      "optimizer": {"class_name": "SGD", "config": {"learning_rate": 0.1, "clipnorm": 1.0}},
+      "loss": "mse"})"));
+  EXPECT_NE(CompileFromTrainingConfig(m, clipped).find("clipnorm"), std::string::npos);
+  EXPECT_FALSE(m.compiled());
+  EXPECT_TRUE(TrainingConfigFromCompileConfig(nlohmann::json::object()).is_null());
+  // tf.keras 2.21 writes ema_overwrite_frequency 100 for RMSprop without EMA: still compiled.
+  EXPECT_TRUE(keras::load_model(Gen("tfkeras-2.21_resume-rmsprop.h5"))->compiled());
 }
 
 }  // namespace
