@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
@@ -85,6 +86,62 @@ TEST(BatchNormalization, UsesBatchStatisticsInTrainingAndMovingOnesAtInference) 
   auto w = m.get_weights();
   EXPECT_EQ(w[2].ToVector<float>(), (std::vector<float>{1, 10}));
   EXPECT_EQ(w[3].ToVector<float>(), (std::vector<float>{1, 50.5}));
+}
+
+// (n, a, b) -> (n, b, a)
+Tensor SwapLastTwo(const Tensor& t) {
+  const int64_t n = t.dim(0), a = t.dim(1), b = t.dim(2);
+  Tensor out(kFloat32, {n, b, a});
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < a; ++j)
+      for (int64_t k = 0; k < b; ++k)
+        out.data<float>()[(i * b + k) * a + j] = t.data<float>()[(i * a + j) * b + k];
+  return out;
+}
+
+TEST(BatchNormalization, AxisOneTrainsLikeTheLastAxisOnTransposedData) {
+  // Features on axis 1 of (None, 2, 3) against features last on (None, 3, 2): the same
+  // statistics, predictions and gradient steps, through the transposes around the computation.
+  Tensor x(kFloat32, {4, 2, 3}), y(kFloat32, {4, 2, 3});
+  for (int64_t i = 0; i < x.num_elements(); ++i) {
+    // Feature 0 (row 0 of axis 1) is shifted by 20, so the two features' statistics differ.
+    x.data<float>()[i] = static_cast<float>((i * 7) % 11) - 3.f + ((i / 3) % 2 ? 0.f : 20.f);
+    y.data<float>()[i] = static_cast<float>(i % 5) * 0.25f;
+  }
+  auto make = [](int64_t axis, std::vector<int64_t> shape) {
+    auto m = std::make_unique<Sequential>(std::vector<LayerRef>{layers::BatchNormalization(
+        {.axis = axis, .momentum = 0.5, .input_shape = std::move(shape)})});
+    m->compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "mse"});
+    return m;
+  };
+  auto first = make(1, {2, 3});
+  auto last = make(-1, {3, 2});
+  EXPECT_EQ(first->get_weights()[0].shape(), (Shape{2}));
+  for (auto* m : {first.get(), last.get()}) {
+    const bool t = m == last.get();
+    m->fit(t ? SwapLastTwo(x) : x, t ? SwapLastTwo(y) : y,
+           {.batch_size = 4, .epochs = 2, .verbose = 0, .shuffle = false});
+  }
+  auto a = first->get_weights(), b = last->get_weights();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_LE(testing::MaxAbsDiff(a[i], b[i]), 1e-5) << i;
+  // The steps did something: gamma left 1, and the moving means are per feature of axis 1
+  // (feature 0's is about 20 larger).
+  EXPECT_GT(testing::MaxAbsDiff(a[0], Tensor::FromVector<float>({1, 1}, {2})), 1e-3);
+  EXPECT_GT(a[2].data<float>()[0] - a[2].data<float>()[1], 10.0);
+  EXPECT_LE(testing::MaxAbsDiff(first->predict(x), SwapLastTwo(last->predict(SwapLastTwo(x)))),
+            1e-5);
+}
+
+TEST(BatchNormalization, AxisMustBeAFeatureAxis) {
+  for (int64_t axis : {0, 3, -4}) {
+    SCOPED_TRACE(axis);
+    const std::string msg = testing::ErrorOf([&] {
+      Sequential m(
+          {layers::BatchNormalization({.axis = axis, .input_shape = {2, 3}, .name = "bn"})});
+    });
+    EXPECT_NE(msg.find("BatchNormalization 'bn': axis " + std::to_string(axis)), std::string::npos)
+        << msg;
+  }
 }
 
 TEST(InputLayer, DeclaresTheInputAndIsNotAModelLayer) {

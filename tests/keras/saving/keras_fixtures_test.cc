@@ -168,5 +168,26 @@ TEST(Keras3Archive, CompileConfigForms) {
   EXPECT_TRUE(keras::load_model(Gen("tfkeras-2.21_resume-rmsprop.h5"))->compiled());
 }
 
+TEST(BatchNormalizationAxis, TfKerasListAxesAndKeras3IntAxes) {
+  // tf.keras stores axis [3] (channels_last) and [1] (after a channels_first Conv2D); Keras 3 -1.
+  for (const char* file : {"tfkeras-2.21_bn-axis.h5", "tfkeras-2.21_bn-axis-channels-first.h5",
+                           "keras-3.15_bn-axis.h5", "keras-3.15_bn-axis.keras"}) {
+    SCOPED_TRACE(file);
+    auto m = LoadAndExpectPredictions(file);
+    ASSERT_EQ(m->layers()[1]->class_name(), "BatchNormalization");
+    EXPECT_EQ(m->layers()[1]->weights()[0].value.shape(), (Shape{3}));  // Conv2D's 3 filters
+    // The moving statistics are not the defaults, so a BN that ignored them would miss.
+    EXPECT_GT(
+        MaxAbsDiff(m->layers()[1]->weights()[3].value, Tensor::FromVector<float>({1, 1, 1}, {3})),
+        0.1);
+  }
+  // Saved again by Kiln, the channels_first axis survives and predicts the same.
+  auto m = keras::load_model(Gen("tfkeras-2.21_bn-axis-channels-first.h5"));
+  const std::string path = std::string(getenv("TEST_TMPDIR")) + "/bn-cf.h5";
+  m->save(path);
+  EXPECT_EQ(ModelConfig(*m)["config"]["layers"][2]["config"]["axis"], 1);
+  ExpectPredictsLikeKeras(*keras::load_model(path), "tfkeras-2.21_bn-axis-channels-first.h5");
+}
+
 }  // namespace
 }  // namespace kiln::keras::saving
