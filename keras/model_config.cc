@@ -91,6 +91,30 @@ nlohmann::json TrainingConfig(const Model& model) {
           {"optimizer_config", {{"class_name", opt->class_name()}, {"config", opt_config}}}};
 }
 
+std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config) {
+  std::vector<std::string> out;
+  if (!model_config.is_object() || !model_config.contains("config")) return out;
+  const nlohmann::json& cfg = model_config["config"];
+  const nlohmann::json layers = cfg.is_array()    ? cfg
+                                : cfg.is_object() ? cfg.value("layers", nlohmann::json::array())
+                                                  : nlohmann::json::array();
+  for (const auto& layer : layers) {
+    if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
+    const nlohmann::json& lc = layer["config"];
+    for (const auto& [key, value] : lc.items()) {
+      const bool regularizer = key.size() > 12 && key.ends_with("_regularizer");
+      const bool constraint = key.size() > 11 && key.ends_with("_constraint");
+      if ((!regularizer && !constraint) || value.is_null()) continue;
+      const std::string what = value.is_object()   ? value.value("class_name", value.dump())
+                               : value.is_string() ? value.get<std::string>()
+                                                   : value.dump();
+      out.push_back(layer.value("class_name", "?") + " '" + config::Name(lc) + "': " + key + " " +
+                    what + " is kept but not applied in training yet");
+    }
+  }
+  return out;
+}
+
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
   if (!model_config.is_object() || !model_config.contains("class_name") ||
       !model_config.contains("config"))

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "keras/model.h"
 
@@ -22,6 +23,10 @@ nlohmann::json ModelConfig(Model& model);
 // The tf.keras 2.4-2.10 form, with the plain optimizer class name ("SGD").
 nlohmann::json TrainingConfig(const Model& model);
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config);
+// One line per regularizer or constraint in the model's layer configs ("Dense 'd':
+// kernel_regularizer L2 is kept but not applied in training yet"): Kiln loads and saves them but
+// does not apply them yet, so the loaders warn instead of refusing the file.
+std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config);
 // A Keras 3 compile_config (config.json of a .keras archive: {"optimizer": <serialized optimizer or
 // name>, "loss", "metrics", ...}) in the training_config form that CompileFromTrainingConfig and
 // the inspector read ({"optimizer_config": {"class_name", "config"}, "loss", "metrics", ...}).

@@ -78,9 +78,10 @@ nlohmann::json BatchNormalization::get_config() const {
   for (const char* k : {"beta_initializer", "gamma_initializer", "moving_mean_initializer"})
     c[k] = {{"class_name", k[0] == 'g' ? "Ones" : "Zeros"}, {"config", nlohmann::json::object()}};
   c["moving_variance_initializer"] = {{"class_name", "Ones"}, {"config", nlohmann::json::object()}};
-  for (const char* k :
-       {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"})
-    c[k] = nullptr;
+  c["beta_regularizer"] = o_.beta_regularizer;
+  c["gamma_regularizer"] = o_.gamma_regularizer;
+  c["beta_constraint"] = o_.beta_constraint;
+  c["gamma_constraint"] = o_.gamma_constraint;
   return c;
 }
 
@@ -98,14 +99,15 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
     o.axis = axis[0].get<int64_t>();
   else
     unsupported.push_back(where + ": axis " + axis.dump() + " (Kiln normalizes over one axis)");
-  for (const char* k :
-       {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"})
-    config::MustBeNull(c, k, where, unsupported);
   if (c.value("renorm", false)) unsupported.push_back(where + ": renorm");
   o.momentum = c.value("momentum", 0.99);
   o.epsilon = c.value("epsilon", 1e-3);
   o.center = c.value("center", true);
   o.scale = c.value("scale", true);
+  o.beta_regularizer = config::Kept(c, "beta_regularizer");
+  o.gamma_regularizer = config::Kept(c, "gamma_regularizer");
+  o.beta_constraint = config::Kept(c, "beta_constraint");
+  o.gamma_constraint = config::Kept(c, "gamma_constraint");
   o.input_shape = config::InputShape(c);
   o.name = config::Name(c);
   return std::make_shared<BatchNormalization>(o);

@@ -4,7 +4,8 @@
 //   layers::Dense(1, {.input_shape = {2}})           // first layer of a Sequential
 //   layers::Dense(10, {.kernel_initializer = "zeros", .use_bias = false, .name = "logits"})
 //
-// Inputs of rank > 2 are not supported (Keras applies Dense to the last axis); Flatten first.
+// Regularizers and constraints are Keras configs ({"class_name": "L2", "config": {"l2": 0.01}}),
+// kept and saved back but not applied in training yet.
 #pragma once
 
 #include "keras/initializers.h"
@@ -17,6 +18,9 @@ struct DenseOptions {
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
+  nlohmann::json kernel_regularizer = nullptr, bias_regularizer = nullptr,
+                 activity_regularizer = nullptr;
+  nlohmann::json kernel_constraint = nullptr, bias_constraint = nullptr;
   std::vector<int64_t> input_shape = {};
   int64_t input_dim = 0;
   std::string name = "";

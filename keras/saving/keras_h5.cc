@@ -374,6 +374,8 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
+  for (const std::string& w : keras::RegularizerWarnings(config))
+    std::cerr << "kiln: warning: " << path << ": " << w << "\n";
   if (format == ModelFileFormat::kKerasArchive) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());

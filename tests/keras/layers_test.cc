@@ -186,5 +186,166 @@ TEST(Initializers, DefaultsAndSeeds) {
   EXPECT_THROW(Initializer("he_unknown")(Shape{2}), NotFoundError);
 }
 
+struct Moments {
+  double mean = 0, std = 0, max_abs = 0;
+};
+Moments MomentsOf(const Tensor& t) {
+  Moments m;
+  for (float v : t.values<float>()) m.mean += v;
+  m.mean /= double(t.num_elements());
+  for (float v : t.values<float>()) {
+    m.std += (v - m.mean) * (v - m.mean);
+    m.max_abs = std::max(m.max_abs, std::abs(double(v)));
+  }
+  m.std = std::sqrt(m.std / double(t.num_elements()));
+  return m;
+}
+
+TEST(Initializers, VarianceScalingFamilyHasKerasVariances) {
+  // (400, 300): fan_in 400, fan_out 300. 120000 draws estimate a standard deviation to ~0.3%.
+  const Shape s{400, 300};
+  struct Case {
+    Initializer init;
+    double std;    // Keras's: sqrt(scale / fan) for every distribution
+    double bound;  // truncated normals stop at 2 (pre-truncation) stddevs; uniforms at the limit
+  };
+  const double tn = 2 / 0.87962566103423978;  // truncation bound in units of the final stddev
+  const Case cases[] = {
+      {"he_normal", std::sqrt(2.0 / 400), tn * std::sqrt(2.0 / 400)},
+      {"he_uniform", std::sqrt(2.0 / 400), std::sqrt(6.0 / 400)},
+      {"lecun_normal", std::sqrt(1.0 / 400), tn * std::sqrt(1.0 / 400)},
+      {"lecun_uniform", std::sqrt(1.0 / 400), std::sqrt(3.0 / 400)},
+      {"glorot_normal", std::sqrt(2.0 / 700), tn * std::sqrt(2.0 / 700)},
+      {"glorot_uniform", std::sqrt(2.0 / 700), std::sqrt(6.0 / 700)},
+      {initializers::VarianceScaling({.scale = 3, .mode = "fan_out", .distribution = "uniform"}),
+       std::sqrt(3.0 / 300), std::sqrt(9.0 / 300)},
+      {initializers::VarianceScaling({.scale = 2, .mode = "fan_avg"}), std::sqrt(2.0 / 350),
+       tn * std::sqrt(2.0 / 350)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.init.name + " " + c.init.mode);
+    const Moments m = MomentsOf(c.init(s));
+    EXPECT_NEAR(m.std, c.std, 0.01 * c.std);
+    EXPECT_NEAR(m.mean, 0, 0.01 * c.std);
+    EXPECT_LE(m.max_abs, c.bound * (1 + 1e-6));
+    EXPECT_GT(m.max_abs, 0.98 * c.bound);  // the bound is reached: not a narrower distribution
+  }
+  // Untruncated normals go past 2 stddevs (about 4.6% of draws).
+  const Moments u = MomentsOf(
+      initializers::VarianceScaling({.distribution = "untruncated_normal"})(Shape{400, 300}));
+  EXPECT_NEAR(u.std, std::sqrt(1.0 / 400), 0.01 * std::sqrt(1.0 / 400));
+  EXPECT_GT(u.max_abs, 3.5 * std::sqrt(1.0 / 400));
+  // Convolution kernels: fans times the receptive field, (3, 3, 16, 32) -> fan_in 144.
+  const Moments conv = MomentsOf(Initializer("he_uniform")(Shape{3, 3, 16, 32}));
+  EXPECT_LE(conv.max_abs, std::sqrt(6.0 / 144) * (1 + 1e-6));
+  EXPECT_GT(conv.max_abs, 0.98 * std::sqrt(6.0 / 144));
+  // Keras 3's explicit fan axes: fan_in over axes 0 and 1 only (9).
+  Initializer axes = initializers::VarianceScaling({.distribution = "uniform"});
+  axes.input_axes = std::vector<int64_t>{0, 1};
+  axes.output_axes = std::vector<int64_t>{3};
+  EXPECT_GT(MomentsOf(axes(Shape{3, 3, 16, 32})).max_abs, 0.98 * std::sqrt(3.0 / 9));
+}
+
+TEST(Initializers, OrthogonalIdentityTruncatedNormalConstant) {
+  // Orthogonal: the kernel flattened to (rows, last) has orthonormal columns (tall) or rows
+  // (wide), times the gain.
+  for (const Shape& s : {Shape{6, 4}, Shape{4, 6}, Shape{2, 2, 3, 5}, Shape{6, 6}}) {
+    SCOPED_TRACE(s.ToString());
+    const Tensor k = initializers::Orthogonal({.gain = 1.5, .seed = 6})(s);
+    const int64_t cols = s.dim(-1), rows = k.num_elements() / cols;
+    const bool tall = rows >= cols;
+    const int64_t n = tall ? cols : rows, len = tall ? rows : cols;
+    auto at = [&](int64_t v, int64_t i) {  // element i of column (tall) or row (wide) v
+      return double(k.data<float>()[tall ? i * cols + v : v * cols + i]);
+    };
+    for (int64_t a = 0; a < n; ++a)
+      for (int64_t b = 0; b < n; ++b) {
+        double dot = 0;
+        for (int64_t i = 0; i < len; ++i) dot += at(a, i) * at(b, i);
+        EXPECT_NEAR(dot, a == b ? 2.25 : 0.0, 1e-5) << a << " " << b;
+      }
+  }
+  EXPECT_EQ(initializers::Identity(2.0)(Shape{2, 3}).ToVector<float>(),
+            (std::vector<float>{2, 0, 0, 0, 2, 0}));
+  const std::string msg = testing::ErrorOf([] {
+    Sequential m({layers::Conv2D(
+        2, {3, 3}, {.kernel_initializer = "identity", .input_shape = {5, 5, 1}, .name = "c"})});
+  });
+  EXPECT_NE(msg.find("Conv2D 'c' kernel_initializer: the identity initializer only fills 2-D"),
+            std::string::npos)
+      << msg;
+  const Moments t =
+      MomentsOf(initializers::TruncatedNormal({.mean = 1, .stddev = 0.3})(Shape{100000}));
+  EXPECT_LE(t.max_abs, 1.6 + 1e-6);  // within mean +- 2 stddev
+  EXPECT_NEAR(t.mean, 1.0, 0.005);
+  // The stddev of N(0, 0.3) truncated at 2 stddevs is 0.3 * 0.8796.
+  EXPECT_NEAR(t.std, 0.3 * 0.87962566103423978, 0.003);
+  EXPECT_EQ(initializers::Constant(0.25)(Shape{2}).ToVector<float>(),
+            (std::vector<float>{0.25f, 0.25f}));
+  // A seeded initializer repeats itself; another seed differs.
+  EXPECT_TRUE(initializers::HeNormal({.seed = 3})(Shape{5, 5})
+                  .BitwiseEquals(initializers::HeNormal({.seed = 3})(Shape{5, 5})));
+  EXPECT_FALSE(initializers::HeNormal({.seed = 3})(Shape{5, 5})
+                   .BitwiseEquals(initializers::HeNormal({.seed = 4})(Shape{5, 5})));
+}
+
+TEST(Initializers, ConfigsRoundTripAndConv2DKeepsThem) {
+  const Initializer all[] = {
+      "glorot_uniform",
+      "glorot_normal",
+      "he_normal",
+      "he_uniform",
+      "lecun_normal",
+      "lecun_uniform",
+      "zeros",
+      "ones",
+      initializers::VarianceScaling(
+          {.scale = 2, .mode = "fan_out", .distribution = "uniform", .seed = 5}),
+      initializers::Orthogonal({.gain = 1.5, .seed = 6}),
+      initializers::Identity(0.5),
+      initializers::TruncatedNormal({.mean = 0.1, .stddev = 0.3, .seed = 7}),
+      initializers::RandomNormal({.stddev = 0.2}),
+      initializers::RandomUniform({.minval = -1}),
+      initializers::Constant(0.1)};
+  for (const Initializer& i : all) {
+    const nlohmann::json c = i.ToConfig();
+    SCOPED_TRACE(c.dump());
+    EXPECT_EQ(Initializer::FromConfig(c, "test").ToConfig(), c);
+  }
+  EXPECT_EQ(initializers::HeNormal({.seed = 1}).ToConfig(),
+            nlohmann::json::parse(R"({"class_name": "HeNormal", "config": {"seed": 1}})"));
+  EXPECT_EQ(
+      initializers::VarianceScaling({.scale = 2, .mode = "fan_avg", .distribution = "uniform"})
+          .ToConfig()["config"],
+      nlohmann::json::parse(
+          R"({"scale": 2.0, "mode": "fan_avg", "distribution": "uniform", "seed": null})"));
+  // Conv2D used to write {} and lose stddev and seed.
+  layers::Conv2D conv(2, {3, 3},
+                      {.kernel_initializer = initializers::RandomNormal({.stddev = 0.1, .seed = 3}),
+                       .bias_initializer = initializers::Constant(0.5)});
+  const nlohmann::json c = conv.get_config();
+  EXPECT_EQ(c["kernel_initializer"]["config"]["stddev"], 0.1);
+  EXPECT_EQ(c["kernel_initializer"]["config"]["seed"], 3);
+  EXPECT_EQ(c["bias_initializer"]["config"]["value"], 0.5);
+  // Names and Keras's aliases; unknown classes and bad options are refused by name.
+  EXPECT_EQ(Initializer::FromConfig("HeUniform", "t").name, "he_uniform");
+  EXPECT_EQ(Initializer::FromConfig("normal", "t").name, "random_normal");
+  EXPECT_EQ(Initializer::FromConfig(nlohmann::json::parse(
+                                        R"({"class_name": "VarianceScaling", "config":
+                                            {"distribution": "normal"}})"),
+                                    "t")
+                .distribution,
+            "truncated_normal");
+  EXPECT_NE(testing::ErrorOf([] {
+              Initializer::FromConfig("STFT", "Dense 'd'");
+            }).find("Dense 'd': unknown initializer 'STFT' (known: glorot_uniform,"),
+            std::string::npos);
+  EXPECT_THROW(Initializer::FromConfig(nlohmann::json::parse(
+                                           R"({"class_name": "VarianceScaling",
+                                               "config": {"mode": "fan_x"}})"),
+                                       "t"),
+               ValueError);
+}
+
 }  // namespace
 }  // namespace kiln::keras

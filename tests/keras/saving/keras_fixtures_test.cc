@@ -189,5 +189,54 @@ TEST(BatchNormalizationAxis, TfKerasListAxesAndKeras3IntAxes) {
   ExpectPredictsLikeKeras(*keras::load_model(path), "tfkeras-2.21_bn-axis-channels-first.h5");
 }
 
+TEST(InitializersAndRegularizers, LoadKeptAndWarnedAbout) {
+  // Every Keras initializer, L1/L2/L1L2 and activity regularizers and a MaxNorm constraint; the
+  // weights are the writer's initializers' output (not trained).
+  for (const char* file : {"tfkeras-2.21_initializers.h5", "keras-3.15_initializers.h5",
+                           "keras-3.15_initializers.keras"}) {
+    SCOPED_TRACE(file);
+    ::testing::internal::CaptureStderr();
+    auto m = LoadAndExpectPredictions(file);
+    const std::string warnings = ::testing::internal::GetCapturedStderr();
+    for (const char* w : {"Dense 'he_normal': kernel_regularizer L2 is kept but not applied",
+                          "Dense 'he_uniform': activity_regularizer L2",
+                          "Dense 'lecun_normal': kernel_constraint MaxNorm"})
+      EXPECT_NE(warnings.find(w), std::string::npos) << w << "\n" << warnings;
+    auto config = [&](const std::string& layer) { return m->get_layer(layer)->get_config(); };
+    EXPECT_EQ(config("he_normal")["kernel_initializer"],
+              nlohmann::json::parse(R"({"class_name": "HeNormal", "config": {"seed": 1}})"));
+    // tf.keras writes the float32 value 0.009999999776..., Keras 3 0.01.
+    EXPECT_NEAR(config("he_normal")["kernel_regularizer"]["config"]["l2"].get<double>(), 0.01,
+                1e-9);
+    EXPECT_EQ(config("lecun_normal")["kernel_constraint"]["class_name"], "MaxNorm");
+    EXPECT_EQ(config("variance_scaling")["kernel_initializer"]["config"]["mode"], "fan_avg");
+    EXPECT_EQ(config("orthogonal")["kernel_initializer"]["config"]["gain"], 1.5);
+    EXPECT_EQ(config("truncated_normal")["bias_initializer"]["config"]["value"], 0.1);
+    // Keras's own orthogonal kernel (6x6, gain 1.5) is 1.5 times an orthogonal matrix, and Kiln's
+    // initializer from the loaded config makes one of the same kind.
+    const Tensor keras_k = m->get_layer("orthogonal")->weights()[0].value;
+    const Tensor kiln_k =
+        Initializer::FromConfig(config("orthogonal")["kernel_initializer"], "t")(keras_k.shape());
+    for (const Tensor& k : {keras_k, kiln_k})
+      for (int a = 0; a < 6; ++a)
+        for (int b = 0; b < 6; ++b) {
+          double dot = 0;
+          for (int i = 0; i < 6; ++i)
+            dot += double(k.data<float>()[i * 6 + a]) * k.data<float>()[i * 6 + b];
+          EXPECT_NEAR(dot, a == b ? 2.25 : 0.0, 1e-5);
+        }
+    // Saved by Kiln and loaded again, the regularizers and initializers are still there.
+    const std::string path = std::string(getenv("TEST_TMPDIR")) + "/init.h5";
+    m->save(path);
+    ::testing::internal::CaptureStderr();
+    auto again = keras::load_model(path);
+    EXPECT_NE(::testing::internal::GetCapturedStderr().find("bias_regularizer L1"),
+              std::string::npos);
+    EXPECT_EQ(again->get_layer("he_uniform")->get_config()["activity_regularizer"],
+              config("he_uniform")["activity_regularizer"]);
+    ExpectPredictsLikeKeras(*again, file);
+  }
+}
+
 }  // namespace
 }  // namespace kiln::keras::saving
