@@ -14,16 +14,18 @@ Dense::Dense(int64_t units, DenseOptions options) : units_(units), options_(std:
 }
 
 Shape Dense::ComputeOutputShape(const Shape& in) const {
-  if (in.rank() != 2)
-    ShapeFail("expected input of rank 2 (batch, features), got " + KerasShapeString(in) +
-              "; add a Flatten layer first");
-  return Shape{in[0], units_};
+  if (in.rank() < 2)
+    ShapeFail("expected an input of rank 2 or more (batch, ..., features), got " +
+              KerasShapeString(in));
+  std::vector<int64_t> dims = in.dims();
+  dims.back() = units_;
+  return Shape(dims);
 }
 
 void Dense::BuildWeights(const Shape& in) {
-  if (in[1] <= 0)
+  if (in.dim(-1) <= 0)
     ShapeFail("the last dimension of the input must be known, got " + KerasShapeString(in));
-  AddWeight("kernel", options_.kernel_initializer(Shape{in[1], units_},
+  AddWeight("kernel", options_.kernel_initializer(Shape{in.dim(-1), units_},
                                                   "Dense '" + name_ + "' kernel_initializer"));
   if (options_.use_bias)
     AddWeight("bias",
@@ -31,13 +33,31 @@ void Dense::BuildWeights(const Shape& in) {
 }
 
 ValueRef Dense::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
-  const Shape& in = b.type(x).shape;
-  if (in.rank() != 2 || in[1] != weights_[0].value.dim(0))
+  const Shape in = b.type(x).shape;
+  if (in.rank() < 2 || in.dim(-1) != weights_[0].value.dim(0))
     ShapeFail("expected input with last dimension " + std::to_string(weights_[0].value.dim(0)) +
               ", got " + KerasShapeString(in));
+  // On (batch, d1, ..., features) Keras applies the kernel to the last axis. The inner axes are
+  // folded into the batch for one MatMul and unfolded after; Reshape's gradient (ReshapeLike)
+  // folds the incoming gradient back the same way.
+  std::vector<int64_t> out_dims = {-1};
+  if (in.rank() > 2) {
+    for (int i = 1; i + 1 < in.rank(); ++i) {
+      if (in[i] < 0)
+        ShapeFail("the inner dimensions of an input of rank " + std::to_string(in.rank()) +
+                  " must be known, got " + KerasShapeString(in));
+      out_dims.push_back(in[i]);
+    }
+    x = b.Op("Reshape", {x}, {{"shape", std::vector<int64_t>{-1, in.dim(-1)}}});
+  }
   ValueRef y = b.Op("MatMul", {x, ctx.weights[0]});
   if (options_.use_bias) y = b.Op("BiasAdd", {y, ctx.weights[1]});
-  return activations::Apply(b, options_.activation, y);
+  // Every activation Kiln has is elementwise or over the last axis, so it commutes with the
+  // unfolding; applying it before keeps the MatMul+BiasAdd+activation fusion.
+  y = activations::Apply(b, options_.activation, y);
+  if (in.rank() == 2) return y;
+  out_dims.push_back(units_);
+  return b.Op("Reshape", {y}, {{"shape", out_dims}});
 }
 
 nlohmann::json Dense::get_config() const {

@@ -1,4 +1,5 @@
-// Dense: activation(x · kernel + bias), kernel (in, units), bias (units,), as Keras.
+// Dense: activation(x · kernel + bias), kernel (in, units), bias (units,), as Keras. On an input of
+// rank 3 or more it applies to the last axis: (None, 5, 4) -> (None, 5, units).
 //
 //   layers::Dense(128, {.activation = "relu"})
 //   layers::Dense(1, {.input_shape = {2}})           // first layer of a Sequential

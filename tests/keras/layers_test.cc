@@ -1,6 +1,8 @@
 // Each layer's output against a hand computation, through the real model and executor.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "keras/keras.h"
 #include "tests/testing/testing.h"
 
@@ -16,6 +18,56 @@ TEST(Dense, MatchesHandComputation) {
   // -6] -> 0
   EXPECT_EQ(y.ToVector<float>(), (std::vector<float>{5.5f, 0.f, 0.f, 0.f}));
   EXPECT_EQ(model.count_params(), 8);
+}
+
+TEST(Dense, OnRank3InputTrainsWithTheRightGradients) {
+  // Dense(3, tanh) on (None, 5, 4), Flatten, Dense(2), mse: one SGD step over the whole batch
+  // moves each weight by -lr * dL/dw; dL/dw is taken here by central differences of the same
+  // network computed in float64 with plain loops.
+  Sequential m({layers::Dense(3, {.activation = "tanh", .input_shape = {5, 4}}), layers::Flatten(),
+                layers::Dense(2)});
+  EXPECT_EQ(m.layers()[0]->output_shape(), (Shape{kUnknownDim, 5, 3}));
+  EXPECT_EQ(m.layers()[0]->count_params(), 4 * 3 + 3);
+  std::mt19937 rng(3);
+  const Tensor x = testing::RandomTensor(kFloat32, {6, 5, 4}, rng),
+               t = testing::RandomTensor(kFloat32, {6, 2}, rng);
+  const std::vector<Tensor> w0 = m.get_weights();
+  auto loss = [&](const std::vector<std::vector<double>>& w) {
+    double sum = 0;
+    for (int n = 0; n < 6; ++n) {
+      std::vector<double> h(15);
+      for (int p = 0; p < 5; ++p)
+        for (int j = 0; j < 3; ++j) {
+          double z = w[1][j];
+          for (int i = 0; i < 4; ++i) z += x.data<float>()[(n * 5 + p) * 4 + i] * w[0][i * 3 + j];
+          h[p * 3 + j] = std::tanh(z);
+        }
+      for (int k = 0; k < 2; ++k) {
+        double y = w[3][k];
+        for (int i = 0; i < 15; ++i) y += h[i] * w[2][i * 2 + k];
+        sum += (y - t.data<float>()[n * 2 + k]) * (y - t.data<float>()[n * 2 + k]);
+      }
+    }
+    return sum / 12;
+  };
+  std::vector<std::vector<double>> w;
+  for (const Tensor& v : w0) w.push_back(v.astype(kFloat64).ToVector<double>());
+  const double lr = 0.1;
+  m.compile({.optimizer = optimizers::SGD({.lr = lr}), .loss = "mse"});
+  m.fit(x, t, {.batch_size = 6, .epochs = 1, .verbose = 0, .shuffle = false});
+  const std::vector<Tensor> w1 = m.get_weights();
+  double worst = 0;
+  for (size_t k = 0; k < w.size(); ++k)
+    for (size_t i = 0; i < w[k].size(); ++i) {
+      auto plus = w, minus = w;
+      plus[k][i] += 1e-6;
+      minus[k][i] -= 1e-6;
+      const double numeric = (loss(plus) - loss(minus)) / 2e-6;
+      const double step = (double(w0[k].data<float>()[i]) - w1[k].data<float>()[i]) / lr;
+      worst = std::max(worst, std::abs(step - numeric));
+    }
+  EXPECT_LT(worst, 1e-4);
+  EXPECT_GT(testing::MaxAbsDiff(w0[0], w1[0]), 1e-3);  // the rank-3 kernel did get a gradient
 }
 
 TEST(Activation, SigmoidTanhSoftmax) {

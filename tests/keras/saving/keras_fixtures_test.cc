@@ -238,5 +238,15 @@ TEST(InitializersAndRegularizers, LoadKeptAndWarnedAbout) {
   }
 }
 
+TEST(DenseOnRank3, AppliesToTheLastAxisAsKerasDoes) {
+  // Input((5, 4)) -> Dense(3) -> Flatten -> Dense(2).
+  for (const char* file : {"tfkeras-2.21_dense-rank3.h5", "keras-3.15_dense-rank3.h5",
+                           "keras-3.15_dense-rank3.keras"}) {
+    SCOPED_TRACE(file);
+    auto m = LoadAndExpectPredictions(file);
+    EXPECT_EQ(m->layers()[0]->output_shape(), (Shape{kUnknownDim, 5, 3}));
+  }
+}
+
 }  // namespace
 }  // namespace kiln::keras::saving
