@@ -66,7 +66,7 @@ nlohmann::json ModelConfig(Model& model) {
   layers.push_back({{"class_name", "InputLayer"},
                     {"config",
                      {{"batch_input_shape", ShapeJson(model.input_shape())},
-                      {"dtype", "float32"},
+                      {"dtype", std::string(DTypeName(model.input_dtype()))},
                       {"sparse", false},
                       {"ragged", false},
                       {"name", model.input_name()}}}});

@@ -52,14 +52,19 @@ std::vector<int64_t> InputShape(const nlohmann::json& c) {
   return dims;
 }
 
+std::optional<std::string> DTypeNameOf(const nlohmann::json& c) {
+  if (!c.contains("dtype") || c["dtype"].is_null()) return std::nullopt;
+  const nlohmann::json& d = c["dtype"];
+  if (d.is_string()) return d.get<std::string>();
+  if (d.is_object() && d.contains("config") && d["config"].is_object() &&
+      d["config"].contains("name") && d["config"]["name"].is_string())
+    return d["config"]["name"].get<std::string>();
+  return "?";
+}
+
 void CheckDType(const nlohmann::json& c, const std::string& where,
                 std::vector<std::string>& unsupported) {
-  if (!c.contains("dtype") || c["dtype"].is_null()) return;
-  const nlohmann::json& d = c["dtype"];
-  std::string name = d.is_string() ? d.get<std::string>()
-                     : d.is_object() && d.contains("config") && d["config"].contains("name")
-                         ? d["config"]["name"].get<std::string>()
-                         : "?";
+  const std::string name = DTypeNameOf(c).value_or("float32");
   if (name != "float32") unsupported.push_back(where + ": dtype " + name);
 }
 

@@ -44,6 +44,8 @@ std::string Name(const nlohmann::json& c);
 // The input shape without the batch dimension, from batch_input_shape, batch_shape or
 // input_shape; empty when none is given.
 std::vector<int64_t> InputShape(const nlohmann::json& c);
+// The dtype's name, from a string or a DTypePolicy dict; nullopt when absent or null.
+std::optional<std::string> DTypeNameOf(const nlohmann::json& c);
 // Records an unsupported dtype (anything but float32, as a string or a DTypePolicy dict).
 void CheckDType(const nlohmann::json& c, const std::string& where,
                 std::vector<std::string>& unsupported);

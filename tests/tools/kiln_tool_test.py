@@ -184,6 +184,16 @@ class Predict(unittest.TestCase):
             self.assertEqual(y.shape, (5, 10))
             np.testing.assert_allclose(y, keras_numpy.forward(h5py.File(MLP_FILE, "r"), x.astype(np.float32)), atol=1e-5)
 
+    def test_int32_input_models(self):
+        # Input(dtype="int32") models from tf.keras 2.21 and Keras 3.15, fed their int32 arrays.
+        for name in ("tfkeras-2.21_int32-input.h5", "keras-3.15_int32-input.keras"):
+            with self.subTest(name):
+                path = os.path.join(FIXTURES, "gen", name)
+                yout = os.path.join(TMP, name + ".y.npy")
+                p = kiln("predict", path, "--input", path + ".x.npy", "--output", yout)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                np.testing.assert_allclose(np.load(yout), np.load(path + ".y.npy"), atol=1e-5)
+
     def test_bad_inputs(self):
         bad = os.path.join(TMP, "bad.npy")
         np.save(bad, np.zeros((2, 3), np.float32))

@@ -248,5 +248,44 @@ TEST(DenseOnRank3, AppliesToTheLastAxisAsKerasDoes) {
   }
 }
 
+TEST(IntegerInputs, KeepTheirDtypeThroughLoadingAndPredict) {
+  // Input((6,), dtype="int32") straight into Dense, which casts as Keras's Dense does.
+  for (const char* file : {"tfkeras-2.21_int32-input.h5", "keras-3.15_int32-input.keras"}) {
+    SCOPED_TRACE(file);
+    auto m = LoadAndExpectPredictions(file);
+    EXPECT_EQ(m->input_dtype(), kInt32);
+    const Tensor x = npy::Load(Gen(std::string(file) + ".x.npy"));
+    ASSERT_EQ(x.dtype(), kInt32);
+    // The graph's input is int32, cast once before the first Dense.
+    const Graph& g = m->forward_graph();
+    int casts = 0;
+    for (int id : g.NodeIds()) {
+      const Node& n = g.node(id);
+      if (n.op == "Placeholder") EXPECT_EQ(n.outputs[0].dtype, kInt32);
+      casts += n.op == "Cast";
+    }
+    EXPECT_EQ(casts, 1);
+    // Other dtypes are converted to the input's, as Keras converts them: float64 2.9 -> int32 2,
+    // -2.9 -> -2.
+    Tensor shifted = x.astype(kFloat64);
+    for (int64_t i = 0; i < shifted.num_elements(); ++i)
+      shifted.data<double>()[i] += shifted.data<double>()[i] >= 0 ? 0.9 : -0.9;
+    EXPECT_TRUE(m->predict(shifted).BitwiseEquals(m->predict(x)));
+    // Saved by Kiln, the dtype stays.
+    const std::string path = std::string(getenv("TEST_TMPDIR")) + "/int32.h5";
+    m->save(path);
+    EXPECT_EQ(ModelConfig(*m)["config"]["layers"][0]["config"]["dtype"], "int32");
+    auto again = keras::load_model(path);
+    EXPECT_EQ(again->input_dtype(), kInt32);
+    ExpectPredictsLikeKeras(*again, file);
+  }
+  // In code: int64 ids through Flatten (which keeps integers) into Dense.
+  Sequential ids({Input({.shape = {2, 3}, .dtype = kInt64}), layers::Flatten(),
+                  layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones"})});
+  const Tensor big = Tensor::FromVector<int64_t>({1, 2, 3, 4, 5, 6}, {1, 2, 3});
+  EXPECT_EQ(ids.predict(big).ToVector<float>(), std::vector<float>{21});
+  EXPECT_THROW(Input({.shape = {2}, .dtype = kBool}), ValueError);
+}
+
 }  // namespace
 }  // namespace kiln::keras::saving
