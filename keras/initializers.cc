@@ -307,7 +307,9 @@ nlohmann::json Initializer::ToConfig() const {
   return {{"class_name", ClassName()}, {"config", c}};
 }
 
-Initializer Initializer::FromConfig(const nlohmann::json& config, const std::string& where) {
+namespace {
+
+Initializer ParseConfig(const nlohmann::json& config, const std::string& where) {
   if (config.is_string()) {
     Initializer i(config.get<std::string>());
     i.name = Require(i, where).name;
@@ -352,6 +354,19 @@ Initializer Initializer::FromConfig(const nlohmann::json& config, const std::str
     }
   i.Validate(where);
   return i;
+}
+
+}  // namespace
+
+Initializer Initializer::FromConfig(const nlohmann::json& config, const std::string& where) {
+  // A config of the right shape with a value of the wrong JSON type ("mode": 2) fails inside
+  // nlohmann; it is reported like any other invalid option.
+  try {
+    return ParseConfig(config, where);
+  } catch (const nlohmann::json::exception& e) {
+    throw ValueError(where + ": invalid initializer config " + config.dump() + " (" + e.what() +
+                     ")");
+  }
 }
 
 namespace initializers {

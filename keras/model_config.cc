@@ -105,11 +105,17 @@ std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config)
       const bool regularizer = key.size() > 12 && key.ends_with("_regularizer");
       const bool constraint = key.size() > 11 && key.ends_with("_constraint");
       if ((!regularizer && !constraint) || value.is_null()) continue;
-      const std::string what = value.is_object()   ? value.value("class_name", value.dump())
+      // Written defensively: this runs on configs that may be malformed.
+      auto name_of = [](const nlohmann::json& j) {
+        return j.is_object() && j.contains("class_name") && j["class_name"].is_string()
+                   ? j["class_name"].get<std::string>()
+                   : std::string("?");
+      };
+      const std::string what = value.is_object()   ? name_of(value)
                                : value.is_string() ? value.get<std::string>()
                                                    : value.dump();
-      out.push_back(layer.value("class_name", "?") + " '" + config::Name(lc) + "': " + key + " " +
-                    what + " is kept but not applied in training yet");
+      out.push_back(name_of(layer) + " '" + config::Name(lc) + "': " + key + " " + what +
+                    " is kept but not applied in training yet");
     }
   }
   return out;

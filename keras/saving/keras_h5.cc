@@ -137,10 +137,16 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
 // the loaded model with them, and so does Kiln where it has the optimizer, loss and metrics.
 void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weights,
                         const std::string& path) {
-  const nlohmann::json tc =
-      keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
-  if (tc.is_null()) return;
-  std::string warning = keras::CompileFromTrainingConfig(model, tc);
+  std::string warning;
+  try {
+    const nlohmann::json tc =
+        keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
+    if (tc.is_null()) return;
+    warning = keras::CompileFromTrainingConfig(model, tc);
+  } catch (const nlohmann::json::exception& e) {
+    warning =
+        std::string("compile_config is not valid (") + e.what() + "); the model is not compiled";
+  }
   if (warning.empty() && h5::Exists(weights, "optimizer/vars") &&
       h5::Exists(weights, "optimizer/vars/0"))
     warning =

@@ -167,10 +167,15 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
     } catch (const nlohmann::json::exception&) {
       // Likewise: the version is informational, the model still loads.
     }
-    if (info.model_config && info.model_config->is_object()) {
-      nlohmann::json tc = keras::TrainingConfigFromCompileConfig(
-          info.model_config->value("compile_config", nlohmann::json()));
-      if (!tc.is_null()) info.training_config = std::move(tc);
+    if (info.model_config && info.model_config->is_object() &&
+        info.model_config->contains("compile_config")) {
+      const nlohmann::json& cc = (*info.model_config)["compile_config"];
+      try {
+        nlohmann::json tc = keras::TrainingConfigFromCompileConfig(cc);
+        if (!tc.is_null()) info.training_config = std::move(tc);
+      } catch (const nlohmann::json::exception&) {
+        info.training_config = cc;  // shown as it is
+      }
     }
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());

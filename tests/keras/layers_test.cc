@@ -4,6 +4,7 @@
 #include <random>
 
 #include "keras/keras.h"
+#include "keras/model_config.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::keras {
@@ -397,6 +398,14 @@ TEST(Initializers, ConfigsRoundTripAndConv2DKeepsThem) {
                                                "config": {"mode": "fan_x"}})"),
                                        "t"),
                ValueError);
+  // A value of the wrong JSON type is a kiln::Error naming the layer, listed with the others.
+  const std::string msg = testing::ErrorOf([] {
+    ModelFromConfig(nlohmann::json::parse(R"({"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [null, 3],
+         "kernel_initializer": {"class_name": "VarianceScaling", "config": {"mode": 2}}}}]}})"));
+  });
+  EXPECT_NE(msg.find("Dense 'd' kernel_initializer: invalid initializer config"), std::string::npos)
+      << msg;
 }
 
 }  // namespace
