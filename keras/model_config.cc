@@ -94,6 +94,12 @@ nlohmann::json TrainingConfig(const Model& model) {
 std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config) {
   std::vector<std::string> out;
   if (!model_config.is_object() || !model_config.contains("config")) return out;
+  // Written defensively: this runs on configs that may be malformed.
+  auto name_of = [](const nlohmann::json& j) {
+    return j.is_object() && j.contains("class_name") && j["class_name"].is_string()
+               ? j["class_name"].get<std::string>()
+               : std::string("?");
+  };
   const nlohmann::json& cfg = model_config["config"];
   const nlohmann::json layers = cfg.is_array()    ? cfg
                                 : cfg.is_object() ? cfg.value("layers", nlohmann::json::array())
@@ -105,12 +111,6 @@ std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config)
       const bool regularizer = key.size() > 12 && key.ends_with("_regularizer");
       const bool constraint = key.size() > 11 && key.ends_with("_constraint");
       if ((!regularizer && !constraint) || value.is_null()) continue;
-      // Written defensively: this runs on configs that may be malformed.
-      auto name_of = [](const nlohmann::json& j) {
-        return j.is_object() && j.contains("class_name") && j["class_name"].is_string()
-                   ? j["class_name"].get<std::string>()
-                   : std::string("?");
-      };
       const std::string what = value.is_object()   ? name_of(value)
                                : value.is_string() ? value.get<std::string>()
                                                    : value.dump();
