@@ -116,6 +116,11 @@ Shape Model::input_shape() {
   return layers_[0]->input_shape();
 }
 
+DType Model::input_dtype() const {
+  const auto* input = dynamic_cast<const layers::InputLayer*>(input_layer_.get());
+  return input ? input->dtype() : kFloat32;
+}
+
 std::string Model::input_name() const {
   if (input_layer_) return input_layer_->name();
   return layers_.empty() ? "input" : layers_[0]->name() + "_input";
@@ -128,10 +133,13 @@ Shape Model::output_shape() {
 
 ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
   Build();
-  l.x = b.Placeholder(input_name(), kFloat32, input_shape());
+  l.x = b.Placeholder(input_name(), input_dtype(), input_shape());
   ValueRef h = l.x;
   for (auto& layer : layers_) {
     auto scope = b.Scope(layer->name());
+    const DType dtype = b.type(h).dtype;
+    if (dtype != kFloat32 && !(!IsFloating(dtype) && layer->KeepsIntegerInputs()))
+      h = b.Op("Cast", {h}, {{"dtype", kFloat32}});
     LayerVariables& vars = l.variables[layer.get()];
     for (const Weight& w : layer->weights())
       vars.weights.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
@@ -239,7 +247,7 @@ Tensor Model::PrepareInput(const Tensor& x) {
                      ShapeWithoutBatch(x.shape()));
   if (x.dtype() == kBool)
     throw TypeError("Error when checking input: boolean arrays are not supported");
-  return x.dtype() == kFloat32 ? x : x.astype(kFloat32);
+  return x.dtype() == input_dtype() ? x : x.astype(input_dtype());
 }
 
 Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
@@ -369,7 +377,8 @@ Tensor Model::predict(const Tensor& x_in, PredictOptions o) {
   forward_graph();
   std::vector<int64_t> dims = output_shape().dims();
   dims[0] = x.dim(0);
-  Tensor result(kFloat32, Shape(dims));
+  // float32 but for a model that only reshapes an integer input (Input(int32) -> Flatten).
+  Tensor result(forward_.graph.type(forward_.y_pred).dtype, Shape(dims));
   const int64_t n = x.dim(0);
   for (int64_t s = 0; s < n; s += o.batch_size) {
     const int64_t e = std::min(n, s + o.batch_size);

@@ -13,8 +13,9 @@
 //
 // compile() lowers the whole training step once: forward graph, loss, BuildBackward, optimizer
 // updates. fit/evaluate/predict run planned graphs through the Executor; nothing is rebuilt per
-// step. Inputs of any numeric dtype are converted to float32 once per call, as Keras converts to
-// floatx. Errors are kiln::Error subclasses with Keras's wording where Keras has one.
+// step. Inputs of any numeric dtype are converted to the model's input dtype once per call (float32
+// unless an InputLayer declares another), as Keras converts them to the Input's dtype. Errors are
+// kiln::Error subclasses with Keras's wording where Keras has one.
 #pragma once
 
 #include <iostream>
@@ -87,7 +88,8 @@ class Model {
   void save(const std::string& path);
   void save_weights(const std::string& path);
   // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
-  // .weights.h5 (matched by layer name); the format is detected from the content.
+  // .weights.h5 or .keras (matched by position and class, as Keras 3 stores them); the format is
+  // detected from the content.
   void load_weights(const std::string& path, bool by_name = false);
   // Kiln's own graph file (.kiln, FlatBuffers): the optimized inference graph and its weights;
   // with `training`, also the training step and the optimizer state, so training can resume from
@@ -117,6 +119,8 @@ class Model {
   void Build();
   // The model's input shape, batch dimension included ((None, 28, 28)).
   Shape input_shape();
+  // The input's dtype: the InputLayer's (int32 for token ids), else float32.
+  DType input_dtype() const;
   Shape output_shape();
   // The lowered graphs: forward only (predict), and the full training step once compiled, as
   // lowered and as the optimizer passes left them (what the executors run), with the passes'

@@ -17,6 +17,47 @@ nlohmann::json ShapeJson(const Shape& s) {
   return a;
 }
 
+// Options of tf.keras 2.11+ and Keras 3 optimizers that change the update and that Kiln does not
+// implement; an empty string when none is set. (ema_overwrite_frequency only matters with use_ema,
+// and loss_scale_factor scales the loss and unscales the gradients, which changes no update.)
+std::string UnsupportedOptimizerOptions(const nlohmann::json& oc) {
+  std::string out;
+  for (const char* k :
+       {"weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "gradient_accumulation_steps"})
+    if (oc.contains(k) && !oc[k].is_null() && !(oc[k].is_number() && oc[k].get<double>() == 0))
+      out += std::string(out.empty() ? "" : ", ") + k;
+  if (oc.value("use_ema", false)) out += std::string(out.empty() ? "" : ", ") + "use_ema";
+  for (const char* k : {"learning_rate", "lr"})
+    if (oc.contains(k) && !oc[k].is_number())
+      out += std::string(out.empty() ? "" : ", ") + k + " schedule";
+  return out;
+}
+
+// A Keras 3 serialized loss or metric as the plain name Kiln knows, when it is one; otherwise
+// the object unchanged.
+nlohmann::json PlainName(const nlohmann::json& obj) {
+  if (!obj.is_object()) return obj;
+  const std::string cls = obj.value("class_name", "");
+  const nlohmann::json cfg = obj.value("config", nlohmann::json::object());
+  // A function (keras.losses.mean_squared_error) is stored by its name.
+  if (cls == "function" && cfg.is_string()) return cfg;
+  static const std::pair<const char*, const char*> kLosses[] = {
+      {"MeanSquaredError", "mean_squared_error"},
+      {"BinaryCrossentropy", "binary_crossentropy"},
+      {"CategoricalCrossentropy", "categorical_crossentropy"},
+      {"SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"}};
+  for (const auto& [keras_class, name] : kLosses) {
+    if (cls != keras_class || !cfg.is_object()) continue;
+    // Only the defaults compute what Kiln's named loss computes.
+    const bool defaults =
+        !cfg.value("from_logits", false) && cfg.value("label_smoothing", 0.0) == 0.0 &&
+        cfg.value("reduction", "sum_over_batch_size") == "sum_over_batch_size" &&
+        cfg.value("axis", -1) == -1 && cfg.value("ignore_class", nlohmann::json()).is_null();
+    return defaults ? nlohmann::json(name) : obj;
+  }
+  return obj;
+}
+
 }  // namespace
 
 nlohmann::json ModelConfig(Model& model) {
@@ -25,7 +66,7 @@ nlohmann::json ModelConfig(Model& model) {
   layers.push_back({{"class_name", "InputLayer"},
                     {"config",
                      {{"batch_input_shape", ShapeJson(model.input_shape())},
-                      {"dtype", "float32"},
+                      {"dtype", std::string(DTypeName(model.input_dtype()))},
                       {"sparse", false},
                       {"ragged", false},
                       {"name", model.input_name()}}}});
@@ -48,6 +89,36 @@ nlohmann::json TrainingConfig(const Model& model) {
           {"weighted_metrics", nullptr},
           {"loss_weights", nullptr},
           {"optimizer_config", {{"class_name", opt->class_name()}, {"config", opt_config}}}};
+}
+
+std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config) {
+  std::vector<std::string> out;
+  if (!model_config.is_object() || !model_config.contains("config")) return out;
+  // Written defensively: this runs on configs that may be malformed.
+  auto name_of = [](const nlohmann::json& j) {
+    return j.is_object() && j.contains("class_name") && j["class_name"].is_string()
+               ? j["class_name"].get<std::string>()
+               : std::string("?");
+  };
+  const nlohmann::json& cfg = model_config["config"];
+  const nlohmann::json layers = cfg.is_array()    ? cfg
+                                : cfg.is_object() ? cfg.value("layers", nlohmann::json::array())
+                                                  : nlohmann::json::array();
+  for (const auto& layer : layers) {
+    if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
+    const nlohmann::json& lc = layer["config"];
+    for (const auto& [key, value] : lc.items()) {
+      const bool regularizer = key.size() > 12 && key.ends_with("_regularizer");
+      const bool constraint = key.size() > 11 && key.ends_with("_constraint");
+      if ((!regularizer && !constraint) || value.is_null()) continue;
+      const std::string what = value.is_object()   ? name_of(value)
+                               : value.is_string() ? value.get<std::string>()
+                                                   : value.dump();
+      out.push_back(name_of(layer) + " '" + config::Name(lc) + "': " + key + " " + what +
+                    " is kept but not applied in training yet");
+    }
+  }
+  return out;
 }
 
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
@@ -110,6 +181,24 @@ std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) 
   return model;
 }
 
+nlohmann::json TrainingConfigFromCompileConfig(const nlohmann::json& cc) {
+  if (!cc.is_object() || cc.empty() || !cc.contains("optimizer")) return nullptr;
+  nlohmann::json opt = cc["optimizer"];
+  // compile(optimizer="adam") keeps the name; an optimizer object is serialized with its config.
+  if (opt.is_string()) opt = {{"class_name", opt}, {"config", nlohmann::json::object()}};
+  nlohmann::json tc = {{"optimizer_config",
+                        {{"class_name", opt.is_object() ? opt.value("class_name", "?") : "?"},
+                         {"config", opt.is_object() ? opt.value("config", nlohmann::json::object())
+                                                    : nlohmann::json::object()}}}};
+  tc["loss"] = PlainName(cc.value("loss", nlohmann::json()));
+  nlohmann::json metrics = cc.value("metrics", nlohmann::json());
+  if (metrics.is_array())
+    for (auto& m : metrics) m = PlainName(m);
+  tc["metrics"] = metrics.is_null() ? nlohmann::json::array() : metrics;
+  for (const char* k : {"loss_weights", "weighted_metrics"}) tc[k] = cc.value(k, nlohmann::json());
+  return tc;
+}
+
 std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
   if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
@@ -122,6 +211,8 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
   const double lr = number("lr", number("learning_rate", -1));
   if (number("decay", 0.0) != 0.0)
     return cls + " decay is not supported; the model is loaded uncompiled";
+  if (const std::string options = UnsupportedOptimizerOptions(oc); !options.empty())
+    return cls + " with " + options + " is not supported; the model is loaded uncompiled";
   OptimizerRef optimizer = "sgd";
   if (cls == "SGD" || cls == "sgd") {
     optimizer = optimizers::SGD({.learning_rate = lr >= 0 ? lr : 0.01,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "keras/model.h"
 
@@ -22,6 +23,19 @@ nlohmann::json ModelConfig(Model& model);
 // The tf.keras 2.4-2.10 form, with the plain optimizer class name ("SGD").
 nlohmann::json TrainingConfig(const Model& model);
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config);
+// One line per regularizer or constraint in the model's layer configs ("Dense 'd':
+// kernel_regularizer L2 is kept but not applied in training yet"): Kiln loads and saves them but
+// does not apply them yet, so the loaders warn instead of refusing the file.
+std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config);
+// A Keras 3 compile_config (config.json of a .keras archive: {"optimizer": <serialized optimizer or
+// name>, "loss", "metrics", ...}) in the training_config form that CompileFromTrainingConfig and
+// the inspector read ({"optimizer_config": {"class_name", "config"}, "loss", "metrics", ...}).
+// Losses and metrics serialized as Keras objects become their names where Kiln has the same
+// function
+// ({"class_name": "MeanSquaredError"} with default arguments -> "mean_squared_error"); others stay
+// as they are, and CompileFromTrainingConfig then declines them. Null for an empty or absent
+// compile_config (an uncompiled model).
+nlohmann::json TrainingConfigFromCompileConfig(const nlohmann::json& compile_config);
 // Compiles `model` as the training_config says; returns a warning (empty when none) for a
 // config Kiln cannot follow, in which case the model stays uncompiled, as Keras does.
 std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& training_config);

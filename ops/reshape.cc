@@ -24,11 +24,14 @@ KILN_REGISTER_OP(OpDef{
         }
       }
       if (!in.IsFullyDefined()) {
-        // The unknown batch dimension flows into the -1 slot when the rest is divisible.
+        // The unknown batch dimension flows into the -1 slot when the known parts divide one
+        // another: folded into it ((?, 28, 28) -> (-1, 784)) or unfolded out of it ((?, 3) ->
+        // (-1, 5, 3), where ? is a multiple of 5). Anything else is left to the run, where the
+        // shapes are known and checked exactly.
         int64_t rest = 1;
         for (int64_t d : in.dims())
           if (d >= 0) rest *= d;
-        if (infer < 0 || (known != 0 && rest % known != 0))
+        if (infer < 0 || (known != 0 && rest != 0 && rest % known != 0 && known % rest != 0))
           c.Fail("cannot reshape " + in.ToString() + " to " + Shape(dims).ToString());
         return {{c.dtype(0), Shape(dims)}};
       }

@@ -37,7 +37,7 @@ Tensor PredictWithRuntime(const std::string& path, const Tensor& x, int64_t batc
 
 void AddPredictCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
-      "predict", "Run a model on a .npy array (float32, float64 or uint8, C order)");
+      "predict", "Run a model on a .npy array (float32, float64, int32, int64 or uint8, C order)");
   static std::string model, input, output;
   static int64_t batch_size = 32;
   cmd->add_option("MODEL", model, "a Keras model file or a .kiln graph")->required();
@@ -49,9 +49,8 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
       RequireRegularFile(model);
       RequireRegularFile(input);
       Tensor x = npy::Load(input);
-      if (x.dtype() != kFloat32 && x.dtype() != kFloat64 && x.dtype() != kUInt8)
-        throw IOError(input + ": dtype " + std::string(DTypeName(x.dtype())) +
-                      " is not float32, float64 or uint8");
+      if (x.dtype() == kBool)
+        throw IOError(input + ": dtype bool is not float32, float64, int32, int64 or uint8");
       if (keras::saving::DetectFormat(model) == keras::saving::ModelFileFormat::kKilnGraph) {
         npy::Save(output, PredictWithRuntime(model, x, batch_size));
       } else {

@@ -11,10 +11,18 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions o) : o_(std::mo
                      "': momentum must be in [0, 1] and epsilon positive");
 }
 
+int BatchNormalization::FeatureAxis(int rank) const {
+  const int64_t a = o_.axis < 0 ? o_.axis + rank : o_.axis;
+  if (a < 1 || a >= rank)
+    ShapeFail("axis " + std::to_string(o_.axis) + " is not a feature axis of an input of rank " +
+              std::to_string(rank) + " (axis 0 is the batch)");
+  return static_cast<int>(a);
+}
+
 void BatchNormalization::BuildWeights(const Shape& in) {
-  const int64_t c = in.dim(-1);
-  if (in.rank() < 2 || c <= 0)
-    ShapeFail("the last axis must be known, got " + KerasShapeString(in));
+  if (in.rank() < 2) ShapeFail("expected an input of rank 2 or more, got " + KerasShapeString(in));
+  const int64_t c = in[FeatureAxis(in.rank())];
+  if (c <= 0) ShapeFail("the normalized axis must be known, got " + KerasShapeString(in));
   Tensor ones(kFloat32, Shape{c});
   std::fill(ones.data<float>(), ones.data<float>() + c, 1.f);
   if (o_.scale) AddWeight("gamma", ones.Clone());
@@ -24,6 +32,17 @@ void BatchNormalization::BuildWeights(const Shape& in) {
 }
 
 ValueRef BatchNormalization::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
+  // Another feature axis is moved last around the computation below (which broadcasts the
+  // per-feature vectors along the last axis) and moved back; Transpose has its gradient, so
+  // training works the same.
+  const int rank = b.type(x).shape.rank();
+  const int axis = FeatureAxis(rank);
+  std::vector<int64_t> perm, inverse(rank);
+  for (int a = 0; a < rank; ++a)
+    if (a != axis) perm.push_back(a);
+  perm.push_back(axis);
+  for (int a = 0; a < rank; ++a) inverse[perm[a]] = a;
+  if (axis != rank - 1) x = b.Op("Transpose", {x}, {{"perm", perm}});
   size_t i = 0;
   const ValueRef gamma = o_.scale ? ctx.weights[i++] : ValueRef{};
   const ValueRef beta = o_.center ? ctx.weights[i++] : ValueRef{};
@@ -45,12 +64,13 @@ ValueRef BatchNormalization::CallOne(GraphBuilder& b, ValueRef x, const CallCont
       b.Op("Div", {b.Scalar(1), b.Op("Sqrt", {b.Op("Add", {var, b.Scalar(o_.epsilon)})})});
   if (gamma.valid()) inv = b.Op("Mul", {inv, gamma});
   ValueRef y = b.Op("Mul", {b.Op("Sub", {x, mean}), inv});
-  return beta.valid() ? b.Op("Add", {y, beta}) : y;
+  if (beta.valid()) y = b.Op("Add", {y, beta});
+  return axis == rank - 1 ? y : b.Op("Transpose", {y}, {{"perm", inverse}});
 }
 
 nlohmann::json BatchNormalization::get_config() const {
   nlohmann::json c = Layer::get_config();
-  c["axis"] = -1;
+  c["axis"] = o_.axis;
   c["momentum"] = o_.momentum;
   c["epsilon"] = o_.epsilon;
   c["center"] = o_.center;
@@ -58,9 +78,10 @@ nlohmann::json BatchNormalization::get_config() const {
   for (const char* k : {"beta_initializer", "gamma_initializer", "moving_mean_initializer"})
     c[k] = {{"class_name", k[0] == 'g' ? "Ones" : "Zeros"}, {"config", nlohmann::json::object()}};
   c["moving_variance_initializer"] = {{"class_name", "Ones"}, {"config", nlohmann::json::object()}};
-  for (const char* k :
-       {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"})
-    c[k] = nullptr;
+  c["beta_regularizer"] = o_.beta_regularizer;
+  c["gamma_regularizer"] = o_.gamma_regularizer;
+  c["beta_constraint"] = o_.beta_constraint;
+  c["gamma_constraint"] = o_.gamma_constraint;
   return c;
 }
 
@@ -68,19 +89,25 @@ namespace {
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "BatchNormalization '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
+  // tf.keras 2.x saves the axis as a list of non-negative axes ([3], or [1] for channels_first);
+  // Keras 3 as an int. Either is checked against the input rank when the layer is built.
   const nlohmann::json axis = c.value("axis", nlohmann::json(-1));
-  const bool last = (axis.is_number_integer() && axis.get<int64_t>() == -1) ||
-                    (axis.is_array() && axis.size() == 1 && axis[0] == -1);
-  if (!last) unsupported.push_back(where + ": axis " + axis.dump() + " (only the last axis, -1)");
-  for (const char* k :
-       {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"})
-    config::MustBeNull(c, k, where, unsupported);
-  if (c.value("renorm", false)) unsupported.push_back(where + ": renorm");
   BatchNormalizationOptions o;
+  if (axis.is_number_integer())
+    o.axis = axis.get<int64_t>();
+  else if (axis.is_array() && axis.size() == 1 && axis[0].is_number_integer())
+    o.axis = axis[0].get<int64_t>();
+  else
+    unsupported.push_back(where + ": axis " + axis.dump() + " (Kiln normalizes over one axis)");
+  if (c.value("renorm", false)) unsupported.push_back(where + ": renorm");
   o.momentum = c.value("momentum", 0.99);
   o.epsilon = c.value("epsilon", 1e-3);
   o.center = c.value("center", true);
   o.scale = c.value("scale", true);
+  o.beta_regularizer = config::Kept(c, "beta_regularizer");
+  o.gamma_regularizer = config::Kept(c, "gamma_regularizer");
+  o.beta_constraint = config::Kept(c, "beta_constraint");
+  o.gamma_constraint = config::Kept(c, "gamma_constraint");
   o.input_shape = config::InputShape(c);
   o.name = config::Name(c);
   return std::make_shared<BatchNormalization>(o);

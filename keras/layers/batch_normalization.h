@@ -1,8 +1,12 @@
-// BatchNormalization over the last axis (channels_last). Training normalizes with the batch's
-// mean and variance and moves the stored statistics towards them (momentum 0.99); inference uses
-// the stored statistics. Weights: gamma, beta (trainable), moving_mean, moving_variance.
+// BatchNormalization over one feature axis: the last by default (channels_last), or any other
+// non-batch axis (1 after a channels_first Conv2D), negative counting from the end as in Keras.
+// Training normalizes with the batch's mean and variance over the other axes and moves the stored
+// statistics towards them (momentum 0.99); inference uses the stored statistics. Weights: gamma,
+// beta (trainable), moving_mean, moving_variance, each of the feature axis's size.
 //
 //   layers::BatchNormalization({.momentum = 0.99, .epsilon = 1e-3})
+//   layers::BatchNormalization({.axis = 1})   // after Conv2D(..., {.data_format =
+//   "channels_first"})
 #pragma once
 
 #include "keras/layers/layer.h"
@@ -10,10 +14,14 @@
 namespace kiln::keras::layers {
 
 struct BatchNormalizationOptions {
+  int64_t axis = -1;
   double momentum = 0.99;
   double epsilon = 1e-3;
   bool center = true;
   bool scale = true;
+  // Keras configs, kept and saved back but not applied in training yet.
+  nlohmann::json beta_regularizer = nullptr, gamma_regularizer = nullptr;
+  nlohmann::json beta_constraint = nullptr, gamma_constraint = nullptr;
   std::vector<int64_t> input_shape = {};
   std::string name = "";
 };
@@ -30,6 +38,9 @@ class BatchNormalization : public Layer {
   void BuildWeights(const Shape& input_shape) override;
 
  private:
+  // The feature axis in [1, rank) for an input of `rank`; throws kiln::ShapeError naming the layer
+  // when it is the batch axis or out of range.
+  int FeatureAxis(int rank) const;
   BatchNormalizationOptions o_;
 };
 

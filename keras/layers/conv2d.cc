@@ -29,6 +29,8 @@ Conv2D::Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions 
   if (options_.data_format != "channels_last" && options_.data_format != "channels_first")
     throw ValueError(where + ": data_format must be 'channels_last' or 'channels_first'");
   activations::Validate(options_.activation, where);
+  options_.kernel_initializer.Validate(where + " kernel_initializer");
+  options_.bias_initializer.Validate(where + " bias_initializer");
 }
 
 Shape Conv2D::ComputeOutputShape(const Shape& in) const {
@@ -44,9 +46,12 @@ Shape Conv2D::ComputeOutputShape(const Shape& in) const {
 void Conv2D::BuildWeights(const Shape& in) {
   const int64_t channels = in[channels_first() ? 1 : 3];
   if (channels <= 0) ShapeFail("the channel dimension must be known, got " + KerasShapeString(in));
-  AddWeight("kernel", options_.kernel_initializer(
-                          Shape{kernel_size_[0], kernel_size_[1], channels, filters_}));
-  if (options_.use_bias) AddWeight("bias", options_.bias_initializer(Shape{filters_}));
+  const std::string where = "Conv2D '" + name_ + "' ";
+  AddWeight("kernel",
+            options_.kernel_initializer(Shape{kernel_size_[0], kernel_size_[1], channels, filters_},
+                                        where + "kernel_initializer"));
+  if (options_.use_bias)
+    AddWeight("bias", options_.bias_initializer(Shape{filters_}, where + "bias_initializer"));
 }
 
 ValueRef Conv2D::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
@@ -68,13 +73,13 @@ nlohmann::json Conv2D::get_config() const {
   c["dilation_rate"] = {1, 1};
   c["activation"] = options_.activation;
   c["use_bias"] = options_.use_bias;
-  c["kernel_initializer"] = {{"class_name", options_.kernel_initializer.ClassName()},
-                             {"config", nlohmann::json::object()}};
-  c["bias_initializer"] = {{"class_name", options_.bias_initializer.ClassName()},
-                           {"config", nlohmann::json::object()}};
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "bias_constraint"})
-    c[k] = nullptr;
+  c["kernel_initializer"] = options_.kernel_initializer.ToConfig();
+  c["bias_initializer"] = options_.bias_initializer.ToConfig();
+  c["kernel_regularizer"] = options_.kernel_regularizer;
+  c["bias_regularizer"] = options_.bias_regularizer;
+  c["activity_regularizer"] = options_.activity_regularizer;
+  c["kernel_constraint"] = options_.kernel_constraint;
+  c["bias_constraint"] = options_.bias_constraint;
   return c;
 }
 
@@ -91,7 +96,6 @@ std::vector<int64_t> Pair(const nlohmann::json& c, const char* key, std::vector<
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Conv2D '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
-  config::NoRegularizers(c, where, unsupported);
   if (Pair(c, "dilation_rate", {1, 1}) != std::vector<int64_t>{1, 1})
     unsupported.push_back(where + ": dilation_rate");
   if (c.value("groups", 1) != 1) unsupported.push_back(where + ": groups");
@@ -103,6 +107,11 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   o.use_bias = c.value("use_bias", true);
   config::KernelAndBiasInitializers(c, where, unsupported, o.kernel_initializer,
                                     o.bias_initializer);
+  o.kernel_regularizer = config::Kept(c, "kernel_regularizer");
+  o.bias_regularizer = config::Kept(c, "bias_regularizer");
+  o.activity_regularizer = config::Kept(c, "activity_regularizer");
+  o.kernel_constraint = config::Kept(c, "kernel_constraint");
+  o.bias_constraint = config::Kept(c, "bias_constraint");
   o.input_shape = config::InputShape(c);
   o.name = config::Name(c);
   const auto kernel = Pair(c, "kernel_size", {});

@@ -18,6 +18,10 @@ struct Conv2DOptions {
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
+  // Keras configs, kept and saved back but not applied in training yet (as Dense's).
+  nlohmann::json kernel_regularizer = nullptr, bias_regularizer = nullptr,
+                 activity_regularizer = nullptr;
+  nlohmann::json kernel_constraint = nullptr, bias_constraint = nullptr;
   std::vector<int64_t> input_shape = {};
   std::string name = "";
 };

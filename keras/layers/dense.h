@@ -1,10 +1,12 @@
-// Dense: activation(x · kernel + bias), kernel (in, units), bias (units,), as Keras.
+// Dense: activation(x · kernel + bias), kernel (in, units), bias (units,), as Keras. On an input of
+// rank 3 or more it applies to the last axis: (None, 5, 4) -> (None, 5, units).
 //
 //   layers::Dense(128, {.activation = "relu"})
 //   layers::Dense(1, {.input_shape = {2}})           // first layer of a Sequential
 //   layers::Dense(10, {.kernel_initializer = "zeros", .use_bias = false, .name = "logits"})
 //
-// Inputs of rank > 2 are not supported (Keras applies Dense to the last axis); Flatten first.
+// Regularizers and constraints are Keras configs ({"class_name": "L2", "config": {"l2": 0.01}}),
+// kept and saved back but not applied in training yet.
 #pragma once
 
 #include "keras/initializers.h"
@@ -17,6 +19,9 @@ struct DenseOptions {
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
+  nlohmann::json kernel_regularizer = nullptr, bias_regularizer = nullptr,
+                 activity_regularizer = nullptr;
+  nlohmann::json kernel_constraint = nullptr, bias_constraint = nullptr;
   std::vector<int64_t> input_shape = {};
   int64_t input_dim = 0;
   std::string name = "";

@@ -19,6 +19,7 @@ class Flatten : public Layer {
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
+  bool KeepsIntegerInputs() const override { return true; }
 };
 
 }  // namespace kiln::keras::layers

@@ -1,7 +1,11 @@
-// InputLayer: declares the model's input shape (batch dimension excluded, as in Keras).
+// InputLayer: declares the model's input shape (batch dimension excluded, as in Keras) and dtype.
 //
 //   Sequential model({layers::InputLayer({.input_shape = {784}}), layers::Dense(10)});
 //   Sequential model({Input({.shape = {28, 28}}), layers::Flatten(), layers::Dense(10)});
+//   Sequential ids({Input({.shape = {6}, .dtype = kInt32}), layers::Dense(3)});
+//
+// The model's input keeps the declared dtype (predict casts what it is given to it, as Keras
+// converts inputs to the Input's dtype); layers that compute in float32 get it cast on entry.
 #pragma once
 
 #include "keras/layers/layer.h"
@@ -11,6 +15,7 @@ namespace kiln::keras::layers {
 struct InputLayerOptions {
   std::vector<int64_t> input_shape = {};
   std::string name = "";
+  DType dtype = kFloat32;  // float32, float64, int32, int64 or uint8
 };
 
 class InputLayer : public Layer {
@@ -20,6 +25,10 @@ class InputLayer : public Layer {
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder&, ValueRef x, const CallContext&) override { return x; }
   nlohmann::json get_config() const override;
+  DType dtype() const { return dtype_; }
+
+ private:
+  DType dtype_;
 };
 
 }  // namespace kiln::keras::layers
@@ -29,13 +38,15 @@ namespace kiln::keras {
 struct InputOptions {
   std::vector<int64_t> shape = {};
   std::string name = "";
+  DType dtype = kFloat32;
 };
 
 // Keras's Input(shape=...): in a Sequential model, the InputLayer that declares the input shape.
 // (Kiln has no functional API yet; Input serves Sequential models.)
 inline layers::InputLayer Input(InputOptions options) {
-  return layers::InputLayer(
-      {.input_shape = std::move(options.shape), .name = std::move(options.name)});
+  return layers::InputLayer({.input_shape = std::move(options.shape),
+                             .name = std::move(options.name),
+                             .dtype = options.dtype});
 }
 
 }  // namespace kiln::keras

@@ -82,6 +82,10 @@ class Layer {
 
   // tf.keras's layer config (the "config" object of model_config).
   virtual nlohmann::json get_config() const;
+  // Whether an integer input reaches the layer as it is (Flatten keeps it, as in Keras). Other
+  // layers compute in float32, and the model casts any other input to float32 for them, as
+  // Keras's Dense casts integer inputs and autocasts float64 ones.
+  virtual bool KeepsIntegerInputs() const { return false; }
 
  protected:
   // Called by Build() the first time; creates weights with AddWeight.

@@ -52,14 +52,19 @@ std::vector<int64_t> InputShape(const nlohmann::json& c) {
   return dims;
 }
 
+std::optional<std::string> DTypeNameOf(const nlohmann::json& c) {
+  if (!c.contains("dtype") || c["dtype"].is_null()) return std::nullopt;
+  const nlohmann::json& d = c["dtype"];
+  if (d.is_string()) return d.get<std::string>();
+  if (d.is_object() && d.contains("config") && d["config"].is_object() &&
+      d["config"].contains("name") && d["config"]["name"].is_string())
+    return d["config"]["name"].get<std::string>();
+  return "?";
+}
+
 void CheckDType(const nlohmann::json& c, const std::string& where,
                 std::vector<std::string>& unsupported) {
-  if (!c.contains("dtype") || c["dtype"].is_null()) return;
-  const nlohmann::json& d = c["dtype"];
-  std::string name = d.is_string() ? d.get<std::string>()
-                     : d.is_object() && d.contains("config") && d["config"].contains("name")
-                         ? d["config"]["name"].get<std::string>()
-                         : "?";
+  const std::string name = DTypeNameOf(c).value_or("float32");
   if (name != "float32") unsupported.push_back(where + ": dtype " + name);
 }
 
@@ -68,11 +73,8 @@ void MustBeNull(const nlohmann::json& c, const std::string& key, const std::stri
   if (c.contains(key) && !c[key].is_null()) unsupported.push_back(where + ": " + key);
 }
 
-void NoRegularizers(const nlohmann::json& c, const std::string& where,
-                    std::vector<std::string>& unsupported) {
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "bias_constraint"})
-    MustBeNull(c, k, where, unsupported);
+nlohmann::json Kept(const nlohmann::json& c, const std::string& key) {
+  return c.contains(key) ? c[key] : nlohmann::json();
 }
 
 std::string Activation(const nlohmann::json& c, const std::string& where,
@@ -94,46 +96,12 @@ std::string Activation(const nlohmann::json& c, const std::string& where,
 
 Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
                              std::vector<std::string>& unsupported) {
-  if (c.is_string()) {
-    Initializer i(c.get<std::string>());
-    try {
-      i.Validate(where);
-    } catch (const Error&) {
-      unsupported.push_back(where + " '" + i.name + "'");
-    }
-    return i;
+  try {
+    return Initializer::FromConfig(c, where);
+  } catch (const Error& e) {
+    unsupported.push_back(e.what());
+    return Initializer();
   }
-  const std::string cls = c.value("class_name", "?");
-  const nlohmann::json cfg = c.value("config", nlohmann::json::object());
-  auto number = [&](const char* key, double fallback) {
-    return cfg.contains(key) && cfg[key].is_number() ? cfg[key].get<double>() : fallback;
-  };
-  Initializer i;
-  if (cfg.contains("seed") && cfg["seed"].is_number_integer()) i.seed = cfg["seed"].get<uint64_t>();
-  if (cls == "GlorotUniform" || cls == "glorot_uniform")
-    i.name = "glorot_uniform";
-  else if (cls == "VarianceScaling" && number("scale", 0) == 1.0 &&
-           cfg.value("mode", "") == "fan_avg" && cfg.value("distribution", "") == "uniform")
-    i.name = "glorot_uniform";
-  else if (cls == "Zeros" || cls == "zeros")
-    i.name = "zeros";
-  else if (cls == "Ones" || cls == "ones")
-    i.name = "ones";
-  else if (cls == "Constant") {
-    i.name = "constant";
-    i.value = number("value", 0);
-  } else if (cls == "RandomNormal") {
-    i.name = "random_normal";
-    i.mean = number("mean", 0);
-    i.stddev = number("stddev", 0.05);
-  } else if (cls == "RandomUniform") {
-    i.name = "random_uniform";
-    i.minval = number("minval", -0.05);
-    i.maxval = number("maxval", 0.05);
-  } else {
-    unsupported.push_back(where + " " + cls);
-  }
-  return i;
 }
 
 void KernelAndBiasInitializers(const nlohmann::json& c, const std::string& where,

@@ -48,20 +48,23 @@ std::string Name(const nlohmann::json& c);
 // The input shape without the batch dimension, from batch_input_shape, batch_shape or
 // input_shape; empty when none is given.
 std::vector<int64_t> InputShape(const nlohmann::json& c);
+// The dtype's name, from a string or a DTypePolicy dict; nullopt when absent or null.
+std::optional<std::string> DTypeNameOf(const nlohmann::json& c);
 // Records an unsupported dtype (anything but float32, as a string or a DTypePolicy dict).
 void CheckDType(const nlohmann::json& c, const std::string& where,
                 std::vector<std::string>& unsupported);
 // Records `key` as unsupported when present and not null.
 void MustBeNull(const nlohmann::json& c, const std::string& key, const std::string& where,
                 std::vector<std::string>& unsupported);
-// Records each of Keras's kernel/bias/activity regularizers and constraints that is set.
-void NoRegularizers(const nlohmann::json& c, const std::string& where,
-                    std::vector<std::string>& unsupported);
+// The config of `key` as Keras wrote it, null when absent: for regularizers and constraints,
+// which Kiln keeps (a loaded model saves them back) but does not apply in training yet. The
+// loaders warn about them (RegularizerWarnings in model_config.h).
+nlohmann::json Kept(const nlohmann::json& c, const std::string& key);
 // An activation name (string or {"class_name": ...}); records unknown ones.
 std::string Activation(const nlohmann::json& c, const std::string& where,
                        std::vector<std::string>& unsupported);
-// An initializer (with or without "module"; VarianceScaling(1, fan_avg, uniform) is
-// glorot_uniform).
+// An initializer (a name, or a config with or without "module"); records unknown or invalid ones
+// and returns the default then.
 Initializer ParseInitializer(const nlohmann::json& c, const std::string& where,
                              std::vector<std::string>& unsupported);
 // kernel_initializer and bias_initializer, when present, into `kernel` and `bias`.

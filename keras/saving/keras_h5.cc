@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <regex>
 
 #include "io/atomic_file.h"
 #include "io/h5.h"
@@ -40,22 +41,29 @@ std::string KerasShape(const Shape& s) {
   return out + (s.rank() == 1 ? ",)" : ")");
 }
 
+// A layer's saved values and where they came from, for messages ("layers/dense_1/vars").
+struct SavedLayer {
+  Layer* layer;
+  std::vector<Tensor> values;
+  std::string source;
+};
+
 // Checks every pair first and assigns only when all fit, so a bad file never half-loads a model.
-void AssignAll(const std::string& path,
-               const std::vector<std::pair<Layer*, std::vector<Tensor>>>& pairs) {
-  for (const auto& [layer, values] : pairs) {
+void AssignAll(const std::string& path, const std::vector<SavedLayer>& pairs) {
+  for (const auto& [layer, values, source] : pairs) {
+    const std::string at = source.empty() ? "" : " (stored at " + source + ")";
     if (values.size() != layer->weights().size())
       throw IOError(path + ": layer '" + layer->name() + "' expects " +
                     std::to_string(layer->weights().size()) + " weight(s), the file has " +
-                    std::to_string(values.size()));
+                    std::to_string(values.size()) + at);
     for (size_t i = 0; i < values.size(); ++i)
       if (values[i].shape() != layer->weights()[i].value.shape())
         throw IOError(path + ": shape mismatch in layer '" + layer->name() + "' for weight '" +
                       layer->weights()[i].name + "': the model expects " +
                       KerasShape(layer->weights()[i].value.shape()) + ", the file has " +
-                      KerasShape(values[i].shape()));
+                      KerasShape(values[i].shape()) + at);
   }
-  for (const auto& [layer, values] : pairs)
+  for (const auto& [layer, values, source] : pairs)
     for (size_t i = 0; i < values.size(); ++i)
       layer->weights()[i].value.CopyFrom(
           values[i].dtype() == kFloat32 ? values[i] : values[i].astype(kFloat32));
@@ -75,43 +83,76 @@ void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool 
     if (!values.empty()) saved.emplace_back(name, std::move(values));
   }
   std::vector<Layer*> layers = LayersWithWeights(model);
-  std::vector<std::pair<Layer*, std::vector<Tensor>>> pairs;
+  std::vector<SavedLayer> pairs;
   if (by_name) {
     for (Layer* l : layers)
       for (auto& [name, values] : saved)
-        if (name == l->name()) pairs.emplace_back(l, values);
+        if (name == l->name()) pairs.push_back({l, values, name});
   } else {
     if (layers.size() != saved.size())
       throw IOError(path +
                     ": layer count mismatch when loading weights from file. Model expected " +
                     std::to_string(layers.size()) + " layers, found " +
                     std::to_string(saved.size()) + " saved layers.");
-    for (size_t i = 0; i < layers.size(); ++i) pairs.emplace_back(layers[i], saved[i].second);
+    for (size_t i = 0; i < layers.size(); ++i)
+      pairs.push_back({layers[i], saved[i].second, saved[i].first});
   }
   AssignAll(path, pairs);
 }
 
-// Keras 3 layout: /layers/<layer name>/vars/<i>.
+// Keras 3 layout (.weights.h5 and a .keras archive's model.weights.h5): Keras 3 walks the model's
+// object tree, and each layer's variables sit at layers/<class in snake case>[_<n>]/vars/<i>,
+// numbered per class in the order of model.layers, whatever the layer's name. Matching by name
+// would swap the weights of a model whose layers are named against their order (a 'dense_1' before
+// a 'dense'), so the path is computed from the position, as Keras 3's loader does.
 void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
-  std::vector<std::pair<Layer*, std::vector<Tensor>>> pairs;
-  for (Layer* l : LayersWithWeights(model)) {
-    const std::string vars = "layers/" + l->name() + "/vars";
-    if (!h5::Exists(file, vars)) {
+  std::vector<std::string> classes;
+  for (const auto& l : model.layers()) classes.push_back(l->class_name());
+  const std::vector<std::string> paths = Keras3LayerPaths(classes);
+  std::vector<SavedLayer> pairs;
+  for (size_t k = 0; k < model.layers().size(); ++k) {
+    Layer* l = model.layers()[k].get();
+    if (l->weights().empty()) continue;
+    const std::string vars = paths[k] + "/vars";
+    if (!h5::Exists(file, vars) || !h5::IsGroup(file, vars)) {
       std::string have;
       if (h5::Exists(file, "layers")) {
         h5::Handle g = h5::OpenGroup(file, "layers");
         for (const auto& n : h5::ListGroup(g.id())) have += " " + n;
       }
-      throw IOError(path + ": no weights for layer '" + l->name() +
-                    "' (the file has layers:" + have + ")");
+      throw IOError(path + ": no weights for layer '" + l->name() + "' (" + l->class_name() +
+                    ") at " + vars + ", where Keras 3 stores layer " + std::to_string(k + 1) +
+                    " of the model (the file has layers:" + have + ")");
     }
     h5::Handle g = h5::OpenGroup(file, vars);
     std::vector<Tensor> values;
     for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
       values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
-    pairs.emplace_back(l, std::move(values));
+    pairs.push_back({l, std::move(values), vars});
   }
   AssignAll(path, pairs);
+}
+
+// A .keras archive's config.json has the compile() arguments as compile_config; Keras 3 compiles
+// the loaded model with them, and so does Kiln where it has the optimizer, loss and metrics.
+void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weights,
+                        const std::string& path) {
+  std::string warning;
+  try {
+    const nlohmann::json tc =
+        keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
+    if (tc.is_null()) return;
+    warning = keras::CompileFromTrainingConfig(model, tc);
+  } catch (const nlohmann::json::exception& e) {
+    warning =
+        std::string("compile_config is not valid (") + e.what() + "); the model is not compiled";
+  }
+  if (warning.empty() && h5::Exists(weights, "optimizer/vars") &&
+      h5::Exists(weights, "optimizer/vars/0"))
+    warning =
+        "Kiln does not read Keras 3's optimizer variables (optimizer/vars) yet; the model is "
+        "compiled, and training continues with a fresh optimizer state";
+  if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
 }
 
 // Keras optimizer_v2 names for Kiln's optimizer state: "<Optimizer>/iter:0", then each slot
@@ -176,6 +217,28 @@ void WriteWeightsGroup(Model& model, hid_t group) {
 }
 
 }  // namespace
+
+std::string Keras3SnakeCase(const std::string& class_name) {
+  // Keras 3's naming.to_snake_case, step by step, so that class names with digits ("Conv2D",
+  // "Conv2DTranspose") come out as Keras's do: "conv2d", "conv2d_transpose".
+  static const std::regex non_word(R"(\W+)"), word("(.)([A-Z][a-z]+)"), hump("([a-z])([A-Z])");
+  std::string s = std::regex_replace(class_name, non_word, "");
+  s = std::regex_replace(s, word, "$1_$2");
+  s = std::regex_replace(s, hump, "$1_$2");
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<std::string> Keras3LayerPaths(const std::vector<std::string>& class_names) {
+  std::map<std::string, int> used;
+  std::vector<std::string> out;
+  for (const auto& cls : class_names) {
+    const std::string base = Keras3SnakeCase(cls);
+    auto [it, first] = used.emplace(base, 0);
+    out.push_back("layers/" + (first ? base : base + "_" + std::to_string(++it->second)));
+  }
+  return out;
+}
 
 std::string ReadArchiveEntry(const std::string& path, const std::string& entry) {
   int err = 0;
@@ -320,10 +383,13 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
+  for (const std::string& w : keras::RegularizerWarnings(config))
+    std::cerr << "kiln: warning: " << path << ": " << w << "\n";
   if (format == ModelFileFormat::kKerasArchive) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
     LoadKeras3Weights(*model, f.id(), path);
+    CompileFromArchive(*model, config, f.id(), path);
     return model;
   }
   h5::File f = h5::File::Open(path);

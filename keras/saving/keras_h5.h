@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "keras/model.h"
 
@@ -23,7 +24,7 @@ namespace kiln::keras::saving {
 enum class ModelFileFormat {
   kLegacyFull,     // HDF5 with a model_config attribute
   kLegacyWeights,  // HDF5 with layer_names at the root (save_weights)
-  kKeras3Weights,  // HDF5 with /layers/<name>/vars (Keras 3 .weights.h5)
+  kKeras3Weights,  // HDF5 with /layers/<object path>/vars (Keras 3 .weights.h5)
   kKerasArchive,   // a zip with config.json and model.weights.h5 (Keras 3 .keras)
   kKilnGraph,      // Kiln's FlatBuffers graph file (.kiln), run with kiln::Runtime
   kUnknown,
@@ -39,6 +40,14 @@ void SaveModel(Model& model, const std::string& path);
 void SaveWeights(Model& model, const std::string& path);
 std::unique_ptr<Model> LoadModel(const std::string& path);
 void LoadWeights(Model& model, const std::string& path, bool by_name = false);
+
+// Keras 3's snake case of a class name ("BatchNormalization" -> "batch_normalization", "Conv2D" ->
+// "conv2d"), as its saving code names objects.
+std::string Keras3SnakeCase(const std::string& class_name);
+// Where Keras 3 (.keras, .weights.h5) stores each layer of a model whose model.layers have these
+// classes, in order: "layers/<snake case>", then "layers/<snake case>_1", ... per class. A
+// Sequential's model.layers omit its InputLayer; a functional model's include it.
+std::vector<std::string> Keras3LayerPaths(const std::vector<std::string>& class_names);
 
 // The model_config JSON text of a full-model .h5 or a .keras archive's config.json.
 std::string ReadModelConfigText(const std::string& path);

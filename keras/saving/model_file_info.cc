@@ -5,6 +5,7 @@
 
 #include "io/h5.h"
 #include "io/kiln_graph.h"
+#include "keras/model_config.h"
 
 namespace kiln::keras::saving {
 namespace {
@@ -55,14 +56,22 @@ void ReadKeras3Object(ModelFileInfo& info, hid_t root, const std::string& root_p
 void ReadKeras3Weights(ModelFileInfo& info, hid_t file) {
   if (!h5::Exists(file, "layers")) return;
   h5::Handle layers = h5::OpenGroup(file, "layers");
-  std::vector<std::string> names = h5::ListGroup(layers.id());
+  std::vector<std::string> names = h5::ListGroup(layers.id()), found;
   for (const auto& layer : names) {
     if (!h5::IsGroup(layers.id(), layer)) continue;
     h5::Handle g = h5::OpenGroup(layers.id(), layer);
-    ReadKeras3Object(info, g.id(), "layers/" + layer, layer);
+    // The group is named after the layer's class and position ("dense_1" may hold the layer
+    // named "dense"); Keras 3.x records the layer's own name on its vars group.
+    std::string name = layer;
+    if (h5::Exists(g.id(), "vars") && h5::IsGroup(g.id(), "vars")) {
+      h5::Handle vars = h5::OpenGroup(g.id(), "vars");
+      name = h5::ReadStringAttr(vars.id(), "name").value_or(layer);
+    }
+    ReadKeras3Object(info, g.id(), "layers/" + layer, name);
+    found.push_back(name);
   }
   if (info.layers.empty())
-    for (const auto& layer : names) info.layers.push_back({layer, "?", 0});
+    for (const auto& layer : found) info.layers.push_back({layer, "?", 0});
 }
 
 }  // namespace
@@ -148,6 +157,27 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
       }
     }
   } else if (info.format == ModelFileFormat::kKerasArchive) {
+    // Keras 3 records its version in metadata.json (not the backend); compile() arguments are in
+    // config.json.
+    try {
+      const auto meta = nlohmann::json::parse(ReadArchiveEntry(path, "metadata.json"));
+      if (meta.is_object() && meta.contains("keras_version") && meta["keras_version"].is_string())
+        info.keras_version = meta["keras_version"].get<std::string>();
+    } catch (const Error&) {
+      // An archive without metadata.json leaves the version unrecorded; so does a broken one.
+    } catch (const nlohmann::json::exception&) {
+      // Likewise: the version is informational, the model still loads.
+    }
+    if (info.model_config && info.model_config->is_object() &&
+        info.model_config->contains("compile_config")) {
+      const nlohmann::json& cc = (*info.model_config)["compile_config"];
+      try {
+        nlohmann::json tc = keras::TrainingConfigFromCompileConfig(cc);
+        if (!tc.is_null()) info.training_config = std::move(tc);
+      } catch (const nlohmann::json::exception&) {
+        info.training_config = cc;  // shown as it is
+      }
+    }
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
     ReadKeras3Weights(info, f.id());

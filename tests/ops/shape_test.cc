@@ -79,6 +79,9 @@ TEST(ShapeInference, Reductions) {
 
 TEST(ShapeInference, Layout) {
   EXPECT_SHAPE_ATTRS("Reshape", "[?,28,28]", (AttrMap{{"shape", V{-1, 784}}}), "[?,784]");
+  // Unfolding inner dimensions out of the batch (Dense on rank 3 input).
+  EXPECT_SHAPE_ATTRS("Reshape", "[?,3]", (AttrMap{{"shape", V{-1, 5, 3}}}), "[?,5,3]");
+  EXPECT_SHAPE_ERROR("Reshape", "[?,4]", (AttrMap{{"shape", V{-1, 3}}}), "cannot reshape");
   EXPECT_SHAPE_ATTRS("Reshape", "[2,6]", (AttrMap{{"shape", V{3, -1}}}), "[3,4]");
   EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{5, -1}}}), "cannot reshape");
   EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{-1, -1}}}), "more than one -1");

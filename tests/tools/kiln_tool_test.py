@@ -111,6 +111,20 @@ class Inspect(unittest.TestCase):
         self.assertIn("Kiln cannot build this model", lstm.stdout)
         self.assertIn("LSTM", lstm.stdout)
 
+    def test_keras3_archive_version_and_compile_config(self):
+        gen = os.path.join(FIXTURES, "gen")
+        p = kiln("inspect", os.path.join(gen, "keras-3.15_compiled-adam.keras"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Keras version: 3.15.1", p.stdout)  # from metadata.json
+        self.assertIn("optimizer: Adam", p.stdout)  # from config.json's compile_config
+        self.assertIn('loss: "categorical_crossentropy"', p.stdout)
+        info = json.loads(kiln("inspect", "--json", os.path.join(gen, "keras-3.15_swapped-names.keras")).stdout)
+        self.assertEqual(info["keras_version"], "3.15.1")
+        self.assertTrue(info["buildable"])
+        params = {l["name"]: l["params"] for l in info["layers"]}
+        self.assertEqual(params["dense_1"], 8 * 6 + 6)  # stored at layers/dense, the first Dense
+        self.assertEqual(params["dense"], 6 * 3 + 3)
+
     def test_graph_and_dot(self):
         p = kiln("inspect", "--graph", "--training", MLP_FILE)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -173,6 +187,16 @@ class Predict(unittest.TestCase):
             y = np.load(yout)
             self.assertEqual(y.shape, (5, 10))
             np.testing.assert_allclose(y, keras_numpy.forward(h5py.File(MLP_FILE, "r"), x.astype(np.float32)), atol=1e-5)
+
+    def test_int32_input_models(self):
+        # Input(dtype="int32") models from tf.keras 2.21 and Keras 3.15, fed their int32 arrays.
+        for name in ("tfkeras-2.21_int32-input.h5", "keras-3.15_int32-input.keras"):
+            with self.subTest(name):
+                path = os.path.join(FIXTURES, "gen", name)
+                yout = os.path.join(TMP, name + ".y.npy")
+                p = kiln("predict", path, "--input", path + ".x.npy", "--output", yout)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                np.testing.assert_allclose(np.load(yout), np.load(path + ".y.npy"), atol=1e-5)
 
     def test_bad_inputs(self):
         bad = os.path.join(TMP, "bad.npy")
