@@ -113,36 +113,14 @@ std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) 
 std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
   if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
-  std::string cls = opt.value("class_name", "");
-  if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);
-  const nlohmann::json oc = opt.value("config", nlohmann::json::object());
-  auto number = [&](const char* key, double fallback) {
-    return oc.contains(key) && oc[key].is_number() ? oc[key].get<double>() : fallback;
-  };
-  const double lr = number("lr", number("learning_rate", -1));
-  if (number("decay", 0.0) != 0.0)
-    return cls + " decay is not supported; the model is loaded uncompiled";
-  OptimizerRef optimizer = "sgd";
-  if (cls == "SGD" || cls == "sgd") {
-    optimizer = optimizers::SGD({.learning_rate = lr >= 0 ? lr : 0.01,
-                                 .momentum = number("momentum", 0.0),
-                                 .nesterov = oc.value("nesterov", false)});
-  } else if (cls == "RMSprop" || cls == "rmsprop") {
-    if (number("momentum", 0.0) != 0.0 || oc.value("centered", false))
-      return "RMSprop with momentum or centered is not supported; the model is loaded uncompiled";
-    optimizer = optimizers::RMSprop({.learning_rate = lr >= 0 ? lr : 0.001,
-                                     .rho = number("rho", 0.9),
-                                     .epsilon = number("epsilon", 1e-7)});
-  } else if (cls == "Adam" || cls == "adam") {
-    if (oc.value("amsgrad", false))
-      return "Adam with amsgrad is not supported; the model is loaded uncompiled";
-    optimizer = optimizers::Adam({.learning_rate = lr >= 0 ? lr : 0.001,
-                                  .beta_1 = number("beta_1", 0.9),
-                                  .beta_2 = number("beta_2", 0.999),
-                                  .epsilon = number("epsilon", 1e-7)});
-  } else {
+  std::shared_ptr<Optimizer> optimizer;
+  try {
+    optimizer = OptimizerFromConfig(opt);
+  } catch (const NotFoundError&) {
     return "the optimizer " + opt.value("class_name", std::string("?")) +
            " is not supported by Kiln; the model is loaded uncompiled";
+  } catch (const ValueError& e) {
+    return std::string(e.what()) + "; the model is loaded uncompiled";
   }
   if (!tc.contains("loss") || !tc["loss"].is_string())
     return "the training_config's loss is not a single loss name; the model is loaded uncompiled";
