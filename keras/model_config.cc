@@ -8,9 +8,6 @@
 namespace kiln::keras {
 namespace {
 
-// Keras stores hyper-parameters through float32 variables: 0.1 is written as 0.10000000149011612.
-double AsFloat32(double v) { return static_cast<double>(static_cast<float>(v)); }
-
 nlohmann::json ShapeJson(const Shape& s) {
   nlohmann::json a = nlohmann::json::array();
   for (int64_t d : s.dims()) a.push_back(d < 0 ? nlohmann::json() : nlohmann::json(d));
@@ -38,16 +35,20 @@ nlohmann::json ModelConfig(Model& model) {
   return {{"class_name", "Sequential"}, {"config", {{"name", model.name()}, {"layers", layers}}}};
 }
 
-nlohmann::json TrainingConfig(const Model& model) {
-  const Optimizer* opt = model.optimizer();
-  nlohmann::json opt_config = opt->get_config();
-  for (auto& [k, v] : opt_config.items())
-    if (v.is_number_float()) v = AsFloat32(v.get<double>());
-  return {{"loss", model.compile_options().loss},
-          {"metrics", model.compile_options().metrics},
-          {"weighted_metrics", nullptr},
-          {"loss_weights", nullptr},
-          {"optimizer_config", {{"class_name", opt->class_name()}, {"config", opt_config}}}};
+nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation) {
+  const CompileOptions& o = model.compile_options();
+  nlohmann::json tc = {{"loss", o.loss},
+                       {"metrics", o.metrics},
+                       {"weighted_metrics", nullptr},
+                       {"loss_weights", nullptr},
+                       {"optimizer_config", model.optimizer()->keras_config(generation)}};
+  if (generation == OptimizerGeneration::kKeras3) {
+    // Keras 3's compile config fields (keras/src/legacy/saving/saving_utils.py).
+    tc["run_eagerly"] = false;
+    tc["steps_per_execution"] = 1;
+    tc["jit_compile"] = false;
+  }
+  return tc;
 }
 
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
@@ -110,12 +111,12 @@ std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) 
   return model;
 }
 
-std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, UpdateRules rules) {
   if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
   std::shared_ptr<Optimizer> optimizer;
   try {
-    optimizer = OptimizerFromConfig(opt);
+    optimizer = OptimizerFromConfig(opt, rules);
   } catch (const NotFoundError&) {
     return "the optimizer " + opt.value("class_name", std::string("?")) +
            " is not supported by Kiln; the model is loaded uncompiled";

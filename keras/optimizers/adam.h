@@ -2,8 +2,9 @@
 //
 //   model.compile({.optimizer = optimizers::Adam({.learning_rate = 0.001}), ...});
 //
-// Keras 2.3.1's rule ("epsilon-hat" form): lr_t = lr*sqrt(1-beta_2^t)/(1-beta_1^t); m, v moving
-// moments; p -= lr_t*m/(sqrt(v)+epsilon).
+// Keras's rule in every generation ("epsilon-hat" form): lr_t = lr*sqrt(1-beta_2^t)/(1-beta_1^t);
+// m, v moving moments; p -= lr_t*m/(sqrt(v)+epsilon). The generations differ only in how 1 - beta
+// is rounded (UpdateRules; Keras 3's by default).
 #pragma once
 
 #include <optional>
@@ -18,6 +19,7 @@ struct AdamOptions {
   double beta_1 = 0.9;
   double beta_2 = 0.999;
   double epsilon = 1e-7;
+  UpdateRules rules = UpdateRules::kKeras3;
 };
 
 class Adam : public Optimizer {
@@ -25,19 +27,14 @@ class Adam : public Optimizer {
   explicit Adam(AdamOptions options = {});
   std::string class_name() const override { return "Adam"; }
   nlohmann::json get_config() const override;
-  std::vector<std::string> slot_names() const override { return {"m", "v", "step"}; }
+  std::vector<std::string> slot_names() const override { return {"momentum", "velocity"}; }
+  std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const override;
 
  protected:
-  void Prepare(GraphBuilder& b) override;
   int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override;
-  // The step count is one scalar per variable, read and advanced by its update op.
-  Shape SlotShape(const std::string& slot, const Shape& var) const override {
-    return slot == "step" ? Shape{} : var;
-  }
 
  private:
-  AdamOptions o_;
-  ValueRef lr_value_;
+  double beta_1_, beta_2_, epsilon_;
 };
 
 }  // namespace kiln::keras::optimizers

@@ -31,7 +31,8 @@ std::vector<std::string> RegisteredOptimizerClasses() {
   return names;
 }
 
-std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_config) {
+std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_config,
+                                               UpdateRules rules) {
   std::string cls = optimizer_config.is_object() && optimizer_config.contains("class_name") &&
                             optimizer_config["class_name"].is_string()
                         ? optimizer_config["class_name"].get<std::string>()
@@ -44,8 +45,23 @@ std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_c
     for (const auto& [key, entry] : Registry()) known += (known.empty() ? "" : ", ") + key;
     throw NotFoundError("Unknown optimizer: '" + cls + "' (known: " + known + ")");
   }
-  const nlohmann::json config = optimizer_config.value("config", nlohmann::json::object());
-  return it->second.second(config.is_object() ? config : nlohmann::json::object());
+  nlohmann::json config = optimizer_config.value("config", nlohmann::json::object());
+  if (!config.is_object()) config = nlohmann::json::object();
+  // Settings of every tf.keras 2.11+ / Keras 3 optimizer that would change training: refused
+  // rather than ignored, so that a loaded model never trains differently from its writer. Keras
+  // tests them for truth, so null and 0 both mean "off".
+  for (const char* key : {"weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
+                          "loss_scale_factor", "gradient_accumulation_steps"}) {
+    const bool off = !config.contains(key) || config[key].is_null() ||
+                     (config[key].is_number() && config[key].get<double>() == 0.0);
+    if (!off) throw ValueError(it->second.first + " " + key + " is not supported");
+  }
+  if (optimizer_config::Flag(config, "use_ema"))
+    throw ValueError(it->second.first + " use_ema is not supported");
+  std::shared_ptr<Optimizer> optimizer = it->second.second(config, rules);
+  if (config.contains("name") && config["name"].is_string())
+    optimizer->set_name(config["name"].get<std::string>());
+  return optimizer;
 }
 
 OptimizerRef::OptimizerRef(const char* name)
@@ -55,6 +71,10 @@ namespace optimizer_config {
 
 double Number(const nlohmann::json& c, const char* key, double fallback) {
   return c.contains(key) && c[key].is_number() ? c[key].get<double>() : fallback;
+}
+
+bool Flag(const nlohmann::json& c, const char* key) {
+  return c.contains(key) && c[key].is_boolean() && c[key].get<bool>();
 }
 
 double LearningRate(const nlohmann::json& c, double fallback) {

@@ -16,16 +16,21 @@
 
 namespace kiln::keras {
 
-// `config` is a Keras optimizer config (the "config" part; {} gives the defaults).
-using OptimizerFactory = std::function<std::shared_ptr<Optimizer>(const nlohmann::json& config)>;
+// `config` is a Keras optimizer config (the "config" part; {} gives the defaults); `rules` says
+// whose arithmetic to follow (that of the Keras that wrote the config).
+using OptimizerFactory =
+    std::function<std::shared_ptr<Optimizer>(const nlohmann::json& config, UpdateRules rules)>;
 
 void RegisterOptimizer(const std::string& class_name, OptimizerFactory factory);
 // The class names, as Keras spells them ("Adam", "RMSprop", "SGD").
 std::vector<std::string> RegisteredOptimizerClasses();
 // From {"class_name", "config"}; the class name is matched without regard to case, and tf.keras's
 // "Custom>" package prefix is dropped. Throws kiln::NotFoundError for an unknown class
-// ("Unknown optimizer: 'adamw' (known: ...)"), kiln::ValueError for an unsupported option.
-std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_config);
+// ("Unknown optimizer: 'adamw' (known: ...)"), kiln::ValueError for an unsupported option (also
+// the common ones Kiln does not apply: weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema,
+// loss_scale_factor, gradient_accumulation_steps).
+std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_config,
+                                               UpdateRules rules = UpdateRules::kKeras3);
 
 struct OptimizerRegistrar {
   OptimizerRegistrar(const std::string& class_name, OptimizerFactory f) {
@@ -42,6 +47,8 @@ struct OptimizerRegistrar {
 namespace optimizer_config {
 // A number in the config, or `fallback` when the key is missing or null.
 double Number(const nlohmann::json& c, const char* key, double fallback);
+// A boolean in the config; false when the key is missing, null or not a boolean.
+bool Flag(const nlohmann::json& c, const char* key);
 // The learning rate under Keras 2.2's "lr" or the later "learning_rate".
 double LearningRate(const nlohmann::json& c, double fallback);
 // Throws kiln::ValueError ("<Class> <key> is not supported") when a decay is set.

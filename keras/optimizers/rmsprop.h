@@ -2,7 +2,9 @@
 //
 //   model.compile({.optimizer = optimizers::RMSprop({.learning_rate = 0.001, .rho = 0.9}), ...});
 //
-// Keras 2.3.1's rule: a = rho*a + (1-rho)*g^2; p -= lr*g/(sqrt(a)+epsilon).
+// a = rho*a + (1-rho)*g^2, then Keras 3's (and tf.keras 2.11+'s) rule p -= lr*g/sqrt(a+epsilon),
+// or, with .rules = UpdateRules::kKeras2, standalone Keras 2's and tf.keras optimizer_v2's
+// p -= lr*g/(sqrt(a)+epsilon).
 #pragma once
 
 #include <optional>
@@ -16,6 +18,7 @@ struct RMSpropOptions {
   std::optional<double> lr = std::nullopt;  // alias of learning_rate, wins when set
   double rho = 0.9;
   double epsilon = 1e-7;
+  UpdateRules rules = UpdateRules::kKeras3;
 };
 
 class RMSprop : public Optimizer {
@@ -23,15 +26,14 @@ class RMSprop : public Optimizer {
   explicit RMSprop(RMSpropOptions options = {});
   std::string class_name() const override { return "RMSprop"; }
   nlohmann::json get_config() const override;
-  std::vector<std::string> slot_names() const override { return {"rms"}; }
+  std::vector<std::string> slot_names() const override { return {"velocity"}; }
+  std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const override;
 
  protected:
-  void Prepare(GraphBuilder& b) override;
   int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override;
 
  private:
-  RMSpropOptions o_;
-  ValueRef lr_value_;
+  double rho_, epsilon_;
 };
 
 }  // namespace kiln::keras::optimizers

@@ -4,8 +4,8 @@
 //                                                .nesterov = true}), ...});
 //   optimizers::SGD({.lr = 0.1})      // Keras's old spelling, as in the tutorial
 //
-// Keras's rule: v = momentum*v - lr*g; p += v (Nesterov: p += momentum*v - lr*g); plain p -= lr*g
-// when momentum is 0.
+// Keras's rule, the same arithmetic in every Keras generation: v = momentum*v - lr*g; p += v
+// (Nesterov: p += momentum*v - lr*g); plain p -= lr*g when momentum is 0.
 #pragma once
 
 #include <optional>
@@ -27,7 +27,8 @@ class SGD : public Optimizer {
   std::string class_name() const override { return "SGD"; }
   nlohmann::json get_config() const override;
   std::vector<std::string> slot_names() const override;
-  double learning_rate() const { return learning_rate_; }
+  std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const override;
+  bool follows_optimizer_v2() const override { return true; }
   double momentum() const { return momentum_; }
   bool nesterov() const { return nesterov_; }
 
@@ -36,9 +37,9 @@ class SGD : public Optimizer {
   int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override;
 
  private:
-  double learning_rate_, momentum_;
+  double momentum_;
   bool nesterov_;
-  ValueRef lr_value_, momentum_value_;  // in the graph being lowered
+  ValueRef momentum_value_;  // in the graph being lowered
 };
 
 }  // namespace kiln::keras::optimizers
