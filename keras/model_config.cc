@@ -4,6 +4,7 @@
 
 #include "keras/layers/layer_registry.h"
 #include "keras/losses.h"
+#include "keras/metrics.h"
 
 namespace kiln::keras {
 namespace {
@@ -37,8 +38,11 @@ nlohmann::json ModelConfig(Model& model) {
 
 nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation) {
   const CompileOptions& o = model.compile_options();
+  const Shape output = model.layers().back()->output_shape();
+  std::vector<std::string> metrics;
+  for (const auto& m : o.metrics) metrics.push_back(metrics::SavedName(m, o.loss, output));
   nlohmann::json tc = {{"loss", o.loss},
-                       {"metrics", o.metrics},
+                       {"metrics", metrics},
                        {"weighted_metrics", nullptr},
                        {"loss_weights", nullptr},
                        {"optimizer_config", model.optimizer()->keras_config(generation)}};
