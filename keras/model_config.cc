@@ -47,6 +47,9 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
                        {"loss_weights", nullptr},
                        {"optimizer_config", model.optimizer()->keras_config(generation)}};
   if (generation == OptimizerGeneration::kKeras3) {
+    // Keras 3.15's .h5 loader cannot deserialize the alias "mse" (its own files with loss="mse"
+    // fail to load compiled); the full name loads.
+    tc["loss"] = losses::Canonical(o.loss);
     // Keras 3's compile config fields (keras/src/legacy/saving/saving_utils.py).
     tc["run_eagerly"] = false;
     tc["steps_per_execution"] = 1;
