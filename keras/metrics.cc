@@ -20,6 +20,15 @@ std::string Resolve(const std::string& metric, const std::string& loss, const Sh
                       "sparse_categorical_accuracy, mean_squared_error (mse))");
 }
 
+std::string SavedName(const std::string& metric, const std::string& loss,
+                      const Shape& output_shape) {
+  if (metric != "accuracy" && metric != "acc") return metric;
+  const std::string tf_keras_on_load =
+      output_shape.dim(-1) == 1 ? "binary_accuracy" : "categorical_accuracy";
+  const std::string kiln = Resolve(metric, loss, output_shape);
+  return kiln == tf_keras_on_load ? metric : kiln;
+}
+
 ValueRef Lower(GraphBuilder& b, const std::string& metric, const std::string& loss, ValueRef y_true,
                ValueRef y_pred) {
   auto scope = b.Scope("metrics/" + metric);

@@ -18,5 +18,12 @@ namespace kiln::keras::metrics {
 std::string Resolve(const std::string& metric, const std::string& loss, const Shape& output_shape);
 ValueRef Lower(GraphBuilder& b, const std::string& metric, const std::string& loss, ValueRef y_true,
                ValueRef y_pred);
+// The name to save in a Keras file so that Keras computes what Kiln computes. tf.keras's .h5
+// loader resolves "accuracy" from the model's outputs alone (it builds the metrics with the
+// outputs standing in for the targets: binary_accuracy for one unit, else categorical_accuracy),
+// so where Kiln resolves it otherwise (the sparse loss; binary_crossentropy on several units) the
+// concrete name is saved; everything else keeps the name the user wrote.
+std::string SavedName(const std::string& metric, const std::string& loss,
+                      const Shape& output_shape);
 
 }  // namespace kiln::keras::metrics

@@ -344,7 +344,6 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
       const auto& res = train_.executor->RunInPlace(
           {{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
-      ++optimizer()->iterations;
       shown.clear();
       for (size_t i = 0; i < res.size(); ++i) {
         sums[i] += res[i].item<double>() * double(e - s);

@@ -69,6 +69,24 @@ struct PredictOptions {
   int64_t batch_size = 32;
 };
 
+// Which Keras a saved .h5 is for. Both read the model and its weights from either; they differ in
+// the optimizer: each restores its state by position, in its own order, and continues with its
+// own arithmetic, so the file says which Keras's form the optimizer is written in.
+enum class KerasTarget {
+  // tf.keras 2.x (keras_version 2.12.0). The optimizer is written as tf.keras's optimizer_v2
+  // (loadable by every tf.keras 2.x and by Keras 3, which starts a fresh optimizer state) when it
+  // computes what optimizer_v2 computes (SGD; RMSprop and Adam with Keras 2 rules); otherwise as
+  // tf.keras 2.11+'s optimizers, which only tf.keras 2.11+ can compile.
+  kTfKeras2,
+  // Keras 3 (keras_version 3.15.1): Keras 3's optimizer config and state order. tf.keras loads
+  // the model and weights, and starts a fresh optimizer state.
+  kKeras3,
+};
+
+struct SaveOptions {
+  KerasTarget target = KerasTarget::kTfKeras2;
+};
+
 struct History {
   std::vector<int> epoch;
   std::map<std::string, std::vector<double>> history;  // "loss", "accuracy", "val_loss", ...
@@ -83,9 +101,10 @@ class Model {
   std::vector<double> evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
   Tensor predict(const Tensor& x, PredictOptions options = {});
 
-  // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load). Writes a
-  // temporary file and renames it, so a failure never leaves a half-written file (keras/saving/).
-  void save(const std::string& path);
+  // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load), with the
+  // optimizer's state in the form `options.target` restores. Writes a temporary file and renames
+  // it, so a failure never leaves a half-written file (keras/saving/).
+  void save(const std::string& path, SaveOptions options = {});
   void save_weights(const std::string& path);
   // Legacy full-model or weights-only .h5 (matched by position, or by layer name), or a Keras 3
   // .weights.h5 or .keras (matched by position and class, as Keras 3 stores them); the format is
@@ -160,7 +179,7 @@ class Model {
     std::vector<ValueRef> weights, states;
   };
   struct Lowered {
-    Graph graph;      // as lowered
+    Graph graph;  // as lowered
     std::map<const Layer*, LayerVariables> variables;
     Graph optimized;  // after the optimizer passes: what the executor runs
     std::string pass_report;

@@ -4,12 +4,10 @@
 
 #include "keras/layers/layer_registry.h"
 #include "keras/losses.h"
+#include "keras/metrics.h"
 
 namespace kiln::keras {
 namespace {
-
-// Keras stores hyper-parameters through float32 variables: 0.1 is written as 0.10000000149011612.
-double AsFloat32(double v) { return static_cast<double>(static_cast<float>(v)); }
 
 nlohmann::json ShapeJson(const Shape& s) {
   nlohmann::json a = nlohmann::json::array();
@@ -79,16 +77,26 @@ nlohmann::json ModelConfig(Model& model) {
   return {{"class_name", "Sequential"}, {"config", {{"name", model.name()}, {"layers", layers}}}};
 }
 
-nlohmann::json TrainingConfig(const Model& model) {
-  const Optimizer* opt = model.optimizer();
-  nlohmann::json opt_config = opt->get_config();
-  for (auto& [k, v] : opt_config.items())
-    if (v.is_number_float()) v = AsFloat32(v.get<double>());
-  return {{"loss", model.compile_options().loss},
-          {"metrics", model.compile_options().metrics},
-          {"weighted_metrics", nullptr},
-          {"loss_weights", nullptr},
-          {"optimizer_config", {{"class_name", opt->class_name()}, {"config", opt_config}}}};
+nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation) {
+  const CompileOptions& o = model.compile_options();
+  const Shape output = model.layers().back()->output_shape();
+  std::vector<std::string> metrics;
+  for (const auto& m : o.metrics) metrics.push_back(metrics::SavedName(m, o.loss, output));
+  nlohmann::json tc = {{"loss", o.loss},
+                       {"metrics", metrics},
+                       {"weighted_metrics", nullptr},
+                       {"loss_weights", nullptr},
+                       {"optimizer_config", model.optimizer()->keras_config(generation)}};
+  if (generation == OptimizerGeneration::kKeras3) {
+    // Keras 3.15's .h5 loader cannot deserialize the alias "mse" (its own files with loss="mse"
+    // fail to load compiled); the full name loads.
+    tc["loss"] = losses::Canonical(o.loss);
+    // Keras 3's compile config fields (keras/src/legacy/saving/saving_utils.py).
+    tc["run_eagerly"] = false;
+    tc["steps_per_execution"] = 1;
+    tc["jit_compile"] = false;
+  }
+  return tc;
 }
 
 std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config) {
@@ -199,41 +207,17 @@ nlohmann::json TrainingConfigFromCompileConfig(const nlohmann::json& cc) {
   return tc;
 }
 
-std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc) {
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, UpdateRules rules) {
   if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
-  std::string cls = opt.value("class_name", "");
-  if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);
-  const nlohmann::json oc = opt.value("config", nlohmann::json::object());
-  auto number = [&](const char* key, double fallback) {
-    return oc.contains(key) && oc[key].is_number() ? oc[key].get<double>() : fallback;
-  };
-  const double lr = number("lr", number("learning_rate", -1));
-  if (number("decay", 0.0) != 0.0)
-    return cls + " decay is not supported; the model is loaded uncompiled";
-  if (const std::string options = UnsupportedOptimizerOptions(oc); !options.empty())
-    return cls + " with " + options + " is not supported; the model is loaded uncompiled";
-  OptimizerRef optimizer = "sgd";
-  if (cls == "SGD" || cls == "sgd") {
-    optimizer = optimizers::SGD({.learning_rate = lr >= 0 ? lr : 0.01,
-                                 .momentum = number("momentum", 0.0),
-                                 .nesterov = oc.value("nesterov", false)});
-  } else if (cls == "RMSprop" || cls == "rmsprop") {
-    if (number("momentum", 0.0) != 0.0 || oc.value("centered", false))
-      return "RMSprop with momentum or centered is not supported; the model is loaded uncompiled";
-    optimizer = optimizers::RMSprop({.learning_rate = lr >= 0 ? lr : 0.001,
-                                     .rho = number("rho", 0.9),
-                                     .epsilon = number("epsilon", 1e-7)});
-  } else if (cls == "Adam" || cls == "adam") {
-    if (oc.value("amsgrad", false))
-      return "Adam with amsgrad is not supported; the model is loaded uncompiled";
-    optimizer = optimizers::Adam({.learning_rate = lr >= 0 ? lr : 0.001,
-                                  .beta_1 = number("beta_1", 0.9),
-                                  .beta_2 = number("beta_2", 0.999),
-                                  .epsilon = number("epsilon", 1e-7)});
-  } else {
+  std::shared_ptr<Optimizer> optimizer;
+  try {
+    optimizer = OptimizerFromConfig(opt, rules);
+  } catch (const NotFoundError&) {
     return "the optimizer " + opt.value("class_name", std::string("?")) +
            " is not supported by Kiln; the model is loaded uncompiled";
+  } catch (const ValueError& e) {
+    return std::string(e.what()) + "; the model is loaded uncompiled";
   }
   if (!tc.contains("loss") || !tc["loss"].is_string())
     return "the training_config's loss is not a single loss name; the model is loaded uncompiled";

@@ -20,8 +20,11 @@ namespace kiln::keras {
 
 // {"class_name": "Sequential", "config": {"name", "layers": [InputLayer, ...]}}, as tf.keras 2.x.
 nlohmann::json ModelConfig(Model& model);
-// The tf.keras 2.4-2.10 form, with the plain optimizer class name ("SGD").
-nlohmann::json TrainingConfig(const Model& model);
+// The training_config of a compiled model, with its optimizer in generation `generation`'s form
+// (plain class names such as "SGD"; Keras 3's extra compile fields for kKeras3). Metrics are saved
+// as Kiln resolved them wherever Keras's loaders would resolve the name differently
+// (metrics::SavedName).
+nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation);
 std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config);
 // One line per regularizer or constraint in the model's layer configs ("Dense 'd':
 // kernel_regularizer L2 is kept but not applied in training yet"): Kiln loads and saves them but
@@ -36,8 +39,10 @@ std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config)
 // as they are, and CompileFromTrainingConfig then declines them. Null for an empty or absent
 // compile_config (an uncompiled model).
 nlohmann::json TrainingConfigFromCompileConfig(const nlohmann::json& compile_config);
-// Compiles `model` as the training_config says; returns a warning (empty when none) for a
-// config Kiln cannot follow, in which case the model stays uncompiled, as Keras does.
-std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& training_config);
+// Compiles `model` as the training_config says, its optimizer following `rules` (those of the
+// Keras that wrote the file); returns a warning (empty when none) for a config Kiln cannot follow,
+// in which case the model stays uncompiled, as Keras does.
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& training_config,
+                                      UpdateRules rules = UpdateRules::kKeras3);
 
 }  // namespace kiln::keras

@@ -8,10 +8,12 @@
 #include <map>
 #include <regex>
 
+#include "graph/logging.h"
 #include "io/atomic_file.h"
 #include "io/h5.h"
 #include "io/kiln_graph.h"
 #include "keras/model_config.h"
+#include "keras/saving/optimizer_state.h"
 
 namespace kiln::keras::saving {
 namespace {
@@ -133,76 +135,66 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
   AssignAll(path, pairs);
 }
 
-// A .keras archive's config.json has the compile() arguments as compile_config; Keras 3 compiles
-// the loaded model with them, and so does Kiln where it has the optimizer, loss and metrics.
-void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weights,
-                        const std::string& path) {
-  std::string warning;
-  try {
-    const nlohmann::json tc =
-        keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
-    if (tc.is_null()) return;
-    warning = keras::CompileFromTrainingConfig(model, tc);
-  } catch (const nlohmann::json::exception& e) {
-    warning =
-        std::string("compile_config is not valid (") + e.what() + "); the model is not compiled";
-  }
-  if (warning.empty() && h5::Exists(weights, "optimizer/vars") &&
-      h5::Exists(weights, "optimizer/vars/0"))
-    warning =
-        "Kiln does not read Keras 3's optimizer variables (optimizer/vars) yet; the model is "
-        "compiled, and training continues with a fresh optimizer state";
-  if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
-}
-
-// Keras optimizer_v2 names for Kiln's optimizer state: "<Optimizer>/iter:0", then each slot
-// "<Optimizer>/<slot>/<variable>" as "<Optimizer>/<variable>/<slot>:0" (SGD's velocity is Keras's
-// "momentum").
-std::vector<std::pair<std::string, Tensor>> OptimizerWeights(const Model& model) {
-  const keras::Optimizer* opt = model.optimizer();
-  const std::string prefix = opt->class_name() + "/";
-  std::vector<std::pair<std::string, Tensor>> out;
-  out.emplace_back(prefix + "iter:0", Tensor::Scalar<int64_t>(opt->iterations));
-  for (const auto& [name, value] : opt->slots()) {
-    const std::string rest = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
-    const size_t slash = rest.find('/');
-    std::string slot = rest.substr(0, slash);
-    const std::string var = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    if (slot == "velocity") slot = "momentum";
-    out.emplace_back(prefix + var + "/" + slot + ":0", value);
-  }
-  return out;
-}
-
-void RestoreOptimizer(Model& model, hid_t file, const std::string& path) {
-  if (!model.compiled() || !h5::Exists(file, "optimizer_weights")) return;
-  h5::Handle g = h5::OpenGroup(file, "optimizer_weights");
-  auto names = h5::ReadStringListAttr(g.id(), "weight_names").value_or(std::vector<std::string>{});
-  auto mine = OptimizerWeights(model);
+// Restores the optimizer state of a legacy .h5's /optimizer_weights (or a .keras archive's
+// optimizer/vars) into a compiled model; a state that does not fit leaves a fresh optimizer, with
+// a warning, as Keras does.
+void RestoreOptimizer(Model& model, hid_t file, const std::string& path, OptimizerGeneration g) {
   std::vector<Tensor> values;
-  for (const auto& n : names) values.push_back(h5::ReadDataset(g.id(), n));
-  bool fits = values.size() == mine.size();
-  for (size_t i = 0; fits && i < values.size(); ++i)
-    fits = values[i].shape() == mine[i].second.shape();
-  if (!fits) {
-    std::cerr << "kiln: warning: " << path
-              << ": the optimizer state in the file does not match this optimizer; "
-              << "starting with a fresh one\n";
+  if (g == OptimizerGeneration::kKeras3 && h5::Exists(file, "optimizer/vars")) {
+    h5::Handle vars = h5::OpenGroup(file, "optimizer/vars");
+    for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
+      values.push_back(h5::ReadDataset(vars.id(), std::to_string(i)));
+  } else if (h5::Exists(file, "optimizer_weights")) {
+    h5::Handle g5 = h5::OpenGroup(file, "optimizer_weights");
+    for (const auto& n :
+         h5::ReadStringListAttr(g5.id(), "weight_names").value_or(std::vector<std::string>{}))
+      values.push_back(h5::ReadDataset(g5.id(), n));
+  } else {
     return;
   }
-  model.optimizer()->iterations = values[0].item<int64_t>();
-  for (size_t i = 1; i < values.size(); ++i) mine[i].second.CopyFrom(values[i].astype(kFloat32));
+  const std::string warning = RestoreOptimizerState(model, g, values);
+  if (!warning.empty())
+    LogWarning(path + ": the optimizer state does not fit (" + warning +
+               "); starting with a fresh optimizer");
+}
+
+// Compiles `model` from a training_config (or a .keras compile_config in that form) written by
+// generation `g`, warning when Kiln cannot follow it.
+bool Compile(Model& model, const nlohmann::json& tc, OptimizerGeneration g,
+             const std::string& path) {
+  const std::string warning = keras::CompileFromTrainingConfig(model, tc, RulesOf(g));
+  if (!warning.empty()) LogWarning(path + ": " + warning);
+  return warning.empty();
+}
+
+// A .keras archive: compile_config in config.json (Keras 3 compiles the loaded model with it, and
+// so does Kiln where it has the optimizer, loss and metrics), the optimizer's variables in
+// model.weights.h5.
+void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weights,
+                        const std::string& path) {
+  nlohmann::json tc;
+  try {
+    if (config.is_object())
+      tc = keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
+  } catch (const nlohmann::json::exception& e) {
+    LogWarning(path + ": compile_config is not valid (" + e.what() + "); the model is not compiled");
+    return;
+  }
+  if (tc.is_null()) return;
+  if (Compile(model, tc, OptimizerGeneration::kKeras3, path))
+    RestoreOptimizer(model, weights, path, OptimizerGeneration::kKeras3);
 }
 
 // ------------------------------------------------------------------------------------------
 // Writing
 
-void WriteWeightsGroup(Model& model, hid_t group) {
+void WriteWeightsGroup(Model& model, hid_t group,
+                       const std::string& keras_version = kWrittenKerasVersion) {
   std::vector<std::string> names;
   for (const auto& l : model.layers()) names.push_back(l->name());
   h5::WriteFixedStringListAttr(group, "layer_names", names);
   h5::WriteVlenStringAttr(group, "backend", "tensorflow");
-  h5::WriteVlenStringAttr(group, "keras_version", kWrittenKerasVersion);
+  h5::WriteVlenStringAttr(group, "keras_version", keras_version);
   for (const auto& l : model.layers()) {
     h5::Handle g = h5::CreateGroup(group, l->name());
     std::vector<std::string> weight_names;
@@ -308,23 +300,27 @@ std::string FormatName(ModelFileFormat f) {
   return "unknown";
 }
 
-void SaveModel(Model& model, const std::string& path) {
+void SaveModel(Model& model, const std::string& path, SaveOptions options) {
   model.Build();
   const std::string config = keras::ModelConfig(model).dump();
-  const std::string training = model.compiled() ? keras::TrainingConfig(model).dump() : "";
+  const std::string version = KerasVersionFor(options.target);
+  const OptimizerGeneration generation = model.compiled()
+                                             ? GenerationFor(*model.optimizer(), options.target)
+                                             : OptimizerGeneration::kKeras2;
+  const std::string training =
+      model.compiled() ? keras::TrainingConfig(model, generation).dump() : "";
   WriteFileAtomically(path, [&](const std::string& tmp) {
     h5::File f = h5::File::Create(tmp);
-    h5::WriteVlenStringAttr(f.id(), "keras_version", kWrittenKerasVersion);
+    h5::WriteVlenStringAttr(f.id(), "keras_version", version);
     h5::WriteVlenStringAttr(f.id(), "backend", "tensorflow");
     h5::WriteVlenStringAttr(f.id(), "model_config", config);
     if (!training.empty()) h5::WriteVlenStringAttr(f.id(), "training_config", training);
     h5::Handle mw = h5::CreateGroup(f.id(), "model_weights");
-    WriteWeightsGroup(model, mw.id());
+    WriteWeightsGroup(model, mw.id(), version);
     if (model.compiled()) {
       h5::Handle ow = h5::CreateGroup(f.id(), "optimizer_weights");
-      auto weights = OptimizerWeights(model);
       std::vector<std::string> names;
-      for (const auto& [n, v] : weights) {
+      for (const auto& [n, v] : OptimizerState(model, generation)) {
         names.push_back(n);
         h5::WriteDataset(ow.id(), n, v);
       }
@@ -384,7 +380,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     throw Error(path + ": " + e.what());
   }
   for (const std::string& w : keras::RegularizerWarnings(config))
-    std::cerr << "kiln: warning: " << path << ": " << w << "\n";
+    LogWarning(path + ": " + w);
   if (format == ModelFileFormat::kKerasArchive) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());
@@ -395,16 +391,17 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   h5::File f = h5::File::Open(path);
   h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
   LoadLegacyWeights(*model, mw.id(), path, false);
-  if (auto tc = h5::ReadStringAttr(f.id(), "training_config")) {
-    std::string warning;
-    try {
-      warning = keras::CompileFromTrainingConfig(*model, nlohmann::json::parse(*tc));
-    } catch (const nlohmann::json::exception& e) {
-      warning = std::string("training_config is not valid JSON (") + e.what() +
-                "); the model is not compiled";
+  if (auto text = h5::ReadStringAttr(f.id(), "training_config")) {
+    nlohmann::json tc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (tc.is_discarded()) {
+      LogWarning(path + ": training_config is not valid JSON; the model is not compiled");
+    } else {
+      const OptimizerGeneration g =
+          GenerationOf(h5::ReadStringAttr(f.id(), "keras_version").value_or(""),
+                       tc.is_object() ? tc.value("optimizer_config", nlohmann::json::object())
+                                      : nlohmann::json::object());
+      if (Compile(*model, tc, g, path)) RestoreOptimizer(*model, f.id(), path, g);
     }
-    if (!warning.empty()) std::cerr << "kiln: warning: " << path << ": " << warning << "\n";
-    RestoreOptimizer(*model, f.id(), path);
   }
   return model;
 }
@@ -437,7 +434,9 @@ void LoadWeights(Model& model, const std::string& path, bool by_name) {
 namespace kiln::keras {
 
 std::unique_ptr<Model> load_model(const std::string& path) { return saving::LoadModel(path); }
-void Model::save(const std::string& path) { saving::SaveModel(*this, path); }
+void Model::save(const std::string& path, SaveOptions options) {
+  saving::SaveModel(*this, path, options);
+}
 void Model::save_weights(const std::string& path) { saving::SaveWeights(*this, path); }
 void Model::load_weights(const std::string& path, bool by_name) {
   saving::LoadWeights(*this, path, by_name);

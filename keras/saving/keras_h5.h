@@ -36,7 +36,7 @@ inline constexpr const char* kWrittenKerasVersion = "2.12.0";
 ModelFileFormat DetectFormat(const std::string& path);
 std::string FormatName(ModelFileFormat f);
 
-void SaveModel(Model& model, const std::string& path);
+void SaveModel(Model& model, const std::string& path, SaveOptions options = {});
 void SaveWeights(Model& model, const std::string& path);
 std::unique_ptr<Model> LoadModel(const std::string& path);
 void LoadWeights(Model& model, const std::string& path, bool by_name = false);

@@ -1,8 +1,9 @@
 #include "keras/saving/kiln_export.h"
 
-#include "keras/saving/keras_h5.h"
 #include "io/kiln_graph.h"
 #include "keras/model_config.h"
+#include "keras/saving/keras_h5.h"
+#include "keras/saving/optimizer_state.h"
 
 namespace kiln::keras::saving {
 
@@ -26,7 +27,9 @@ void ExportModel(Model& model, const std::string& path, bool training) {
   file.metadata["kiln_version"] = kKilnVersion;
   file.metadata["source_model"] = model.name();
   file.metadata["model_config"] = ModelConfig(model).dump();
-  if (model.compiled()) file.metadata["training_config"] = TrainingConfig(model).dump();
+  if (model.compiled())
+    file.metadata["training_config"] =
+        TrainingConfig(model, GenerationFor(*model.optimizer(), KerasTarget::kTfKeras2)).dump();
   io::WriteGraphFile(file, path);
 }
 

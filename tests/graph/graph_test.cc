@@ -149,7 +149,9 @@ TEST(OpDef, TypeVariablesAreCheckedInOnePlace) {
               std::string::npos)
         << e.what();
   }
-  EXPECT_TRUE(OpRegistry::Global().Get("ApplyAdam").writes_input(3));   // the step slot
+  EXPECT_TRUE(OpRegistry::Global().Get("ApplyAdam").writes_input(2));   // the v slot
+  EXPECT_FALSE(OpRegistry::Global().Get("ApplyAdam").writes_input(3));  // the step count, read
+  EXPECT_TRUE(OpRegistry::Global().Get("AssignAdd").writes_input(0));   // which this advances
   EXPECT_FALSE(OpRegistry::Global().Get("ApplyAdam").writes_input(5));  // the gradient
   EXPECT_FALSE(OpRegistry::Global().Get("MatMul").writes_inputs());
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "keras/keras.h"
+#include "keras/metrics.h"
 
 namespace kiln::keras {
 namespace {
@@ -84,6 +85,19 @@ TEST(Metrics, AccuracyResolvesLikeKeras) {
   EXPECT_NEAR(Evaluate("linear", "binary_crossentropy", {"accuracy"}, bp, bt)[1], 0.5, 1e-6);
   EXPECT_NEAR(Evaluate("linear", "mse", {"mse"}, bp, bt)[1], (0.01 + 0.25 + 0.2401 + 0.81) / 4,
               1e-6);
+}
+
+// tf.keras's .h5 loader resolves "accuracy" from the outputs alone (binary for one unit, else
+// categorical); where Kiln resolves it otherwise, the concrete name is what gets saved.
+TEST(Metrics, SavedNameIsResolvedWhereKerasWouldDiffer) {
+  const Shape ten{kUnknownDim, 10}, one{kUnknownDim, 1}, three{kUnknownDim, 3};
+  EXPECT_EQ(metrics::SavedName("accuracy", "sparse_categorical_crossentropy", ten),
+            "sparse_categorical_accuracy");
+  EXPECT_EQ(metrics::SavedName("acc", "binary_crossentropy", three), "binary_accuracy");
+  EXPECT_EQ(metrics::SavedName("accuracy", "categorical_crossentropy", ten), "accuracy");
+  EXPECT_EQ(metrics::SavedName("accuracy", "binary_crossentropy", one), "accuracy");
+  EXPECT_EQ(metrics::SavedName("accuracy", "mse", one), "accuracy");
+  EXPECT_EQ(metrics::SavedName("mse", "sparse_categorical_crossentropy", ten), "mse");
 }
 
 TEST(Utils, ToCategorical) {

@@ -23,12 +23,14 @@ double KerasSgd(double lr, double m, bool nesterov, int steps) {
   return w;
 }
 
-double KerasRmsprop(double lr, double rho, double eps, int steps) {
+// Keras 3 and tf.keras 2.11+ divide by sqrt(a + eps); Keras 2.3.1 and tf.keras's optimizer_v2 by
+// sqrt(a) + eps.
+double KerasRmsprop(double lr, double rho, double eps, int steps, bool keras3 = true) {
   double w = 1, a = 0;
   for (int i = 0; i < steps; ++i) {
     double g = 8 * w;
     a = rho * a + (1 - rho) * g * g;
-    w -= lr * g / (std::sqrt(a) + eps);
+    w -= keras3 ? lr * g / std::sqrt(a + eps) : lr * g / (std::sqrt(a) + eps);
   }
   return w;
 }
@@ -45,13 +47,31 @@ double KerasAdam(double lr, double b1, double b2, double eps, int steps) {
   return w;
 }
 
+// Keras 3's Adam.update_step as it runs, in float32 (keras/src/optimizers/adam.py): the beta
+// powers, alpha and the moments at the variable's precision, 1 - beta from the Python float. At
+// small t, 1 - beta_2^t in float32 keeps only about five digits, so this differs from the exact
+// formula above by a few 1e-6.
+double KerasAdamFloat32(float lr, double b1, double b2, float eps, int steps) {
+  float w = 1, m = 0, v = 0;
+  for (int t = 1; t <= steps; ++t) {
+    const float g = 8 * w;
+    const float b1_power = std::pow(static_cast<float>(b1), static_cast<float>(t));
+    const float b2_power = std::pow(static_cast<float>(b2), static_cast<float>(t));
+    const float alpha = lr * std::sqrt(1.f - b2_power) / (1.f - b1_power);
+    m += (g - m) * static_cast<float>(1 - b1);
+    v += (g * g - v) * static_cast<float>(1 - b2);
+    w -= m * alpha / (std::sqrt(v) + eps);
+  }
+  return w;
+}
+
 double KilnTrain(OptimizerRef optimizer, int steps) {
   Sequential model(
       {layers::Dense(1, {.use_bias = false, .kernel_initializer = "ones", .input_dim = 1})});
   model.compile({.optimizer = optimizer, .loss = "mse"});
   Tensor x = Tensor::FromVector<float>({2}, {1, 1}), y = Tensor::FromVector<float>({0}, {1, 1});
   model.fit(x, y, {.batch_size = 1, .epochs = steps, .verbose = 0});
-  EXPECT_EQ(model.optimizer()->iterations, steps);
+  EXPECT_EQ(model.optimizer()->iterations(), steps);
   return model.get_weights()[0].item<double>();
 }
 
@@ -60,8 +80,21 @@ double KilnSgd(optimizers::SGDOptions o, int steps) { return KilnTrain(optimizer
 TEST(Optimizers, RmspropAndAdamFollowKeras) {
   EXPECT_NEAR(KilnTrain(optimizers::RMSprop({.learning_rate = 0.01}), 5),
               KerasRmsprop(0.01, 0.9, 1e-7, 5), 1e-6);
+  // Where epsilon matters, each rule set is followed, and they really differ.
+  EXPECT_NEAR(KilnTrain(optimizers::RMSprop({.learning_rate = 0.01, .epsilon = 1}), 5),
+              KerasRmsprop(0.01, 0.9, 1, 5), 1e-6);
+  EXPECT_NEAR(KilnTrain(optimizers::RMSprop(
+                            {.learning_rate = 0.01, .epsilon = 1, .rules = UpdateRules::kKeras2}),
+                        5),
+              KerasRmsprop(0.01, 0.9, 1, 5, /*keras3=*/false), 1e-6);
+  EXPECT_GT(std::abs(KerasRmsprop(0.01, 0.9, 1, 5) - KerasRmsprop(0.01, 0.9, 1, 5, false)), 1e-3);
   EXPECT_NEAR(KilnTrain(optimizers::Adam({.lr = 0.05, .beta_1 = 0.8}), 5),
-              KerasAdam(0.05, 0.8, 0.999, 1e-7, 5), 1e-6);
+              KerasAdamFloat32(0.05f, 0.8, 0.999, 1e-7f, 5), 1e-6);
+  // With Keras 2's rounding (1 - beta from float32 beta, in alpha and in the moments alike) the
+  // float32 errors cancel, and the exact formula holds to 1e-6.
+  EXPECT_NEAR(
+      KilnTrain(optimizers::Adam({.lr = 0.05, .beta_1 = 0.8, .rules = UpdateRules::kKeras2}), 5),
+      KerasAdam(0.05, 0.8, 0.999, 1e-7, 5), 1e-6);
   EXPECT_NEAR(KilnTrain("adam", 3), KerasAdam(0.001, 0.9, 0.999, 1e-7, 3), 1e-6);
   // Adam's first step moves every weight by about lr, whatever the gradient's scale.
   EXPECT_NEAR(KilnTrain(optimizers::Adam({.learning_rate = 0.01}), 1), 1 - 0.01, 1e-5);

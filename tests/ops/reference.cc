@@ -531,24 +531,26 @@ Reference RefAssignMovingAverage() {
   };
 }
 
-// Keras 2.3.1 RMSprop and Adam (epsilon-hat form), in float64.
+// Keras's RMSprop and Adam in float64, where the two rule sets differ only in RMSprop's epsilon.
 Reference RefApplyRMSProp() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     auto p = AsDoubles(in[0]), a = AsDoubles(in[1]), g = AsDoubles(in[3]);
     const double lr = in[2].item<double>(), rho = at.Get<double>("rho"),
                  eps = at.Get<double>("epsilon");
+    const bool keras3 = at.GetOr<std::string>("rules", "keras2") == "keras3";
     for (size_t i = 0; i < p.size(); ++i) {
       a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-      p[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
+      p[i] -= keras3 ? lr * g[i] / std::sqrt(a[i] + eps) : lr * g[i] / (std::sqrt(a[i]) + eps);
     }
     return std::vector<Tensor>{FromDoubles(p, in[0].shape()), FromDoubles(a, in[1].shape())};
   };
 }
 
+// Adam's "epsilon-hat" form, at step iterations + 1 (iterations is read, not written).
 Reference RefApplyAdam() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     auto p = AsDoubles(in[0]), m = AsDoubles(in[1]), v = AsDoubles(in[2]), g = AsDoubles(in[5]);
-    const double t = in[3].item<double>() + 1, lr = in[4].item<double>();
+    const double t = AsDoubles(in[3])[0] + 1, lr = in[4].item<double>();
     const double b1 = at.Get<double>("beta_1"), b2 = at.Get<double>("beta_2"),
                  eps = at.Get<double>("epsilon");
     const double lr_t = lr * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
@@ -558,8 +560,15 @@ Reference RefApplyAdam() {
       p[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
     }
     return std::vector<Tensor>{FromDoubles(p, in[0].shape()), FromDoubles(m, in[1].shape()),
-                               FromDoubles(v, in[2].shape()),
-                               Tensor::Scalar<double>(t).astype(in[3].dtype())};
+                               FromDoubles(v, in[2].shape())};
+  };
+}
+
+Reference RefAssignAdd() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    auto var = AsDoubles(in[0]), d = AsDoubles(in[1]);
+    for (size_t i = 0; i < var.size(); ++i) var[i] += d[i];
+    return std::vector<Tensor>{FromDoubles(var, in[0].shape(), in[0].dtype())};
   };
 }
 

@@ -45,5 +45,6 @@ Reference RefMaxPool2DGrad();
 Reference RefAssignMovingAverage();
 Reference RefApplyRMSProp();
 Reference RefApplyAdam();
+Reference RefAssignAdd();
 
 }  // namespace kiln::testing

@@ -109,6 +109,17 @@ TEST(ShapeInference, LossesAndUpdates) {
   EXPECT_SHAPE_ERROR("ApplyGradientDescent", "[3,2];[];[2,3]", AttrMap{}, "grad does not match");
   EXPECT_SHAPE("ApplyMomentum", "[3];[3];[];[3];[]", "");
   EXPECT_SHAPE_ERROR("ApplyMomentum", "[3];[4];[];[3];[]", AttrMap{}, "must match var");
+  // Adam reads the optimizer's int64 step count; a float one (ApplyAdam version 1) is refused.
+  const std::vector<DType> adam = {kFloat32, kFloat32, kFloat32, kInt64, kFloat32, kFloat32};
+  EXPECT_EQ(InferShapes("ApplyAdam", "[3];[3];[3];[];[];[3]", {}, adam), "");
+  EXPECT_NE(::kiln::testing::ErrorOf([] {
+              InferShapes("ApplyAdam", "[3];[3];[3];[];[];[3]");
+            }).find("iterations"),
+            std::string::npos);
+  EXPECT_SHAPE_ERROR("ApplyRMSProp", "[3];[3];[];[3]", (AttrMap{{"rules", std::string("keras1")}}),
+                     "rules must be \"keras3\" or \"keras2\"");
+  EXPECT_SHAPE("AssignAdd", "[];[]", "");
+  EXPECT_SHAPE_ERROR("AssignAdd", "[2];[]", AttrMap{}, "delta must match var");
 }
 
 TEST(ShapeInference, Sources) {

@@ -1,0 +1,154 @@
+// The optimizer base class. It adds the update ops to the training graph once, at compile time;
+// each training step then runs those ops in place on the weights. The base owns what every
+// optimizer shares (the scope, the learning rate and step count as graph variables, the
+// per-variable loop, slot variables kept across compiles, the step count's increment); each
+// optimizer says only which slots a variable gets and which op updates it.
+//
+//   class MyOptimizer : public Optimizer {
+//     MyOptimizer() : Optimizer(/*learning_rate=*/0.01, UpdateRules::kKeras3) {}
+//     std::vector<std::string> slot_names() const override { return {"momentum"}; }
+//     std::vector<SavedSlot> saved_slots(OptimizerGeneration) const override { ... }
+//     int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override { ... return node id; }
+//   };
+//
+// Keras's optimizers come in generations that differ in their arithmetic and in how they save
+// their state; UpdateRules says whose arithmetic an optimizer follows, OptimizerGeneration names
+// the implementations whose files Kiln reads and writes.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "graph/graph_builder.h"
+#include "graph/variable_store.h"
+
+namespace kiln::keras {
+
+// The Keras optimizer implementations.
+enum class OptimizerGeneration {
+  kKeras2,   // standalone Keras 2.x, and tf.keras's optimizer_v2 (TF 2.0-2.10; later
+             // tf.keras.optimizers.legacy, used for configs without "is_legacy_optimizer")
+  kTfKeras,  // tf.keras 2.11+'s optimizers ("is_legacy_optimizer": false)
+  kKeras3,   // Keras 3
+};
+
+// Whose arithmetic an optimizer follows. The two rule sets differ in RMSprop's epsilon (inside or
+// outside the square root) and in how RMSprop's and Adam's 1 - rho, 1 - beta are rounded.
+enum class UpdateRules {
+  kKeras3,  // Keras 3 and tf.keras 2.11+: the current Keras, Kiln's default
+  kKeras2,  // standalone Keras 2.x and tf.keras's optimizer_v2
+};
+UpdateRules RulesOf(OptimizerGeneration g);
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  // A copy has its own state: tensors are shared handles, and two models compiled with copies of
+  // one optimizer object must not count each other's steps.
+  Optimizer(const Optimizer& other);
+  Optimizer& operator=(const Optimizer&) = delete;
+  virtual std::string class_name() const = 0;
+  // The Keras object name ("adam_1"), kept from a loaded config; empty for Keras's default (the
+  // class name in tf.keras, its snake case in Keras 3).
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  // name(), or the default generation `g` gives an optimizer of this class.
+  std::string keras_name(OptimizerGeneration g) const;
+  // The optimizer's own hyper-parameters by Keras name (learning_rate, momentum, ...);
+  // keras_config adds each generation's common fields.
+  virtual nlohmann::json get_config() const = 0;
+  // {"class_name", "config"} as generation `g` writes it: tf.keras 2.4-2.10's config with "decay"
+  // for kKeras2, "is_legacy_optimizer": false and the new common fields for kTfKeras, Keras 3's
+  // fields and snake-case name for kKeras3. Floats Keras keeps in float32 variables are written
+  // rounded: all of them for kKeras2, the learning rate for the others.
+  nlohmann::json keras_config(OptimizerGeneration g) const;
+
+  // Adds the update ops for `params` (Variable values) given their gradients, and the step
+  // count's increment; creates the learning rate, step count and slot variables in `store`.
+  // Returns the update nodes, which a training step must run.
+  std::vector<int> Lower(GraphBuilder& b, std::span<const ValueRef> params,
+                         std::span<const ValueRef> grads, VariableStore& store);
+
+  // The slots each variable gets, in the order Keras 3 creates them ("momentum", "velocity").
+  virtual std::vector<std::string> slot_names() const = 0;
+  // One kind of per-variable state in a generation's saved layout: Kiln's slot (one of
+  // slot_names(), or empty where Kiln keeps nothing, such as tf.keras's SGD "m" without momentum)
+  // and that generation's name for it ("m", "rms", "momentum").
+  struct SavedSlot {
+    std::string slot, keras_name;
+  };
+  virtual std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const = 0;
+  // Slot variables by name ("<Optimizer>/<slot>/<variable>", e.g. "SGD/momentum/dense/kernel"),
+  // in creation order: for each variable, its slots in slot_names() order.
+  const std::vector<std::pair<std::string, Tensor>>& slots() const { return slots_; }
+  // The slot of variable `variable` ("dense/kernel"); nullptr when the optimizer has none.
+  Tensor* FindSlot(const std::string& slot, const std::string& variable);
+
+  UpdateRules rules() const { return rules_; }
+  // Whether the optimizer does what tf.keras's optimizer_v2 does, so that a tf.keras file written
+  // in that generation's form (which every tf.keras 2.x and Keras 3 can load) continues exactly
+  // in tf.keras. True for Keras 2 rules, and for optimizers whose arithmetic is the same in
+  // every generation.
+  virtual bool follows_optimizer_v2() const { return rules_ == UpdateRules::kKeras2; }
+
+  // Training steps taken (Keras's `iterations`), counted by the training step itself.
+  int64_t iterations() const { return iterations_.item<int64_t>(); }
+  void set_iterations(int64_t n) { *iterations_.data<int64_t>() = n; }
+  double learning_rate() const { return learning_rate_; }
+  // Also sets the value the compiled training step reads (a float32 variable, as in Keras).
+  void set_learning_rate(double lr);
+
+ protected:
+  Optimizer(double learning_rate, UpdateRules rules);
+  // What one variable's update reads, all values of the training graph: the variable, its
+  // gradient, its slots (in slot_names() order), the learning rate (float32 scalar) and the steps
+  // taken before this one (int64 scalar).
+  struct UpdateArgs {
+    ValueRef var, grad;
+    std::vector<ValueRef> slots;
+    ValueRef learning_rate, iterations;
+  };
+  // Called once per Lower, inside the optimizer's scope, before the updates: the place for
+  // constants every update shares.
+  virtual void Prepare(GraphBuilder& b) {}
+  // Emits the op that updates one variable (inside the optimizer's scope, named "update");
+  // returns its node id.
+  virtual int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) = 0;
+
+  UpdateRules rules_;
+  double learning_rate_;
+
+ private:
+  std::string name_;
+  // A zero-initialised slot variable "<slot>/<variable>" under the optimizer's scope, shaped like
+  // the variable, registered in `store` and kept across compiles.
+  ValueRef Slot(GraphBuilder& b, const std::string& slot, ValueRef param, VariableStore& store);
+  // Shared with the variable store, so the training step reads and writes them in place.
+  Tensor iterations_ = Tensor::Scalar<int64_t>(0);
+  Tensor learning_rate_value_;
+  std::vector<std::pair<std::string, Tensor>> slots_;
+};
+
+// Any optimizer, or one by Keras name with its defaults ("sgd", "RMSprop", "adam": the registry's
+// class names, in any case).
+class OptimizerRef {
+ public:
+  template <typename O, typename = std::enable_if_t<std::is_base_of_v<Optimizer, O>>>
+  OptimizerRef(O o) : ptr_(std::make_shared<O>(std::move(o))) {}         // NOLINT
+  OptimizerRef(const char* name);                                        // NOLINT
+  OptimizerRef(const std::string& name) : OptimizerRef(name.c_str()) {}  // NOLINT
+  OptimizerRef(std::shared_ptr<Optimizer> p) : ptr_(std::move(p)) {}     // NOLINT
+  Optimizer* operator->() const { return ptr_.get(); }
+  Optimizer& operator*() const { return *ptr_; }
+  const std::shared_ptr<Optimizer>& get() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Optimizer> ptr_;
+};
+
+}  // namespace kiln::keras
