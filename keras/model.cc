@@ -4,27 +4,25 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <sstream>
 
 #include "autodiff/backward.h"
-#include "passes/pipeline.h"
 #include "keras/backend.h"
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/summary.h"
+#include "passes/pipeline.h"
 
 namespace kiln::keras {
 namespace {
 
+// "(28, 28)" for (None, 28, 28): Keras's input-check messages leave the batch dimension out.
 std::string ShapeWithoutBatch(const Shape& s) {
-  std::vector<int64_t> d(s.dims().begin() + 1, s.dims().end());
-  std::string out = "(";
-  for (size_t i = 0; i < d.size(); ++i) out += (i ? ", " : "") + std::to_string(d[i]);
-  if (d.size() == 1) out += ",";
-  return out + ")";
+  return KerasShapeString(Shape(std::vector<int64_t>(s.dims().begin() + 1, s.dims().end())));
 }
 
 // Rows [begin, end) of x, gathered through `index` when shuffling, into `buffer`. The buffer is
@@ -145,10 +143,11 @@ ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
       vars.weights.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
     for (const Weight& w : layer->states())
       vars.states.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
-    h = layer->Call(b, h, {.training = training,
-                           .updates = &l.updates,
-                           .weights = vars.weights,
-                           .states = vars.states});
+    h = layer->Call(b, h,
+                    {.training = training,
+                     .updates = &l.updates,
+                     .weights = vars.weights,
+                     .states = vars.states});
   }
   return h;
 }
@@ -372,6 +371,8 @@ std::vector<double> Model::evaluate(const Tensor& x_in, const Tensor& y_in, Eval
 
 Tensor Model::predict(const Tensor& x_in, PredictOptions o) {
   if (o.batch_size <= 0) throw ValueError("predict: batch_size must be positive");
+  // One executor's planned buffers serve every call: calls from several threads take turns.
+  std::lock_guard lock(*predict_mutex_);
   Tensor x = PrepareInput(x_in);
   forward_graph();
   std::vector<int64_t> dims = output_shape().dims();

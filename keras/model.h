@@ -21,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,8 @@ class Model {
   void compile(CompileOptions options);
   History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
   std::vector<double> evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+  // Safe to call on one model from several threads at once (the calls take turns); not while
+  // the same model trains.
   Tensor predict(const Tensor& x, PredictOptions options = {});
 
   // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load), with the
@@ -206,6 +209,8 @@ class Model {
   CompileOptions compile_options_;
   VariableStore variables_;
   Lowered forward_, train_, eval_;
+  // predict() may be called from several threads at once; they share forward_'s buffers.
+  std::unique_ptr<std::mutex> predict_mutex_ = std::make_unique<std::mutex>();
 };
 
 class Sequential : public Model {

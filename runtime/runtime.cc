@@ -1,5 +1,7 @@
 #include "runtime/runtime.h"
 
+#include <algorithm>
+
 namespace kiln {
 
 Runtime Runtime::Load(const std::string& path) {
@@ -42,12 +44,36 @@ std::vector<Feed> Runtime::Feeds(const io::SubGraphDef& sg,
 }
 
 std::vector<Tensor> Runtime::Run(const std::vector<Tensor>& inputs) {
+  std::lock_guard lock(*mutex_);
   return serve_->Run(Feeds(*serving_, inputs));
+}
+
+Tensor Runtime::Predict(const Tensor& x, int64_t batch_size) {
+  if (batch_size <= 0) throw ValueError(what_ + ": batch_size must be positive");
+  const TensorType in = input_types().at(0);
+  std::vector<int64_t> want = in.shape.dims();
+  if (x.rank() == in.shape.rank()) want[0] = x.dim(0);
+  if (x.rank() != in.shape.rank() || !x.shape().IsCompatibleWith(Shape(want)))
+    throw ShapeError(what_ + ": expected input of shape " + in.shape.ToString() + ", got " +
+                     x.shape().ToString());
+  Tensor result;
+  for (int64_t s = 0; s < x.dim(0); s += batch_size) {
+    const int64_t e = std::min(x.dim(0), s + batch_size);
+    const Tensor y = Run({x.Slice(s, e)})[0];
+    if (!result.valid()) {
+      std::vector<int64_t> dims = y.shape().dims();
+      dims[0] = x.dim(0);
+      result = Tensor(y.dtype(), Shape(dims));
+    }
+    result.Slice(s, e).CopyFrom(y);
+  }
+  return result;
 }
 
 std::vector<Tensor> Runtime::TrainStep(const std::vector<Tensor>& inputs) {
   if (!train_)
     throw ValueError(what_ + ": the file has no training graph (export it with --training)");
+  std::lock_guard lock(*mutex_);
   return train_->Run(Feeds(*training_, inputs));
 }
 

@@ -4,11 +4,13 @@
 //   std::vector<kiln::Tensor> y = rt.Run({x});                    // the "serving" subgraph
 //   if (rt.can_train()) float loss = rt.TrainStep({x, y_true})[0].item<float>();
 //
-// Load verifies the file (see io/kiln_graph.h) and plans the executors once. Inputs are given in
+// Load verifies the file (see io/kiln_graph.h) and plans the executors once. Run and TrainStep may
+// be called from several threads at once (they take turns). Inputs are given in
 // the subgraph's input order; float64 and uint8 inputs are converted to the placeholder's dtype.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,10 @@ class Runtime {
   static Runtime FromGraphFile(io::GraphFile file, const std::string& what);
 
   std::vector<Tensor> Run(const std::vector<Tensor>& inputs);
+  // Keras's predict for a single-input, single-output serving graph: `x` in batches of
+  // `batch_size`, the results stacked. Throws kiln::ShapeError naming the file when x does not fit
+  // the input.
+  Tensor Predict(const Tensor& x, int64_t batch_size = 32);
   bool can_train() const { return train_ != nullptr; }
   // One optimizer step of the "train" subgraph; returns its outputs (loss, metrics).
   std::vector<Tensor> TrainStep(const std::vector<Tensor>& inputs);
@@ -38,6 +44,8 @@ class Runtime {
   const io::SubGraphDef* serving_ = nullptr;
   const io::SubGraphDef* training_ = nullptr;
   std::unique_ptr<Executor> serve_, train_;
+  // Run and TrainStep share the executors' buffers: concurrent calls take turns.
+  std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
 };
 
 }  // namespace kiln

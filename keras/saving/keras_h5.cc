@@ -37,12 +37,6 @@ std::vector<Layer*> LayersWithWeights(Model& model) {
   return out;
 }
 
-std::string KerasShape(const Shape& s) {
-  std::string out = "(";
-  for (int i = 0; i < s.rank(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.rank() == 1 ? ",)" : ")");
-}
-
 // A layer's saved values and where they came from, for messages ("layers/dense_1/vars").
 struct SavedLayer {
   Layer* layer;
@@ -62,8 +56,8 @@ void AssignAll(const std::string& path, const std::vector<SavedLayer>& pairs) {
       if (values[i].shape() != layer->weights()[i].value.shape())
         throw IOError(path + ": shape mismatch in layer '" + layer->name() + "' for weight '" +
                       layer->weights()[i].name + "': the model expects " +
-                      KerasShape(layer->weights()[i].value.shape()) + ", the file has " +
-                      KerasShape(values[i].shape()) + at);
+                      KerasShapeString(layer->weights()[i].value.shape()) + ", the file has " +
+                      KerasShapeString(values[i].shape()) + at);
   }
   for (const auto& [layer, values, source] : pairs)
     for (size_t i = 0; i < values.size(); ++i)
@@ -177,7 +171,8 @@ void CompileFromArchive(Model& model, const nlohmann::json& config, hid_t weight
     if (config.is_object())
       tc = keras::TrainingConfigFromCompileConfig(config.value("compile_config", nlohmann::json()));
   } catch (const nlohmann::json::exception& e) {
-    LogWarning(path + ": compile_config is not valid (" + e.what() + "); the model is not compiled");
+    LogWarning(path + ": compile_config is not valid (" + e.what() +
+               "); the model is not compiled");
     return;
   }
   if (tc.is_null()) return;
@@ -379,8 +374,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  for (const std::string& w : keras::RegularizerWarnings(config))
-    LogWarning(path + ": " + w);
+  for (const std::string& w : keras::RegularizerWarnings(config)) LogWarning(path + ": " + w);
   if (format == ModelFileFormat::kKerasArchive) {
     ArchiveWeightsFile weights(path);
     h5::File f = h5::File::Open(weights.path());

@@ -58,6 +58,9 @@ TEST(KilnGraph, TutorialMlpPredictsBitwiseTheSame) {
   EXPECT_FALSE(rt.can_train());
   Tensor xb = Random({20, 28, 28}, 3);
   EXPECT_TRUE(rt.Run({xb})[0].BitwiseEquals(m->predict(xb)));
+  // Batched like Keras's predict (a short last batch included), the same numbers.
+  EXPECT_TRUE(rt.Predict(xb, 8).BitwiseEquals(m->predict(xb, {.batch_size = 8})));
+  EXPECT_THROW(rt.Predict(Random({2, 28, 27}, 3)), ShapeError);
   const GraphFile f = ReadGraphFile(Tmp("mlp.kiln"));
   EXPECT_EQ(f.metadata.at("source_model"), m->name());
   EXPECT_EQ(nlohmann::json::parse(f.metadata.at("model_config"))["class_name"], "Sequential");

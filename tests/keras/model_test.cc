@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 #include "keras/keras.h"
 #include "tests/testing/testing.h"
@@ -280,6 +281,31 @@ TEST(Fit, GoldenEpochOutputWithInjectedClock) {
       steps.str().find("\n2/2 [==============================] - 0s 1ms/step - loss: 5.1222\n"),
       std::string::npos)
       << steps.str();
+}
+
+// One model, predict from two threads at once: every batch equals the single-threaded answer.
+TEST(Predict, TwoThreadsOnOneModelGetTheRightNumbers) {
+  utils::set_random_seed(3);
+  Sequential model({layers::Dense(64, {.activation = "relu", .input_shape = {32}}),
+                    layers::Dense(10, {.activation = "softmax"})});
+  std::vector<Tensor> inputs, want;
+  for (int i = 0; i < 20; ++i) {
+    Tensor x(kFloat32, {16, 32});
+    for (int64_t k = 0; k < x.num_elements(); ++k) x.data<float>()[k] = float((k * 7 + i) % 13);
+    inputs.push_back(x);
+    want.push_back(model.predict(x));
+  }
+  std::vector<int> wrong(2, 0);
+  auto work = [&](int t) {
+    for (int round = 0; round < 5; ++round)
+      for (int i = 0; i < 20; ++i)
+        if (!model.predict(inputs[(i + t * 7) % 20]).BitwiseEquals(want[(i + t * 7) % 20]))
+          ++wrong[t];
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(wrong[0] + wrong[1], 0);
 }
 
 TEST(Summary, GoldenClassicTable) {
