@@ -5,8 +5,10 @@ Every model file here is written by the real library (tf.keras 2.x through the `
 and Keras 3 with the JAX backend); nothing is hand-made. Next to each model file the script
 writes an input batch `<name>.x.npy` and the writer's own prediction `<name>.y.npy`, computed
 with `model.predict` after the file was saved. Optimizer-resume fixtures also get the two
-batches for two more `train_on_batch` steps and the weights after those steps. Everything is
-described in `manifest.json`.
+batches for two more `train_on_batch` steps and the weights after those steps. Functional models
+with several inputs/outputs store `<name>.x.<i>.npy` / `<name>.y.<i>.npy` in the model's input/output
+order; the two-output model also gets `<name>.eval.json` (Keras's evaluate() and fit() History).
+Everything is described in `manifest.json`.
 
 Run it with the pinned environment (see README.md next to this file):
 
@@ -42,6 +44,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 OUT = REPO / "tests" / "fixtures" / "keras" / "gen"
 MAX_FILE = 200 * 1024
 MAX_TOTAL = 5 * 1024 * 1024
+MAX_MANIFEST = 400 * 1024  # manifest.json is text; the layouts of ~80 fixtures make it ~250 KB
 
 
 def _mm(v):
@@ -76,6 +79,13 @@ MANIFEST = {
         "resume": "<name>.resume_x.npy / .resume_y.npy: shape (2, 8, ...), the two batches given to "
                   "train_on_batch after loading; <name>.after.<i>.npy: model.get_weights()[i] after "
                   "those two steps (in-memory continuation in the writer)",
+        "functional": "kind 'functional': files.x / files.y are lists in model input/output order; "
+                      "<name>.x.npy / .y.npy for one input/output, <name>.x.<i>.npy / .y.<i>.npy for "
+                      "several; format keras3-weights-h5 = save_weights output, architecture in the "
+                      "sibling .keras",
+        "eval": "<name>.eval.json (two-outputs model): evaluate(x, targets, return_dict=True) with the "
+                "saved weights, then History of fit(epochs=2, batch_size=4, shuffle=False); "
+                "<name>.target.<i>.npy are the targets, <name>.after.<i>.npy the weights after fit",
     },
     "fixtures": [],
     "skipped": [],
@@ -587,6 +597,300 @@ def entry_y(entry):
     return np.load(OUT / entry["files"]["y"])
 
 
+# ---------------------------------------------------------------- 8. functional models
+
+# Each functional architecture is written by tf.keras 2.x as legacy .h5, and by Keras 3 as .keras,
+# legacy .h5 and .weights.h5 (weights only; the architecture is the sibling .keras). Arrays follow
+# the model's input/output order: <file>.x.npy / .y.npy for one input/output, <file>.x.<i>.npy /
+# <file>.y.<i>.npy for several.
+
+def _fresh(lib, s):
+    """Reset the writer's name counters (so default layer names start at dense, dense_1, ...)
+    and seed everything."""
+    lib.backend.clear_session()
+    seed(s)
+
+
+def _history_layer_name(t):
+    return t._keras_history[0].name
+
+
+def _arrays(name, tag, arrs):
+    if len(arrs) == 1:
+        return [npy(f"{name}.{tag}.npy", arrs[0])]
+    return [npy(f"{name}.{tag}.{i}.npy", a) for i, a in enumerate(arrs)]
+
+
+def _as_list(v):
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def saved_model_config(path):
+    """The model config exactly as stored in the file (None for a weights-only file)."""
+    path = pathlib.Path(path)
+    if path.name.endswith(".weights.h5"):
+        return None
+    if path.suffix == ".keras":
+        with zipfile.ZipFile(path) as z:
+            return json.loads(z.read("config.json"))
+    with h5py.File(path, "r") as f:
+        v = f.attrs["model_config"]
+        return json.loads(v.decode() if isinstance(v, bytes) else v)
+
+
+def _functional_reload(lib, model, path, feed, ys):
+    """Writer reloads its own file and predicts again; returns the max abs diff (or the error)."""
+    try:
+        if str(path).endswith(".weights.h5"):
+            m = lib.models.clone_model(model)  # fresh initial weights, same architecture
+            m.load_weights(path)
+        else:
+            m = lib.models.load_model(path, compile=False)
+        got = _as_list(m.predict(feed, verbose=0))
+        return {"reload_max_abs_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(got, ys))}
+    except Exception as e:
+        return {"reload_error": repr(e)}
+
+
+def add_functional_fixture(name, writer, lib, model, xs, notes="", extra=None):
+    """Save `model` as `name` (.h5 / .keras / .weights.h5), predict on xs (one array or a list in
+    model.inputs order), store the arrays and register the file in the manifest."""
+    xs = _as_list(xs)
+    path = OUT / name
+    if name.endswith(".weights.h5"):
+        model.save_weights(path)
+        fmt = "keras3-weights-h5"
+    else:
+        save_model(lib, model, name)
+        fmt = "keras-zip" if name.endswith(".keras") else "legacy-h5"
+    feed = xs if len(xs) > 1 else xs[0]
+    ys = _as_list(model.predict(feed, verbose=0))
+    xfiles, yfiles = _arrays(name, "x", xs), _arrays(name, "y", ys)
+    input_names = [_history_layer_name(t) for t in model.inputs]
+    output_names = [_history_layer_name(t) for t in model.outputs]
+    cfg = saved_model_config(path)
+    entry = {
+        "name": name, "writer": writer, **WRITERS[writer],
+        "format": fmt, "kind": "functional",
+        "model_class": type(model).__name__,
+        "model_name": model.name,
+        "files": {"model": name, "x": xfiles, "y": yfiles},
+        "input_names": input_names,
+        "output_names": output_names,
+        "inputs": [{"name": n, "x": f, "dtype": str(a.dtype), "shape": list(a.shape)}
+                   for n, f, a in zip(input_names, xfiles, xs)],
+        "outputs": [{"name": n, "y": f, "shape": list(a.shape)}
+                    for n, f, a in zip(output_names, yfiles, ys)],
+        **_functional_reload(lib, model, path, feed, ys),
+        "weight_order": weight_order(model),
+        "layer_names": [l.name for l in model.layers],
+        "layer_classes": [type(l).__name__ for l in model.layers],
+        "notes": notes,
+    }
+    if cfg is None:
+        entry["architecture"] = name[: -len(".weights.h5")] + ".keras"
+    else:
+        inner = cfg["config"]
+        entry["config_input_layers"] = inner.get("input_layers")
+        entry["config_output_layers"] = inner.get("output_layers")
+    if getattr(model, "optimizer", None) is not None:
+        entry["optimizer_config"] = jsonable(model.optimizer.get_config())
+    entry["layout"] = layout(path) if not name.endswith(".weights.h5") else {"h5": h5_listing(path)}
+    if extra:
+        entry.update(extra)
+    MANIFEST["fixtures"].append(entry)
+    print("wrote", name, flush=True)
+    return entry
+
+
+def _files_for(writer):
+    if writer == TFK:
+        return [".h5"]
+    return [".keras", ".h5", ".weights.h5"]
+
+
+def _write_all(tag, builder, xs, notes, s):
+    """builder(lib) -> model; one model per writer (same seed), saved in every format of that writer."""
+    entries = []
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, s)
+        m = builder(lib)
+        for ext in _files_for(writer):
+            entries.append(add_functional_fixture(f"{writer}_{tag}{ext}", writer, lib, m, xs, notes=notes))
+    return entries
+
+
+def _residual(lib):
+    L = lib.layers
+    inp = lib.Input((8, 8, 1), name="image")
+    x = L.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    y = L.Conv2D(4, 3, padding="same")(x)
+    z = L.Activation("relu")(L.Add()([x, y]))
+    out = L.Dense(3, activation="softmax")(L.Flatten()(z))
+    return lib.Model(inp, out, name="residual")
+
+
+def _two_inputs(lib):
+    L = lib.layers
+    a = lib.Input((5,), name="a")
+    b = lib.Input((3,), name="b")
+    da = L.Dense(4, activation="relu")(a)
+    out = L.Dense(2)(L.Concatenate()([da, b]))
+    return lib.Model([a, b], out, name="two_inputs")
+
+
+def _shared(lib):
+    L = lib.layers
+    a = lib.Input((4,), name="a")
+    b = lib.Input((4,), name="b")
+    d = L.Dense(3, name="shared")
+    out = L.Dense(1)(L.Add()([d(a), d(b)]))
+    return lib.Model([a, b], out, name="shared_dense")
+
+
+def _nested(lib):
+    L = lib.layers
+    inner = lib.Sequential([lib.Input((4,)), L.Dense(5, activation="relu"), L.Dense(3)], name="inner")
+    x = lib.Input((4,), name="x")
+    y = L.Dense(2)(inner(x))
+    return lib.Model(x, y, name="outer")
+
+
+def _merges(lib):
+    L = lib.layers
+    x = lib.Input((4,), name="x")
+    p = lib.Input((2, 3), name="p")
+    q = lib.Input((2, 5), name="q")
+    u = L.Dense(4, name="u")(x)
+    v = L.Dense(4, name="v")(x)
+    outs = [
+        L.Subtract(name="subtract")([u, v]),
+        L.Multiply(name="multiply")([u, v]),
+        L.Average(name="average")([u, v]),
+        L.Maximum(name="maximum")([u, v]),
+        L.Minimum(name="minimum")([u, v]),
+        L.Dot(axes=1, name="dot")([u, v]),
+        L.Dot(axes=1, normalize=True, name="dot_normalized")([u, v]),
+    ]
+    pp = L.Dense(4, name="p_dense")(p)  # (None, 2, 4): Dense on the last axis
+    qq = L.Dense(4, name="q_dense")(q)  # (None, 2, 4)
+    cat = L.Concatenate(axis=1, name="concat_axis1")([pp, qq])  # (None, 4, 4)
+    outs.append(L.Flatten(name="concat_flat")(cat))
+    return lib.Model([x, p, q], outs, name="merges")
+
+
+def _feature_base(lib):
+    L = lib.layers
+    inp = lib.Input((6,), name="features")
+    h = L.Dense(5, activation="relu", name="hidden")(inp)
+    out = L.Dense(3, activation="softmax", name="out")(h)
+    return lib.Model(inp, out, name="classifier")
+
+
+def _two_outputs(lib):
+    L = lib.layers
+    inp = lib.Input((6,), name="x")
+    h = L.Dense(8, activation="relu")(inp)
+    reg = L.Dense(1, name="reg")(h)
+    cls = L.Dense(3, activation="softmax", name="cls")(h)
+    return lib.Model(inp, [reg, cls], name="two_outputs")
+
+
+TWO_OUT_COMPILE = {
+    "loss": {"reg": "mse", "cls": "categorical_crossentropy"},
+    "loss_weights": {"reg": 0.5, "cls": 2.0},
+    "metrics": {"reg": ["mae"], "cls": ["accuracy"]},
+}
+
+
+def fixtures_two_outputs():
+    rng = np.random.default_rng(130)
+    x = rng.uniform(-1, 1, (8, 6)).astype("float32")
+    t_reg = rng.uniform(-1, 1, (8, 1)).astype("float32")
+    t_cls = np.eye(3, dtype="float32")[rng.integers(0, 3, 8)]
+    notes = ("Input x (6,) -> Dense(8, relu) -> Dense(1) 'reg' and Dense(3, softmax) 'cls'. Compiled with "
+             "SGD(lr 0.1), loss {reg: mse, cls: categorical_crossentropy}, loss_weights {reg: 0.5, cls: 2.0}, "
+             "metrics {reg: [mae], cls: [accuracy]}; saved untrained. <file>.eval.json has evaluate() on "
+             "(x, [target.0, target.1]) and the History of fit(epochs=2, batch_size=4, shuffle=False) from "
+             "the saved weights; <file>.after.<i>.npy are the weights after that fit.")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 13)
+        m = _two_outputs(lib)
+        m.compile(optimizer=lib.optimizers.SGD(learning_rate=0.1), **TWO_OUT_COMPILE)
+        entries = [add_functional_fixture(f"{writer}_functional-two-outputs{ext}", writer, lib, m, x, notes=notes)
+                   for ext in _files_for(writer)]
+        y_pred = _as_list(m.predict(x, verbose=0))
+        ev = m.evaluate(x, [t_reg, t_cls], batch_size=8, verbose=0, return_dict=True)
+        hist = m.fit(x, [t_reg, t_cls], epochs=2, batch_size=4, shuffle=False, verbose=0)
+        after = m.get_weights()
+        # The weighted-loss arithmetic done with numpy on the prediction of the saved weights.
+        mse = float(np.mean((y_pred[0] - t_reg) ** 2))
+        p = np.clip(y_pred[1] / np.sum(y_pred[1], axis=-1, keepdims=True), 1e-7, 1 - 1e-7)
+        cce = float(np.mean(-np.sum(t_cls * np.log(p), axis=-1)))
+        for e in entries:
+            name = e["name"]
+            targets = _arrays(name, "target", [t_reg, t_cls])
+            after_files = [npy(f"{name}.after.{i}.npy", a) for i, a in enumerate(after)]
+            doc = {
+                "file": name, "writer": writer, "keras_version": WRITERS[writer]["keras_version"],
+                "x": e["files"]["x"], "y_true": targets, "y_pred": e["files"]["y"],
+                "output_names": e["output_names"],
+                "compile": {"optimizer": {"class_name": "SGD", "learning_rate": 0.1}, **TWO_OUT_COMPILE},
+                "evaluate_call": "evaluate(x, [y_true.0, y_true.1], batch_size=8, return_dict=True), "
+                                 "before fit, with the saved weights",
+                "evaluate": jsonable(ev),
+                "numpy_check": {"reg_mse": mse, "cls_categorical_crossentropy": cce,
+                                "weighted_loss": 0.5 * mse + 2.0 * cce},
+                "fit_call": "fit(x, [y_true.0, y_true.1], epochs=2, batch_size=4, shuffle=False) = 2 steps "
+                            "per epoch, started from the saved weights (after the evaluate above)",
+                "history": jsonable(hist.history),
+                "history_keys": list(hist.history.keys()),
+                "after": after_files,
+            }
+            (OUT / f"{name}.eval.json").write_text(json.dumps(doc, indent=1) + "\n")
+            e["files"]["eval"] = f"{name}.eval.json"
+            e["files"]["target"] = targets
+            e["files"]["after"] = after_files
+            e["evaluate"] = doc["evaluate"]
+            e["history_keys"] = doc["history_keys"]
+            print("  eval", name, sorted(ev), list(hist.history), flush=True)
+
+
+def fixtures_functional():
+    x_img = rnd((4, 8, 8, 1), 121)
+    _write_all("functional-residual", _residual, x_img,
+               "Input 'image' (8,8,1) -> x = Conv2D(4,3,same,relu) -> y = Conv2D(4,3,same)(x); Add([x, y]) -> "
+               "Activation(relu) -> Flatten -> Dense(3, softmax).", 14)
+    _write_all("functional-two-inputs", _two_inputs, [rnd((4, 5), 122), rnd((4, 3), 123)],
+               "Inputs 'a' (5,) and 'b' (3,); Dense(4, relu) on a; Concatenate([da, b]) -> Dense(2).", 15)
+    fixtures_two_outputs()
+    _write_all("functional-shared-dense", _shared, [rnd((4, 4), 124), rnd((4, 4), 125)],
+               "Inputs 'a' (4,) and 'b' (4,); one Dense(3) named 'shared' called on both (two inbound "
+               "nodes, one set of weights); Add -> Dense(1).", 16)
+    _write_all("functional-nested-sequential", _nested, rnd((4, 4), 126),
+               "inner = Sequential([Input((4,)), Dense(5, relu), Dense(3)], name='inner'); x = Input((4,), "
+               "name='x'); y = Dense(2)(inner(x)). The Sequential is one layer of the outer model.", 17)
+    _write_all("functional-merges", _merges, [rnd((4, 4), 127), rnd((4, 2, 3), 128), rnd((4, 2, 5), 129)],
+               "Inputs x (4,), p (2,3), q (2,5). u = Dense(4,'u')(x), v = Dense(4,'v')(x); outputs in order: "
+               "Subtract, Multiply, Average, Maximum, Minimum of [u, v] (each (None,4)), Dot(axes=1) and "
+               "Dot(axes=1, normalize=True) of [u, v] ((None,1)), and Flatten 'concat_flat' of "
+               "Concatenate(axis=1)([Dense(4)(p), Dense(4)(q)]) ((None,4,4) -> (None,16)).", 18)
+    # Feature extractor: the classifier, then a Model sharing its layers up to 'hidden'.
+    x = rnd((4, 6), 131)
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 19)
+        base = _feature_base(lib)
+        feat = lib.Model(base.input, base.get_layer("hidden").output, name="extractor")
+        for ext in _files_for(writer):
+            add_functional_fixture(f"{writer}_functional-feature-base{ext}", writer, lib, base, x,
+                                   notes="Input 'features' (6,) -> Dense(5, relu) 'hidden' -> Dense(3, softmax) "
+                                         "'out'. Same weights as the feature-extractor file.")
+            add_functional_fixture(f"{writer}_functional-feature-extractor{ext}", writer, lib, feat, x,
+                                   notes="Model(base.input, base.get_layer('hidden').output) of the "
+                                         "feature-base model (same layer objects, so same weights): y is "
+                                         "the hidden activations.")
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -600,13 +904,14 @@ def main():
     fixtures_init()
     fixtures_int_input()
     fixture_sparse_cnn()
+    fixtures_functional()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0
     for p in sorted(OUT.iterdir()):
         size = p.stat().st_size
         total += size
-        assert size < MAX_FILE, (p.name, size)
+        assert size < (MAX_MANIFEST if p.name == "manifest.json" else MAX_FILE), (p.name, size)
     assert total < MAX_TOTAL, total
     print(f"{len(list(OUT.iterdir()))} files, {total} bytes in {OUT}")
     for s in MANIFEST["skipped"]:
