@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <set>
 #include <cstdio>
 #include <mutex>
 #include <numeric>
@@ -15,6 +17,7 @@
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/summary.h"
+#include "keras/model_config.h"
 #include "passes/pipeline.h"
 
 namespace kiln::keras {
@@ -45,12 +48,27 @@ Tensor Batch(const Tensor& x, const std::vector<int64_t>* index, int64_t begin, 
   return buffer.Slice(0, rows);
 }
 
+// "[a, b]" for messages.
+std::string Joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return "[" + out + "]";
+}
+
 }  // namespace
 
-Model::Model(std::string name) : name_(std::move(name)) {}
+Model::Model(std::string name, bool sequential) : sequential_(sequential) {
+  name_ = std::move(name);
+}
+
+Model::Model(ModelOptions o) {
+  name_ = o.name.empty() ? backend::UniqueObjectName("model") : std::move(o.name);
+  SetGraph(std::move(o.inputs), std::move(o.outputs));
+  Build();
+}
 
 Sequential::Sequential(std::vector<LayerRef> layers, std::string name)
-    : Model(name.empty() ? backend::UniqueObjectName("sequential") : std::move(name)) {
+    : Model(name.empty() ? backend::UniqueObjectName("sequential") : std::move(name), true) {
   for (auto& l : layers) add(l);
 }
 
@@ -75,81 +93,304 @@ void Sequential::add(LayerRef layer) {
 
 void Model::Invalidate() {
   built_ = false;
+  graph_built_ = false;
   compiled_ = false;
+  inputs_.clear();
+  outputs_.clear();
+  nodes_.clear();
   forward_ = Lowered{};
   train_ = Lowered{};
   eval_ = Lowered{};
 }
 
 std::shared_ptr<Layer> Model::get_layer(const std::string& name) const {
-  for (const auto& l : layers_)
+  std::vector<std::string> names;
+  for (const auto& l : layers_) {
     if (l->name() == name) return l;
-  throw NotFoundError("No such layer: " + name);
+    names.push_back(l->name());
+  }
+  throw ValueError("No such layer: " + name + ". Existing layers are: " + Joined(names) + ".");
+}
+
+void Model::SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs) {
+  if (inputs.empty()) throw ValueError("Model '" + name_ + "': no inputs given");
+  if (outputs.empty()) throw ValueError("Model '" + name_ + "': no outputs given");
+  std::set<const LayerNode*> input_nodes;
+  for (const KerasTensor& t : inputs) {
+    if (!t.valid() || !t.node()->inputs.empty() || t.layer().class_name() != "InputLayer")
+      throw ValueError("Model '" + name_ + "': inputs must be Input tensors (keras::Input), got " +
+                       t.name());
+    if (!input_nodes.insert(t.node().get()).second)
+      throw ValueError("Model '" + name_ + "': the input " + t.name() +
+                       " is passed twice; every input must be unique");
+  }
+  for (const KerasTensor& t : outputs)
+    if (!t.valid()) throw ValueError("Model '" + name_ + "': an output is an empty KerasTensor");
+  // Keras's map_graph (tf.keras functional.py, Keras 3 function.py): a depth-first walk from the
+  // outputs records the order layers are first met; each node's depth is its longest distance to
+  // an output; model.layers lists layers by decreasing depth, ties in walk order. Iterative, so a
+  // deep graph from a file cannot exhaust the stack.
+  std::map<const Layer*, int> layer_index;
+  std::vector<std::shared_ptr<const LayerNode>> finished;  // every node after its inputs
+  std::set<const LayerNode*> done, in_progress;
+  std::vector<std::string> reached;  // layers met without issue, for the disconnected message
+  for (const KerasTensor& out : outputs) {
+    // (node, next input to visit)
+    std::vector<std::pair<std::shared_ptr<const LayerNode>, size_t>> stack;
+    auto visit = [&](const std::shared_ptr<const LayerNode>& n) {
+      if (done.count(n.get())) return;
+      if (in_progress.count(n.get()))
+        throw ValueError("Model '" + name_ + "': the layer graph has a cycle at " +
+                         n->layer->name());
+      if (n->inputs.empty() && !input_nodes.count(n.get()))
+        throw ValueError("Graph disconnected: cannot obtain value for tensor " +
+                         n->layer->name() + " at layer \"" + n->layer->name() +
+                         "\". The following previous layers were accessed without issue: " +
+                         Joined(reached) +
+                         " (pass this Input among the model's inputs, or build the output "
+                         "from the given ones)");
+      layer_index.try_emplace(n->layer.get(), static_cast<int>(layer_index.size()));
+      in_progress.insert(n.get());
+      stack.emplace_back(n, 0);
+    };
+    visit(out.node());
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      if (next < node->inputs.size()) {
+        std::shared_ptr<const LayerNode> in = node->inputs[next++].node();
+        visit(in);
+        continue;
+      }
+      in_progress.erase(node.get());
+      done.insert(node.get());
+      finished.push_back(node);
+      reached.push_back(node->layer->name());
+      stack.pop_back();
+    }
+  }
+  std::map<const LayerNode*, int> node_depth;
+  std::map<const Layer*, int> layer_depth;
+  for (auto it = finished.rbegin(); it != finished.rend(); ++it) {
+    const LayerNode* n = it->get();
+    int depth = std::max(node_depth[n], layer_depth[n->layer.get()]);
+    layer_depth[n->layer.get()] = depth;
+    node_depth[n] = depth;
+    for (const KerasTensor& in : n->inputs)
+      node_depth[in.node().get()] = std::max(node_depth[in.node().get()], depth + 1);
+  }
+  // Inputs no output depends on still belong to the model, as in Keras.
+  for (const KerasTensor& t : inputs)
+    if (!layer_depth.count(&t.layer())) {
+      layer_depth[&t.layer()] = 0;
+      layer_index[&t.layer()] = -1;
+      node_depth[t.node().get()] = 0;
+      finished.insert(finished.begin(), t.node());
+    }
+  // Nodes by decreasing depth (inputs first); a stable sort keeps a valid call order within a
+  // depth.
+  std::stable_sort(finished.begin(), finished.end(), [&](const auto& a, const auto& b) {
+    return node_depth[a.get()] > node_depth[b.get()];
+  });
+  std::vector<std::shared_ptr<Layer>> layers;
+  std::set<const Layer*> seen;
+  for (const auto& n : finished)
+    if (seen.insert(n->layer.get()).second) layers.push_back(n->layer);
+  std::stable_sort(layers.begin(), layers.end(), [&](const auto& a, const auto& b) {
+    const int da = layer_depth[a.get()], db = layer_depth[b.get()];
+    return da != db ? da > db : layer_index[a.get()] < layer_index[b.get()];
+  });
+  std::set<std::string> names;
+  for (const auto& l : layers)
+    if (!names.insert(l->name()).second)
+      throw ValueError("The name \"" + l->name() + "\" is used 2 times in the model '" + name_ +
+                       "'. All operation names should be unique.");
+  nodes_ = std::move(finished);
+  inputs_ = std::move(inputs);
+  outputs_ = std::move(outputs);
+  if (!sequential_) layers_ = std::move(layers);
+  graph_built_ = true;
+}
+
+Shape Model::ComputeOutputShape(const Shape& input_shape) const {
+  std::vector<Shape> out = ComputeOutputShapes(std::span<const Shape>(&input_shape, 1));
+  if (out.size() != 1)
+    ShapeFail("has " + std::to_string(out.size()) + " outputs; call it with LayerRef::CallAll");
+  return out[0];
+}
+
+std::vector<Shape> Model::ComputeOutputShapes(std::span<const Shape> shapes) const {
+  if (!graph_built_) {
+    // A Sequential not built yet: its layers' shape rules, in order.
+    ExpectCount("inputs", shapes.size(), 1);
+    if (layers_.empty()) ShapeFail("has no layers");
+    Shape s = shapes[0];
+    for (const auto& l : layers_) s = l->ComputeOutputShape(s);
+    return {s};
+  }
+  ExpectCount("inputs", shapes.size(), inputs_.size());
+  for (size_t i = 0; i < shapes.size(); ++i)
+    if (!shapes[i].IsCompatibleWith(inputs_[i].shape()))
+      ShapeFail("Input " + std::to_string(i) + " is incompatible: expected shape " +
+                KerasShapeString(inputs_[i].shape()) + ", found shape " +
+                KerasShapeString(shapes[i]));
+  std::vector<Shape> out;
+  for (const KerasTensor& t : outputs_) out.push_back(t.shape());
+  return out;
+}
+
+void Model::BuildWeights(const Shape& input_shape) {
+  if (!graph_built_) {
+    if (!sequential_) ShapeFail("has no graph");
+    // A Sequential without a declared input, called inside another model: built for the shape
+    // it is called with, as Keras builds it.
+    std::vector<int64_t> dims(input_shape.dims().begin() + 1, input_shape.dims().end());
+    std::shared_ptr<Layer> in = std::make_shared<layers::InputLayer>(layers::InputLayerOptions{
+        .input_shape = dims, .name = layers_[0]->name() + "_input"});
+    input_layer_ = in;
+  }
+  Build();
 }
 
 void Model::Build() {
-  if (built_) return;
-  if (layers_.empty()) throw ValueError("model '" + name_ + "' has no layers");
-  const auto& declared =
-      input_layer_ ? input_layer_->declared_input_shape() : layers_[0]->declared_input_shape();
-  if (!declared)
-    throw ValueError(
-        "This model has not yet been built: give the first layer an input_shape "
-        "(or input_dim), or start with an InputLayer");
-  Shape shape = *declared;
-  for (auto& l : layers_) {
-    l->Build(shape);
-    shape = l->output_shape();
+  if (!graph_built_) {
+    if (layers_.empty()) throw ValueError("model '" + name_ + "' has no layers");
+    if (!input_layer_) {
+      const auto& declared = layers_[0]->declared_input_shape();
+      if (!declared)
+        throw ValueError(
+            "This model has not yet been built: give the first layer an input_shape "
+            "(or input_dim), or start with an InputLayer");
+      std::vector<int64_t> dims(declared->dims().begin() + 1, declared->dims().end());
+      input_layer_ = std::make_shared<layers::InputLayer>(
+          layers::InputLayerOptions{.input_shape = dims, .name = layers_[0]->name() + "_input"});
+    }
+    KerasTensor x = InputTensor(input_layer_);
+    const KerasTensor input = x;
+    for (const auto& l : layers_) x = LayerRef(l)(x);
+    SetGraph({input}, {x});
   }
-  // The store shares each weight's buffer, so training updates the layers' tensors in place.
-  for (auto& l : layers_) {
-    for (Weight& w : l->weights()) variables_.Set(l->name() + "/" + w.name, w.value);
-    for (Weight& w : l->states()) variables_.Set(l->name() + "/" + w.name, w.value);
+  if (built_) return;
+  input_shapes_.clear();
+  for (const KerasTensor& t : inputs_) input_shapes_.push_back(t.shape());
+  input_shape_ = input_shapes_[0];
+  // As a layer, the model's weights are its layers' (the same buffers), in model.layers order.
+  weights_.clear();
+  states_.clear();
+  for (const auto& l : layers_) {
+    for (const Weight& w : l->weights()) weights_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
+    for (const Weight& w : l->states()) states_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
+    // The store shares each weight's buffer, so training updates the layers' tensors in place.
+    for (Weight& w : l->weights()) variables_->Set(l->name() + "/" + w.name, w.value);
+    for (Weight& w : l->states()) variables_->Set(l->name() + "/" + w.name, w.value);
   }
   built_ = true;
 }
 
-Shape Model::input_shape() {
+const std::vector<KerasTensor>& Model::inputs() {
   Build();
-  return layers_[0]->input_shape();
+  return inputs_;
 }
 
-DType Model::input_dtype() const {
-  const auto* input = dynamic_cast<const layers::InputLayer*>(input_layer_.get());
-  return input ? input->dtype() : kFloat32;
-}
-
-std::string Model::input_name() const {
-  if (input_layer_) return input_layer_->name();
-  return layers_.empty() ? "input" : layers_[0]->name() + "_input";
-}
-
-Shape Model::output_shape() {
+const std::vector<KerasTensor>& Model::outputs() {
   Build();
-  return layers_.back()->output_shape();
+  return outputs_;
 }
 
-ValueRef Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
-  Build();
-  l.x = b.Placeholder(input_name(), input_dtype(), input_shape());
-  ValueRef h = l.x;
-  for (auto& layer : layers_) {
-    auto scope = b.Scope(layer->name());
-    const DType dtype = b.type(h).dtype;
-    if (dtype != kFloat32 && !(!IsFloating(dtype) && layer->KeepsIntegerInputs()))
-      h = b.Op("Cast", {h}, {{"dtype", kFloat32}});
-    LayerVariables& vars = l.variables[layer.get()];
-    for (const Weight& w : layer->weights())
-      vars.weights.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
-    for (const Weight& w : layer->states())
-      vars.states.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
-    h = layer->Call(b, h,
-                    {.training = training,
-                     .updates = &l.updates,
-                     .weights = vars.weights,
-                     .states = vars.states});
+Shape Model::input_shape() { return inputs().at(0).shape(); }
+Shape Model::output_shape() { return outputs().at(0).shape(); }
+DType Model::input_dtype() { return inputs().at(0).dtype(); }
+
+std::string Model::input_name() {
+  // A Sequential's input is named before it is built, as Keras names it.
+  if (!graph_built_ && sequential_ && !input_layer_ && !layers_.empty())
+    return layers_[0]->name() + "_input";
+  if (!graph_built_ && input_layer_) return input_layer_->name();
+  return inputs().at(0).layer().name();
+}
+
+std::vector<std::string> Model::input_names() {
+  std::vector<std::string> out;
+  for (const KerasTensor& t : inputs()) out.push_back(t.layer().name());
+  return out;
+}
+
+std::vector<std::string> Model::output_names() {
+  std::vector<std::string> out;
+  for (const KerasTensor& t : outputs()) out.push_back(t.layer().name());
+  return out;
+}
+
+std::vector<ValueRef> Model::LowerNodes(
+    GraphBuilder& b, std::span<const ValueRef> inputs,
+    const std::function<const LayerVariables&(const Layer&)>& vars, bool training,
+    std::vector<int>* updates) const {
+  ExpectCount("inputs", inputs.size(), inputs_.size());
+  std::map<std::pair<const LayerNode*, int>, ValueRef> values;
+  for (size_t i = 0; i < inputs_.size(); ++i)
+    values[{inputs_[i].node().get(), inputs_[i].index()}] = inputs[i];
+  for (const auto& node : nodes_) {
+    if (node->inputs.empty()) continue;  // an InputLayer: fed
+    Layer& layer = *node->layer;
+    auto scope = b.Scope(layer.name());
+    std::vector<ValueRef> ins;
+    for (const KerasTensor& t : node->inputs) {
+      ValueRef v = values.at({t.node().get(), t.index()});
+      const DType dtype = b.type(v).dtype;
+      if (dtype != kFloat32 && !(!IsFloating(dtype) && layer.KeepsIntegerInputs()))
+        v = b.Op("Cast", {v}, {{"dtype", kFloat32}});
+      ins.push_back(v);
+    }
+    const LayerVariables& v = vars(layer);
+    std::vector<ValueRef> outs = layer.Call(
+        b, ins, {.training = training, .updates = updates, .weights = v.weights, .states = v.states});
+    if (outs.size() != node->output_shapes.size())
+      throw Error(layer.class_name() + " '" + layer.name() + "' lowered " +
+                  std::to_string(outs.size()) + " outputs for " +
+                  std::to_string(node->output_shapes.size()));
+    for (size_t k = 0; k < outs.size(); ++k) values[{node.get(), static_cast<int>(k)}] = outs[k];
   }
-  return h;
+  std::vector<ValueRef> out;
+  for (const KerasTensor& t : outputs_) out.push_back(values.at({t.node().get(), t.index()}));
+  return out;
+}
+
+std::vector<ValueRef> Model::Call(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                  const CallContext& ctx) {
+  // The enclosing lowering made Variables for this model's weights (its layers', in order):
+  // hand each layer its share.
+  std::map<const Layer*, LayerVariables> vars;
+  size_t w = 0, s = 0;
+  for (const auto& l : layers_) {
+    LayerVariables& v = vars[l.get()];
+    for (size_t i = 0; i < l->weights().size() && w < ctx.weights.size(); ++i)
+      v.weights.push_back(ctx.weights[w++]);
+    for (size_t i = 0; i < l->states().size() && s < ctx.states.size(); ++i)
+      v.states.push_back(ctx.states[s++]);
+  }
+  if (w != ctx.weights.size() || w != weights_.size() || s != ctx.states.size())
+    throw Error("Model '" + name_ + "' called with " + std::to_string(ctx.weights.size()) +
+                " weight Variables for " + std::to_string(weights_.size()) + " weights");
+  return LowerNodes(
+      b, inputs, [&](const Layer& l) -> const LayerVariables& { return vars.at(&l); },
+      ctx.training, ctx.updates);
+}
+
+void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
+  Build();
+  l.x.clear();
+  for (const KerasTensor& t : inputs_)
+    l.x.push_back(b.Placeholder(t.layer().name(), t.dtype(), t.shape()));
+  auto vars = [&](const Layer& layer) -> const LayerVariables& {
+    auto [it, fresh] = l.variables.try_emplace(&layer);
+    if (fresh) {  // in the layer's scope, so that the names are the store's
+      for (const Weight& w : layer.weights())
+        it->second.weights.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
+      for (const Weight& w : layer.states())
+        it->second.states.push_back(b.Variable(w.name, w.value.dtype(), w.value.shape()));
+    }
+    return it->second;
+  };
+  l.y_pred = LowerNodes(b, l.x, vars, training, &l.updates);
 }
 
 void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
@@ -160,28 +401,34 @@ void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
   std::ostringstream report;
   passes::RunDefaultPipeline(l.optimized, keep, &report);
   l.pass_report = report.str();
-  l.executor = std::make_unique<Executor>(l.optimized, std::move(fetches), l.updates, &variables_);
+  l.executor = std::make_unique<Executor>(l.optimized, std::move(fetches), l.updates, variables_.get());
 }
 
 const Graph& Model::forward_graph() {
   if (!forward_.executor) {
     GraphBuilder b(forward_.graph);
-    forward_.y_pred = LowerForward(b, forward_, false);
-    Plan(forward_, {forward_.y_pred});
+    LowerForward(b, forward_, false);
+    Plan(forward_, forward_.y_pred);
   }
   return forward_.graph;
 }
 
 Model::GraphView Model::serving_view() {
   forward_graph();
-  return {forward_.optimized, {forward_.x}, {forward_.y_pred}, {}};
+  return {forward_.optimized, forward_.x, forward_.y_pred, {}};
+}
+
+std::vector<ValueRef> Model::Fetches(const Lowered& l) const {
+  std::vector<ValueRef> out = {l.loss};
+  out.insert(out.end(), l.reported.begin(), l.reported.end());
+  return out;
 }
 
 Model::GraphView Model::training_view() const {
   if (!compiled_) throw ValueError("training_view: the model is not compiled");
-  std::vector<ValueRef> outputs = {train_.loss};
-  outputs.insert(outputs.end(), train_.metrics.begin(), train_.metrics.end());
-  return {train_.optimized, {train_.x, train_.y_true}, outputs, train_.updates};
+  std::vector<ValueRef> inputs = train_.x;
+  inputs.insert(inputs.end(), train_.y_true.begin(), train_.y_true.end());
+  return {train_.optimized, inputs, Fetches(train_), train_.updates};
 }
 
 const Graph& Model::optimized_forward_graph() {
@@ -190,101 +437,240 @@ const Graph& Model::optimized_forward_graph() {
 }
 
 void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
-  l.y_true = b.Placeholder(layers_.back()->name() + "_target", kFloat32,
-                           losses::TargetShape(compile_options_.loss, output_shape()));
-  l.loss = losses::Lower(b, compile_options_.loss, l.y_true, l.y_pred);
-  for (const auto& m : compile_options_.metrics)
-    l.metrics.push_back(metrics::Lower(b, m, compile_options_.loss, l.y_true, l.y_pred));
+  const size_t n = output_training_.size();
+  std::vector<ValueRef> losses, metrics;
+  l.y_true.clear();
+  for (size_t k = 0; k < n; ++k) {
+    const OutputTraining& o = output_training_[k];
+    l.y_true.push_back(b.Placeholder(o.name + "_target", kFloat32,
+                                     losses::TargetShape(o.loss, outputs_[k].shape())));
+    auto scope = b.Scope(n > 1 ? o.name + "_loss" : "");
+    losses.push_back(losses::Lower(b, o.loss, l.y_true[k], l.y_pred[k]));
+    for (const auto& m : o.metrics)
+      metrics.push_back(metrics::Lower(b, m, o.loss, l.y_true[k], l.y_pred[k]));
+  }
+  // Keras's total loss: the sum of each output's loss times its weight.
+  if (n == 1 && output_training_[0].weight == 1.0) {
+    l.loss = losses[0];
+  } else {
+    for (size_t k = 0; k < n; ++k) {
+      ValueRef term = output_training_[k].weight == 1.0
+                          ? losses[k]
+                          : b.Op("Mul", {losses[k], b.Scalar(output_training_[k].weight)});
+      l.loss = k == 0 ? term : b.Op("Add", {l.loss, term});
+    }
+  }
+  l.reported.clear();
+  if (n > 1) l.reported = losses;
+  l.reported.insert(l.reported.end(), metrics.begin(), metrics.end());
+}
+
+void Model::ResolveOutputTraining(const CompileOptions& options) {
+  const std::vector<std::string> names = output_names();
+  const size_t n = names.size();
+  auto index_of = [&](const std::string& what, const std::string& key) {
+    for (size_t k = 0; k < n; ++k)
+      if (names[k] == key) return k;
+    throw ValueError("Unknown entries in " + what + " dictionary: ['" + key +
+                     "']. Only expected following keys: " + Joined(names));
+  };
+  std::vector<OutputTraining> out(n);
+  for (size_t k = 0; k < n; ++k) {
+    out[k].name = names[k];
+    out[k].shape = outputs_[k].shape();
+  }
+  const LossSpec& loss = options.loss;
+  if (!loss.given) throw ValueError("compile: a loss is required");
+  if (loss.one) {
+    for (auto& o : out) o.loss = *loss.one;
+  } else if (!loss.by_name.empty()) {
+    for (const auto& [key, value] : loss.by_name) out[index_of("loss", key)].loss = value;
+    for (const auto& o : out)
+      if (o.loss.empty())
+        throw ValueError("compile: output '" + o.name +
+                         "' is missing from the loss dictionary (every output needs a loss)");
+  } else {
+    if (loss.list.size() != n)
+      throw ValueError("When passing a list as loss, it should have one entry per model outputs. "
+                       "The model has " + std::to_string(n) + " outputs, but you passed " +
+                       std::to_string(loss.list.size()) + " losses.");
+    for (size_t k = 0; k < n; ++k) out[k].loss = loss.list[k];
+  }
+  const LossWeights& lw = options.loss_weights;
+  if (lw.one) {
+    for (auto& o : out) o.weight = *lw.one;
+  } else if (!lw.by_name.empty()) {
+    for (const auto& [key, value] : lw.by_name) out[index_of("loss_weights", key)].weight = value;
+  } else if (lw.given) {
+    if (lw.list.size() != n)
+      throw ValueError("When passing a list as loss_weights, it should have one entry per model "
+                       "output. The model has " + std::to_string(n) + " outputs, but you passed "
+                       "loss_weights=" + std::to_string(lw.list.size()) + " values.");
+    for (size_t k = 0; k < n; ++k) out[k].weight = lw.list[k];
+  }
+  for (auto& o : out) o.metrics = options.metrics.all;
+  for (const auto& [key, value] : options.metrics.by_name) out[index_of("metrics", key)].metrics = value;
+  for (size_t k = 0; k < n; ++k) {
+    losses::Canonical(out[k].loss);  // validates the name before anything is built
+    for (const auto& m : out[k].metrics) metrics::Resolve(m, out[k].loss, outputs_[k].shape());
+  }
+  output_training_ = std::move(out);
 }
 
 void Model::compile(CompileOptions options) {
-  if (options.loss.empty()) throw ValueError("compile: a loss is required");
-  losses::Canonical(options.loss);  // validates the name before anything is built
   if (!options.optimizer.get()) throw ValueError("compile: an optimizer is required");
   Build();
-  for (const auto& m : options.metrics) metrics::Resolve(m, options.loss, output_shape());
+  ResolveOutputTraining(options);
   compile_options_ = std::move(options);
   // Training: forward in training mode (dropout on), loss, gradients and the optimizer's updates.
   train_ = Lowered{};
   GraphBuilder b(train_.graph);
-  train_.y_pred = LowerForward(b, train_, true);
+  LowerForward(b, train_, true);
   LowerLossAndMetrics(b, train_);
   std::vector<ValueRef> params;
-  for (auto& l : layers_)
+  for (auto& l : layers_) {
+    auto it = train_.variables.find(l.get());
+    if (it == train_.variables.end()) continue;  // not on the way to an output
     for (size_t i = 0; i < l->weights().size(); ++i)
-      if (l->weights()[i].trainable) params.push_back(train_.variables.at(l.get()).weights[i]);
+      if (l->weights()[i].trainable) params.push_back(it->second.weights[i]);
+  }
   std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
-  const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, variables_);
+  const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, *variables_);
   train_.updates.insert(train_.updates.end(), optimizer_updates.begin(), optimizer_updates.end());
-  std::vector<ValueRef> fetches = {train_.loss};
-  fetches.insert(fetches.end(), train_.metrics.begin(), train_.metrics.end());
-  Plan(train_, fetches);
-  // Evaluation: the same loss and metrics on the inference-mode forward graph.
+  Plan(train_, Fetches(train_));
+  // Evaluation: the same losses and metrics on the inference-mode forward graph.
   eval_ = Lowered{};
   GraphBuilder eb(eval_.graph);
-  eval_.y_pred = LowerForward(eb, eval_, false);
+  LowerForward(eb, eval_, false);
   LowerLossAndMetrics(eb, eval_);
-  fetches = {eval_.loss};
-  fetches.insert(fetches.end(), eval_.metrics.begin(), eval_.metrics.end());
-  Plan(eval_, fetches);
+  Plan(eval_, Fetches(eval_));
   compiled_ = true;
 }
 
-std::vector<std::string> Model::metrics_names() const {
+std::vector<std::string> Model::metrics_names() {
   std::vector<std::string> names = {"loss"};
-  names.insert(names.end(), compile_options_.metrics.begin(), compile_options_.metrics.end());
+  const bool several = output_training_.size() > 1;
+  if (several)
+    for (const auto& o : output_training_) names.push_back(o.name + "_loss");
+  for (const auto& o : output_training_)
+    for (const auto& m : o.metrics) names.push_back(several ? o.name + "_" + m : m);
   return names;
 }
 
-Tensor Model::PrepareInput(const Tensor& x) {
-  const Shape want = input_shape();
-  bool ok = x.rank() == want.rank();
-  for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] < 0 || want[i] == x.dim(i);
-  if (!ok)
-    throw ShapeError("Error when checking input: expected " + input_name() + " to have shape " +
-                     ShapeWithoutBatch(want) + " but got array with shape " +
-                     ShapeWithoutBatch(x.shape()));
-  if (x.dtype() == kBool)
-    throw TypeError("Error when checking input: boolean arrays are not supported");
-  return x.dtype() == input_dtype() ? x : x.astype(input_dtype());
-}
-
-Tensor Model::PrepareTarget(const Tensor& y, int64_t samples) {
-  if (y.rank() == 0 || y.dim(0) != samples)
-    throw ValueError(
-        "Input arrays should have the same number of samples as target arrays. Found " +
-        std::to_string(samples) + " input samples and " + std::to_string(y.rank() ? y.dim(0) : 0) +
-        " target samples.");
-  const Shape want = losses::TargetShape(compile_options_.loss, output_shape());
-  Tensor t = y;
-  // Keras accepts (n,) targets for a (None, 1) output and (n, 1) class ids for the sparse loss.
-  if (t.rank() == want.rank() - 1 && want.dim(-1) == 1) t = t.Reshaped(Shape{samples, 1});
-  if (t.rank() == 2 && want.rank() == 1 && t.dim(1) == 1) t = t.Reshaped(Shape{samples});
-  bool ok = t.rank() == want.rank();
-  for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] == t.dim(i);
-  if (!ok)
-    throw ShapeError("Error when checking target: expected " + layers_.back()->name() +
-                     " to have shape " + ShapeWithoutBatch(want) + " but got array with shape " +
-                     ShapeWithoutBatch(y.shape()));
-  t = t.dtype() == kFloat32 ? t : t.astype(kFloat32);
-  if (losses::Canonical(compile_options_.loss) == losses::sparse_categorical_crossentropy) {
-    const int64_t classes = output_shape().dim(-1);
-    for (float v : t.values<float>())
-      if (!(v >= 0 && v < classes && v == std::floor(v)))
-        throw ValueError("sparse_categorical_crossentropy: label " + std::to_string(v) +
-                         " is not a class id in [0, " + std::to_string(classes) + ")");
+std::vector<Tensor> Model::PrepareInputs(const Arrays& x) {
+  const std::vector<std::string> names = input_names();
+  std::vector<Tensor> in;
+  if (!x.by_name.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : x.by_name) keys.push_back(k);
+    for (const auto& name : names) {
+      auto it = x.by_name.find(name);
+      if (it == x.by_name.end())
+        throw ValueError("Missing data for input \"" + name +
+                         "\". You passed a data dictionary with keys " + Joined(keys) +
+                         ". Expected the following keys: " + Joined(names));
+      in.push_back(it->second);
+    }
+    if (keys.size() != names.size())
+      throw ValueError("Unexpected input keys in " + Joined(keys) + "; the model's inputs are " +
+                       Joined(names));
+  } else {
+    if (x.list.size() != names.size())
+      throw ValueError("Layer \"" + name_ + "\" expects " + std::to_string(names.size()) +
+                       " input(s), but it received " + std::to_string(x.list.size()) +
+                       " input tensors (inputs " + Joined(names) + ")");
+    in = x.list;
   }
-  return t;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Shape want = inputs_[i].shape();
+    const Tensor& t = in[i];
+    if (!t.valid()) throw ValueError("Error when checking input: " + names[i] + " is empty");
+    bool ok = t.rank() == want.rank();
+    for (int d = 1; ok && d < want.rank(); ++d) ok = want[d] < 0 || want[d] == t.dim(d);
+    if (!ok)
+      throw ShapeError("Error when checking input: expected " + names[i] + " to have shape " +
+                       ShapeWithoutBatch(want) + " but got array with shape " +
+                       ShapeWithoutBatch(t.shape()));
+    if (t.dtype() == kBool)
+      throw TypeError("Error when checking input: boolean arrays are not supported");
+    if (t.dim(0) != in[0].dim(0)) {
+      std::string sizes;
+      for (const Tensor& u : in) sizes += (sizes.empty() ? "" : ", ") + std::to_string(u.dim(0));
+      throw ValueError("Data cardinality is ambiguous: x sizes: " + sizes +
+                       ". Make sure all arrays contain the same number of samples.");
+    }
+    const DType dtype = inputs_[i].dtype();
+    if (t.dtype() != dtype) in[i] = t.astype(dtype);
+  }
+  return in;
 }
 
-std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
+std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
+  const size_t n = output_training_.size();
+  std::vector<std::string> names;
+  for (const auto& o : output_training_) names.push_back(o.name);
+  std::vector<Tensor> targets;
+  if (!y.by_name.empty()) {
+    for (const auto& name : names) {
+      auto it = y.by_name.find(name);
+      if (it == y.by_name.end())
+        throw ValueError("Missing target for output \"" + name + "\"; the model's outputs are " +
+                         Joined(names));
+      targets.push_back(it->second);
+    }
+    if (y.by_name.size() != n)
+      throw ValueError("Unexpected target keys; the model's outputs are " + Joined(names));
+  } else {
+    if (y.list.size() != n)
+      throw ValueError("Model '" + name_ + "' has " + std::to_string(n) + " output(s) " +
+                       Joined(names) + ", but " + std::to_string(y.list.size()) +
+                       " target arrays were given");
+    targets = y.list;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    const Tensor& raw = targets[k];
+    const std::string& loss = output_training_[k].loss;
+    if (!raw.valid() || raw.rank() == 0 || raw.dim(0) != samples)
+      throw ValueError(
+          "Input arrays should have the same number of samples as target arrays. Found " +
+          std::to_string(samples) + " input samples and " +
+          std::to_string(raw.valid() && raw.rank() ? raw.dim(0) : 0) + " target samples.");
+    const Shape want = losses::TargetShape(loss, outputs_[k].shape());
+    Tensor t = raw;
+    // Keras accepts (n,) targets for a (None, 1) output and (n, 1) class ids for the sparse loss.
+    if (t.rank() == want.rank() - 1 && want.dim(-1) == 1) t = t.Reshaped(Shape{samples, 1});
+    if (t.rank() == 2 && want.rank() == 1 && t.dim(1) == 1) t = t.Reshaped(Shape{samples});
+    bool ok = t.rank() == want.rank();
+    for (int i = 1; ok && i < want.rank(); ++i) ok = want[i] == t.dim(i);
+    if (!ok)
+      throw ShapeError("Error when checking target: expected " + names[k] + " to have shape " +
+                       ShapeWithoutBatch(want) + " but got array with shape " +
+                       ShapeWithoutBatch(raw.shape()));
+    t = t.dtype() == kFloat32 ? t : t.astype(kFloat32);
+    if (losses::Canonical(loss) == losses::sparse_categorical_crossentropy) {
+      const int64_t classes = outputs_[k].shape().dim(-1);
+      for (float v : t.values<float>())
+        if (!(v >= 0 && v < classes && v == std::floor(v)))
+          throw ValueError("sparse_categorical_crossentropy: label " + std::to_string(v) +
+                           " is not a class id in [0, " + std::to_string(classes) + ")");
+    }
+    targets[k] = t;
+  }
+  return targets;
+}
+
+std::vector<double> Model::RunEvaluation(const std::vector<Tensor>& x,
+                                         const std::vector<Tensor>& y, int64_t batch_size,
                                          Progbar* bar) {
-  const int64_t n = x.dim(0);
-  std::vector<double> sums(1 + eval_.metrics.size(), 0.0);
+  const int64_t n = x[0].dim(0);
+  std::vector<double> sums(1 + eval_.reported.size(), 0.0);
+  std::vector<Feed> feeds;
   for (int64_t s = 0; s < n; s += batch_size) {
     const int64_t e = std::min(n, s + batch_size);
-    const auto& out =
-        eval_.executor->RunInPlace({{eval_.x, x.Slice(s, e)}, {eval_.y_true, y.Slice(s, e)}});
+    feeds.clear();
+    for (size_t i = 0; i < x.size(); ++i) feeds.push_back({eval_.x[i], x[i].Slice(s, e)});
+    for (size_t i = 0; i < y.size(); ++i) feeds.push_back({eval_.y_true[i], y[i].Slice(s, e)});
+    const auto& out = eval_.executor->RunInPlace(feeds);
     for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
     if (bar) bar->update(e);
   }
@@ -292,37 +678,40 @@ std::vector<double> Model::RunEvaluation(const Tensor& x, const Tensor& y, int64
   return sums;
 }
 
-std::pair<Tensor, Tensor> Model::PrepareTraining(const Tensor& x, const Tensor& y,
-                                                 int64_t batch_size, const char* what) {
+std::pair<std::vector<Tensor>, std::vector<Tensor>> Model::PrepareTraining(const Arrays& x,
+                                                                           const Arrays& y,
+                                                                           int64_t batch_size,
+                                                                           const char* what) {
   if (!compiled_)
     throw ValueError(
         "You must compile your model before training/testing. Use `model.compile(optimizer, "
         "loss)`.");
   if (batch_size <= 0) throw ValueError(std::string(what) + ": batch_size must be positive");
-  Tensor px = PrepareInput(x);
-  return {px, PrepareTarget(y, px.dim(0))};
+  std::vector<Tensor> px = PrepareInputs(x);
+  return {px, PrepareTargets(y, px[0].dim(0))};
 }
 
-History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
+History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "fit");
-  Tensor vx, vy;
+  std::vector<Tensor> vx, vy;
   if (o.validation_data) {
-    vx = PrepareInput(o.validation_data->first);
-    vy = PrepareTarget(o.validation_data->second, vx.dim(0));
+    vx = PrepareInputs(o.validation_data->first);
+    vy = PrepareTargets(o.validation_data->second, vx[0].dim(0));
   } else if (o.validation_split > 0) {
     if (o.validation_split >= 1) throw ValueError("fit: validation_split must be in [0, 1)");
     // Keras takes the last fraction, before any shuffling.
-    const int64_t split = static_cast<int64_t>(double(x.dim(0)) * (1.0 - o.validation_split));
-    vx = x.Slice(split, x.dim(0));
-    vy = y.Slice(split, y.dim(0));
-    x = x.Slice(0, split);
-    y = y.Slice(0, split);
+    const int64_t split = static_cast<int64_t>(double(x[0].dim(0)) * (1.0 - o.validation_split));
+    for (auto* arrays : {&x, &y})
+      for (Tensor& t : *arrays) {
+        (arrays == &x ? vx : vy).push_back(t.Slice(split, t.dim(0)));
+        t = t.Slice(0, split);
+      }
   }
-  const bool validate = vx.valid() && vx.num_elements() > 0;
-  const int64_t n = x.dim(0);
+  const bool validate = !vx.empty() && vx[0].dim(0) > 0;
+  const int64_t n = x[0].dim(0);
   std::ostream& out = *o.out;
   if (o.verbose && validate)
-    out << "Train on " << n << " samples, validate on " << vx.dim(0) << " samples\n";
+    out << "Train on " << n << " samples, validate on " << vx[0].dim(0) << " samples\n";
   const bool dynamic = o.dynamic.value_or(o.out == &std::cout && isatty(STDOUT_FILENO));
   const bool steps = o.progress == ProgressStyle::kSteps;
   const int64_t num_steps = (n + o.batch_size - 1) / o.batch_size;
@@ -330,7 +719,8 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   History history;
   std::vector<int64_t> index(n);
   std::iota(index.begin(), index.end(), 0);
-  Tensor xbuf, ybuf;
+  std::vector<Tensor> xbuf(x.size()), ybuf(y.size());
+  std::vector<Feed> feeds;
   for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
     if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
     if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
@@ -341,8 +731,12 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
     for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
-      const auto& res = train_.executor->RunInPlace(
-          {{train_.x, Batch(x, idx, s, e, xbuf)}, {train_.y_true, Batch(y, idx, s, e, ybuf)}});
+      feeds.clear();
+      for (size_t i = 0; i < x.size(); ++i)
+        feeds.push_back({train_.x[i], Batch(x[i], idx, s, e, xbuf[i])});
+      for (size_t i = 0; i < y.size(); ++i)
+        feeds.push_back({train_.y_true[i], Batch(y[i], idx, s, e, ybuf[i])});
+      const auto& res = train_.executor->RunInPlace(feeds);
       shown.clear();
       for (size_t i = 0; i < res.size(); ++i) {
         sums[i] += res[i].item<double>() * double(e - s);
@@ -361,31 +755,44 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, FitOptions o) {
   return history;
 }
 
-std::vector<double> Model::evaluate(const Tensor& x_in, const Tensor& y_in, EvaluateOptions o) {
+std::vector<double> Model::evaluate(const Arrays& x_in, const Arrays& y_in, EvaluateOptions o) {
   auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "evaluate");
   std::optional<Progbar> bar;
   if (o.verbose)
-    bar.emplace(x.dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
+    bar.emplace(x[0].dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
   return RunEvaluation(x, y, o.batch_size, bar ? &*bar : nullptr);
 }
 
-Tensor Model::predict(const Tensor& x_in, PredictOptions o) {
+std::vector<Tensor> Model::RunPredict(const Arrays& x_in, PredictOptions o, bool all) {
   if (o.batch_size <= 0) throw ValueError("predict: batch_size must be positive");
   // One executor's planned buffers serve every call: calls from several threads take turns.
   std::lock_guard lock(*predict_mutex_);
-  Tensor x = PrepareInput(x_in);
+  std::vector<Tensor> x = PrepareInputs(x_in);
   forward_graph();
-  std::vector<int64_t> dims = output_shape().dims();
-  dims[0] = x.dim(0);
-  // float32 but for a model that only reshapes an integer input (Input(int32) -> Flatten).
-  Tensor result(forward_.graph.type(forward_.y_pred).dtype, Shape(dims));
-  const int64_t n = x.dim(0);
+  const int64_t n = x[0].dim(0);
+  const size_t outputs = all ? outputs_.size() : 1;
+  std::vector<Tensor> result;
+  for (size_t k = 0; k < outputs; ++k) {
+    std::vector<int64_t> dims = outputs_[k].shape().dims();
+    dims[0] = n;
+    // float32 but for a model that only reshapes an integer input (Input(int32) -> Flatten).
+    result.emplace_back(forward_.graph.type(forward_.y_pred[k]).dtype, Shape(dims));
+  }
+  std::vector<Feed> feeds;
   for (int64_t s = 0; s < n; s += o.batch_size) {
     const int64_t e = std::min(n, s + o.batch_size);
-    const auto& out = forward_.executor->RunInPlace({{forward_.x, x.Slice(s, e)}});
-    result.Slice(s, e).CopyFrom(out[0]);
+    feeds.clear();
+    for (size_t i = 0; i < x.size(); ++i) feeds.push_back({forward_.x[i], x[i].Slice(s, e)});
+    const auto& out = forward_.executor->RunInPlace(feeds);
+    for (size_t k = 0; k < outputs; ++k) result[k].Slice(s, e).CopyFrom(out[k]);
   }
   return result;
+}
+
+Tensor Model::predict(const Arrays& x, PredictOptions o) { return RunPredict(x, o, false)[0]; }
+
+std::vector<Tensor> Model::predict_all(const Arrays& x, PredictOptions o) {
+  return RunPredict(x, o, true);
 }
 
 int64_t Model::count_params() {
@@ -395,19 +802,44 @@ int64_t Model::count_params() {
   return n;
 }
 
+int Model::NodeIndex(const LayerNode& node) const {
+  int index = 0;
+  for (const auto& n : node.layer->inbound_nodes()) {
+    if (n.get() == &node) return index;
+    if (std::any_of(nodes_.begin(), nodes_.end(), [&](const auto& m) { return m == n; })) ++index;
+  }
+  throw Error("layer node of '" + node.layer->name() + "' is not in model '" + name_ + "'");
+}
+
 void Model::summary(std::ostream& out) {
   Build();
   std::vector<SummaryRow> rows;
   int64_t total = 0, trainable = 0;
   for (const auto& l : layers_) {
-    rows.push_back({l->name() + " (" + l->class_name() + ")", KerasShapeString(l->output_shape()),
-                    l->count_params()});
+    SummaryRow row{l->name() + " (" + l->class_name() + ")", "", l->count_params()};
+    int calls = 0;
+    for (const auto& node : nodes_) {
+      if (node->layer != l) continue;
+      ++calls;
+      row.output_shape = node->output_shapes.size() == 1 ? KerasShapeString(node->output_shapes[0])
+                                                         : "multiple";
+      for (const KerasTensor& t : node->inputs)
+        row.connected_to.push_back(t.layer().name() + "[" + std::to_string(NodeIndex(*t.node())) +
+                                   "][" + std::to_string(t.index()) + "]");
+    }
+    if (calls > 1) row.output_shape = "multiple";  // as Keras prints a shared layer
+    rows.push_back(std::move(row));
     for (const Weight& w : l->weights()) {
       total += w.value.num_elements();
       if (w.trainable) trainable += w.value.num_elements();
     }
   }
-  PrintSummaryTable(out, name_, rows, total, trainable);
+  PrintSummaryTable(out, name_, rows, total, trainable, !sequential_);
+}
+
+nlohmann::json Model::get_config() const {
+  // ModelConfig builds the model; a model inside another one is built already.
+  return ModelConfig(const_cast<Model&>(*this))["config"];
 }
 
 std::vector<Tensor> Model::get_weights() const {

@@ -1,23 +1,35 @@
-// Keras models: Sequential (and the Model base it shares with future functional models).
+// Keras models: functional models (Model(inputs, outputs)) and Sequential, which is one.
 //
-//   Sequential model;
-//   model.add(layers::Flatten({.input_shape = {28, 28}}));
-//   model.add(layers::Dense(128, {.activation = "relu"}));
-//   model.add(layers::Dense(10, {.activation = "softmax"}));
-//   model.compile({.optimizer = optimizers::SGD({.learning_rate = 0.1}),
-//                  .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
-//   model.summary();
-//   History h = model.fit(x_train, y_train, {.batch_size = 32, .epochs = 20});
-//   std::vector<double> score = model.evaluate(x_test, y_test, {.verbose = 0});  // loss, accuracy
-//   Tensor probs = model.predict(x_test);
+//   KerasTensor inputs = Input({.shape = {28, 28, 1}, .name = "image"});
+//   KerasTensor x = layers::Conv2D(8, {3, 3}, {.activation = "relu", .padding = "same"})(inputs);
+//   KerasTensor y = layers::Conv2D(8, {3, 3}, {.padding = "same"})(x);
+//   x = layers::Activation("relu")(layers::Add()({x, y}));             // residual
+//   KerasTensor out = layers::Dense(10, {.activation = "softmax"})(layers::Flatten()(x));
+//   Model model({.inputs = {inputs}, .outputs = {out}, .name = "resnet_block"});
 //
-// compile() lowers the whole training step once: forward graph, loss, BuildBackward, optimizer
+//   Sequential seq;
+//   seq.add(layers::Flatten({.input_shape = {28, 28}}));
+//   seq.add(layers::Dense(10, {.activation = "softmax"}));
+//   seq.compile({.optimizer = optimizers::SGD({.learning_rate = 0.1}),
+//                .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+//   History h = seq.fit(x_train, y_train, {.batch_size = 32, .epochs = 20});
+//   std::vector<double> score = seq.evaluate(x_test, y_test, {.verbose = 0});  // loss, accuracy
+//   Tensor probs = seq.predict(x_test);
+//
+// Several inputs or outputs: fit/evaluate take Arrays (one tensor, a list in the model's order, or
+// a map by input/output name); compile takes one loss for every output, a list, or a map by output
+// name, with loss_weights; predict_all returns every output. History and metrics_names follow
+// tf.keras: "loss", then "<output>_loss" per output, then "<output>_<metric>".
+//
+// A model is a Layer: it can be called on tensors inside another model (its weights are shared).
+// compile() lowers the whole training step once: forward graph, losses, BuildBackward, optimizer
 // updates. fit/evaluate/predict run planned graphs through the Executor; nothing is rebuilt per
-// step. Inputs of any numeric dtype are converted to the model's input dtype once per call (float32
-// unless an InputLayer declares another), as Keras converts them to the Input's dtype. Errors are
-// kiln::Error subclasses with Keras's wording where Keras has one.
+// step. Inputs of any numeric dtype are converted to the input's dtype once per call (float32
+// unless an Input declares another). Errors are kiln::Error subclasses with Keras's wording where
+// Keras has one.
 #pragma once
 
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -34,10 +46,69 @@
 
 namespace kiln::keras {
 
+// compile()'s loss, loss_weights and metrics in each of Keras's forms: one for every output, a
+// list in the model's output order, or a map by output name.
+//   .loss = "mse"   .loss = {"mse", "categorical_crossentropy"}   .loss = {{"cls", "mse"}}
+template <typename T>
+struct PerOutput {
+  PerOutput() = default;
+  PerOutput(T one) : one(std::move(one)), given(true) {}  // NOLINT
+  PerOutput(std::vector<T> list) : list(std::move(list)), given(true) {}  // NOLINT
+  PerOutput(std::map<std::string, T> by_name) : by_name(std::move(by_name)), given(true) {}  // NOLINT
+  std::optional<T> one;
+  std::vector<T> list;
+  std::map<std::string, T> by_name;
+  bool given = false;
+};
+
+struct LossSpec : PerOutput<std::string> {
+  using PerOutput::PerOutput;
+  LossSpec(const char* one) : PerOutput(std::string(one)) {}  // NOLINT
+  LossSpec(std::initializer_list<const char*> l)                // NOLINT
+      : PerOutput(std::vector<std::string>(l.begin(), l.end())) {}
+  LossSpec(std::initializer_list<std::pair<const std::string, std::string>> m)  // NOLINT
+      : PerOutput(std::map<std::string, std::string>(m)) {}
+};
+
+struct LossWeights : PerOutput<double> {
+  using PerOutput::PerOutput;
+  LossWeights(std::initializer_list<double> l)  // NOLINT
+      : PerOutput(std::vector<double>(l)) {}
+  LossWeights(std::initializer_list<std::pair<const std::string, double>> m)  // NOLINT
+      : PerOutput(std::map<std::string, double>(m)) {}
+};
+
+// A list of metric names applies to every output (as tf.keras); a map gives each output its own.
+struct MetricsSpec {
+  MetricsSpec() = default;
+  MetricsSpec(std::vector<std::string> all) : all(std::move(all)) {}  // NOLINT
+  MetricsSpec(std::initializer_list<const char*> l) : all(l.begin(), l.end()) {}  // NOLINT
+  MetricsSpec(std::map<std::string, std::vector<std::string>> m) : by_name(std::move(m)) {}  // NOLINT
+  MetricsSpec(  // NOLINT
+      std::initializer_list<std::pair<const std::string, std::vector<std::string>>> m)
+      : by_name(m) {}
+  std::vector<std::string> all;
+  std::map<std::string, std::vector<std::string>> by_name;
+};
+
 struct CompileOptions {
   OptimizerRef optimizer = "sgd";
-  std::string loss = "";
-  std::vector<std::string> metrics = {};
+  LossSpec loss = {};
+  MetricsSpec metrics = {};
+  LossWeights loss_weights = {};
+};
+
+// Arrays for a model's inputs or targets: one tensor, a list in the model's order, or a map by
+// input (or output) name.  model.fit({x_image, x_meta}, {{"cls", y_cls}, {"reg", y_reg}});
+struct Arrays {
+  Arrays() = default;
+  Arrays(Tensor one) : list{std::move(one)} {}                      // NOLINT
+  Arrays(std::vector<Tensor> list) : list(std::move(list)) {}       // NOLINT
+  Arrays(std::initializer_list<Tensor> l) : list(l) {}              // NOLINT
+  Arrays(std::map<std::string, Tensor> m) : by_name(std::move(m)) {}  // NOLINT
+  Arrays(std::initializer_list<std::pair<const std::string, Tensor>> m) : by_name(m) {}  // NOLINT
+  std::vector<Tensor> list;
+  std::map<std::string, Tensor> by_name;
 };
 
 enum class ProgressStyle {
@@ -51,7 +122,7 @@ struct FitOptions {
   int verbose = 1;
   bool shuffle = true;
   double validation_split = 0.0;
-  std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
+  std::optional<std::pair<Arrays, Arrays>> validation_data = std::nullopt;
   int initial_epoch = 0;
   ProgressStyle progress = ProgressStyle::kSamples;
   std::ostream* out = &std::cout;
@@ -93,16 +164,31 @@ struct History {
   std::map<std::string, std::vector<double>> history;  // "loss", "accuracy", "val_loss", ...
 };
 
-class Model {
+struct ModelOptions {
+  std::vector<KerasTensor> inputs;
+  std::vector<KerasTensor> outputs;
+  std::string name = "";
+};
+
+class Model : public Layer {
+  KILN_LAYER_CLASS(Model)
+
  public:
-  virtual ~Model() = default;
+  // A functional model: the layers between `inputs` (Input tensors) and `outputs`. Throws
+  // kiln::ValueError naming the tensor when an output depends on an input that is not given.
+  explicit Model(ModelOptions options);
+  Model(Model&&) = default;
+  Model& operator=(Model&&) = default;
+  ~Model() override = default;
 
   void compile(CompileOptions options);
-  History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
-  std::vector<double> evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
-  // Safe to call on one model from several threads at once (the calls take turns); not while
-  // the same model trains.
-  Tensor predict(const Tensor& x, PredictOptions options = {});
+  History fit(const Arrays& x, const Arrays& y, FitOptions options = {});
+  std::vector<double> evaluate(const Arrays& x, const Arrays& y, EvaluateOptions options = {});
+  // The first output (the only one of most models). Safe to call on one model from several
+  // threads at once (the calls take turns); not while the same model trains.
+  Tensor predict(const Arrays& x, PredictOptions options = {});
+  // Every output, in the model's output order.
+  std::vector<Tensor> predict_all(const Arrays& x, PredictOptions options = {});
 
   // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load), with the
   // optimizer's state in the form `options.target` restores. Writes a temporary file and renames
@@ -118,32 +204,58 @@ class Model {
   // the file with kiln::Runtime alone. (`export` is a C++ keyword, hence the name.)
   void export_graph(const std::string& path, bool training = false);
 
-  // Keras's classic summary table (65 columns).
+  // Keras's summary table (65 columns; 98 with "Connected to" for functional models).
   void summary(std::ostream& out = std::cout);
   std::vector<Tensor> get_weights() const;
   // Copies into the existing weights; throws kiln::ValueError / ShapeError on a count or shape
   // mismatch, naming the layer and weight.
   void set_weights(const std::vector<Tensor>& weights);
 
-  const std::string& name() const { return name_; }
-  // Like Keras's model.layers: a Sequential's InputLayer is not among them.
+  // Keras's model.layers: a functional model's InputLayers are among them, a Sequential's not.
   const std::vector<std::shared_ptr<Layer>>& layers() const { return layers_; }
-  // The input's name: the InputLayer's, else "<first layer>_input" as Keras names it.
-  std::string input_name() const;
+  // Throws kiln::ValueError listing the layers when there is no layer `name`.
   std::shared_ptr<Layer> get_layer(const std::string& name) const;
-  std::vector<std::string> metrics_names() const;
+  // The symbolic inputs and outputs (for a Sequential, once built).
+  const std::vector<KerasTensor>& inputs();
+  const std::vector<KerasTensor>& outputs();
+  // The first input's name: its InputLayer's ("<first layer>_input" for a Sequential without
+  // one, as Keras names it), and every input's and output's name.
+  std::string input_name();
+  std::vector<std::string> input_names();
+  std::vector<std::string> output_names();
+  std::vector<std::string> metrics_names();
   int64_t count_params();
   bool compiled() const { return compiled_; }
   const CompileOptions& compile_options() const { return compile_options_; }
   Optimizer* optimizer() const { return compile_options_.optimizer.get().get(); }
-  // Builds every layer for the declared input shape; throws kiln::ValueError when no layer
-  // declares one. Called by compile/fit/predict/summary.
+  // Builds the model; for a Sequential, every layer for the declared input shape (throws
+  // kiln::ValueError when no layer declares one). Called by compile/fit/predict/summary.
   void Build();
-  // The model's input shape, batch dimension included ((None, 28, 28)).
+  using Layer::Build;
+  // The first input's and output's shapes, batch dimension included ((None, 28, 28)), and dtype
+  // (the Input's: int32 for token ids, else float32).
   Shape input_shape();
-  // The input's dtype: the InputLayer's (int32 for token ids), else float32.
-  DType input_dtype() const;
   Shape output_shape();
+  DType input_dtype();
+
+  // Keras's node_index: which of its layer's calls `node` is, counting the calls in this model.
+  int NodeIndex(const LayerNode& node) const;
+  // The layer calls in call order (InputLayers' first).
+  const std::vector<std::shared_ptr<const LayerNode>>& nodes() {
+    Build();
+    return nodes_;
+  }
+
+  // What compile() resolved for each output, in output order.
+  struct OutputTraining {
+    std::string name;  // the output layer's name
+    std::string loss;  // as given ("mse")
+    double weight = 1.0;
+    Shape shape;  // the output's
+    std::vector<std::string> metrics;
+  };
+  const std::vector<OutputTraining>& output_training() const { return output_training_; }
+
   // The lowered graphs: forward only (predict), and the full training step once compiled, as
   // lowered and as the optimizer passes left them (what the executors run), with the passes'
   // report.
@@ -166,15 +278,25 @@ class Model {
   };
   GraphView serving_view();
   GraphView training_view() const;  // requires compile()
-  const VariableStore& variables() const { return variables_; }
+  const VariableStore& variables() const { return *variables_; }
+
+  // The Layer interface, for a model called inside another model.
+  std::string class_name() const override { return sequential_ ? "Sequential" : "Functional"; }
+  Shape ComputeOutputShape(const Shape& input_shape) const override;
+  std::vector<Shape> ComputeOutputShapes(std::span<const Shape> input_shapes) const override;
+  std::vector<ValueRef> Call(GraphBuilder& b, std::span<const ValueRef> inputs,
+                             const CallContext& ctx) override;
+  using Layer::Call;
+  // The model's config (what model_config's "config" holds; model_config.h).
+  nlohmann::json get_config() const override;
 
  protected:
-  explicit Model(std::string name);
+  // A Sequential, built later from its layer list.
+  Model(std::string name, bool sequential);
   // Forgets the built graphs after the layer list changes.
   void Invalidate();
-  std::string name_;
-  std::shared_ptr<Layer> input_layer_;  // optional, declares the input shape
-  std::vector<std::shared_ptr<Layer>> layers_;
+  void BuildWeights(const Shape& input_shape) override;
+  std::shared_ptr<Layer> input_layer_;  // a Sequential's, optional: declares the input shape
 
  private:
   // The Variable nodes one lowering made for a layer's weights and states.
@@ -186,34 +308,61 @@ class Model {
     std::map<const Layer*, LayerVariables> variables;
     Graph optimized;  // after the optimizer passes: what the executor runs
     std::string pass_report;
-    ValueRef x, y_true, y_pred, loss;
-    std::vector<ValueRef> metrics;
+    std::vector<ValueRef> x, y_true, y_pred;
+    ValueRef loss;
+    // Each output's (unweighted) loss when there are several, then each output's metrics: what
+    // metrics_names() names after "loss".
+    std::vector<ValueRef> reported;
     std::vector<int> updates;
     std::unique_ptr<Executor> executor;
   };
-  ValueRef LowerForward(GraphBuilder& b, Lowered& l, bool training);
-  // Adds the loss and metrics for compile_options_ to a lowered forward graph.
+  // Walks from the outputs to the inputs: the nodes in call order and Keras's layer list.
+  void SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs);
+  // Emits every node for `inputs` (one value per model input); `vars` gives each layer's
+  // Variables.
+  std::vector<ValueRef> LowerNodes(
+      GraphBuilder& b, std::span<const ValueRef> inputs,
+      const std::function<const LayerVariables&(const Layer&)>& vars, bool training,
+      std::vector<int>* updates) const;
+  void LowerForward(GraphBuilder& b, Lowered& l, bool training);
+  // Adds the losses and metrics for compile_options_ to a lowered forward graph.
   void LowerLossAndMetrics(GraphBuilder& b, Lowered& l);
   // Optimizes l.graph keeping `fetches` and l.updates, and plans the executor.
   void Plan(Lowered& l, std::vector<ValueRef> fetches);
-  Tensor PrepareInput(const Tensor& x);
-  Tensor PrepareTarget(const Tensor& y, int64_t samples);
+  std::vector<ValueRef> Fetches(const Lowered& l) const;
+  // One array per input (or output), in order, from a list or a map by name; checked.
+  std::vector<Tensor> PrepareInputs(const Arrays& x);
+  std::vector<Tensor> PrepareTargets(const Arrays& y, int64_t samples);
   // The checks and conversions fit and evaluate share.
-  std::pair<Tensor, Tensor> PrepareTraining(const Tensor& x, const Tensor& y, int64_t batch_size,
-                                            const char* what);
-  std::vector<double> RunEvaluation(const Tensor& x, const Tensor& y, int64_t batch_size,
-                                    Progbar* bar);
+  std::pair<std::vector<Tensor>, std::vector<Tensor>> PrepareTraining(const Arrays& x,
+                                                                      const Arrays& y,
+                                                                      int64_t batch_size,
+                                                                      const char* what);
+  std::vector<double> RunEvaluation(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                                    int64_t batch_size, Progbar* bar);
+  void ResolveOutputTraining(const CompileOptions& options);
+  std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 
-  bool built_ = false;
+  bool sequential_ = false;
+  bool graph_built_ = false;
+  std::vector<KerasTensor> inputs_, outputs_;
+  std::vector<std::shared_ptr<const LayerNode>> nodes_;  // call order; InputLayer nodes first
   bool compiled_ = false;
   CompileOptions compile_options_;
-  VariableStore variables_;
+  std::vector<OutputTraining> output_training_;
+  // Behind a pointer so that executors' pointers to it survive a move of the model.
+  std::unique_ptr<VariableStore> variables_ = std::make_unique<VariableStore>();
   Lowered forward_, train_, eval_;
   // predict() may be called from several threads at once; they share forward_'s buffers.
   std::unique_ptr<std::mutex> predict_mutex_ = std::make_unique<std::mutex>();
+
+ protected:
+  std::vector<std::shared_ptr<Layer>> layers_;
 };
 
 class Sequential : public Model {
+  KILN_LAYER_CLASS(Sequential)
+
  public:
   explicit Sequential(std::vector<LayerRef> layers = {}, std::string name = "");
   // Appends a layer; throws kiln::ValueError on a duplicate layer name.

@@ -1,7 +1,11 @@
 #include "keras/model_config.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
+#include "keras/layers/input_layer.h"
 #include "keras/layers/layer_registry.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
@@ -58,39 +62,99 @@ nlohmann::json PlainName(const nlohmann::json& obj) {
 
 }  // namespace
 
+namespace {
+
+// tf.keras 2.x's functional form (which Keras 3 also reads): each layer with its calls, each call
+// listing [layer, node_index, tensor_index, kwargs] per input. A nested model is written in this
+// form too, whatever it is: Keras 2 and Keras 3 then agree that its node 0 is its own
+// Input-to-output call (so a call of it in this model is node 1), which they do not for a nested
+// Sequential.
+nlohmann::json FunctionalConfig(Model& model) {
+  auto ref = [&](const KerasTensor& t) {
+    const bool nested = dynamic_cast<const Model*>(&t.layer()) != nullptr;
+    return nlohmann::json::array(
+        {t.layer().name(), model.NodeIndex(*t.node()) + (nested ? 1 : 0), t.index()});
+  };
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : model.layers()) {
+    nlohmann::json e;
+    if (auto* inner = dynamic_cast<Model*>(l.get()))
+      e = {{"class_name", "Functional"}, {"config", FunctionalConfig(*inner)}};
+    else
+      e = {{"class_name", l->class_name()}, {"config", l->get_config()}};
+    e["name"] = l->name();
+    e["inbound_nodes"] = nlohmann::json::array();
+    for (const auto& node : model.nodes()) {
+      if (node->layer != l || node->inputs.empty()) continue;
+      nlohmann::json call = nlohmann::json::array();
+      for (const KerasTensor& t : node->inputs) {
+        nlohmann::json r = ref(t);
+        r.push_back(nlohmann::json::object());
+        call.push_back(r);
+      }
+      e["inbound_nodes"].push_back(call);
+    }
+    layers.push_back(e);
+  }
+  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+  for (const KerasTensor& t : model.inputs()) inputs.push_back(ref(t));
+  for (const KerasTensor& t : model.outputs()) outputs.push_back(ref(t));
+  return {{"name", model.name()},
+          {"layers", layers},
+          {"input_layers", inputs},
+          {"output_layers", outputs}};
+}
+
+}  // namespace
+
 nlohmann::json ModelConfig(Model& model) {
   model.Build();
+  if (model.class_name() != "Sequential" ||
+      std::any_of(model.layers().begin(), model.layers().end(),
+                  [](const auto& l) { return dynamic_cast<const Model*>(l.get()); }))
+    return {{"class_name", "Functional"}, {"config", FunctionalConfig(model)}};
   nlohmann::json layers = nlohmann::json::array();
-  layers.push_back({{"class_name", "InputLayer"},
-                    {"config",
-                     {{"batch_input_shape", ShapeJson(model.input_shape())},
-                      {"dtype", std::string(DTypeName(model.input_dtype()))},
-                      {"sparse", false},
-                      {"ragged", false},
-                      {"name", model.input_name()}}}});
+  const KerasTensor& input = model.inputs()[0];
+  layers.push_back({{"class_name", "InputLayer"}, {"config", input.layer().get_config()}});
   for (size_t i = 0; i < model.layers().size(); ++i) {
     const auto& l = model.layers()[i];
     nlohmann::json c = l->get_config();
-    if (i == 0) c["batch_input_shape"] = ShapeJson(model.input_shape());
+    if (i == 0) c["batch_input_shape"] = ShapeJson(input.shape());
     layers.push_back({{"class_name", l->class_name()}, {"config", c}});
   }
   return {{"class_name", "Sequential"}, {"config", {{"name", model.name()}, {"layers", layers}}}};
 }
 
 nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation) {
-  const CompileOptions& o = model.compile_options();
-  const Shape output = model.layers().back()->output_shape();
-  std::vector<std::string> metrics;
-  for (const auto& m : o.metrics) metrics.push_back(metrics::SavedName(m, o.loss, output));
-  nlohmann::json tc = {{"loss", o.loss},
+  const std::vector<Model::OutputTraining>& outs = model.output_training();
+  auto saved_metrics = [](const Model::OutputTraining& o) {
+    std::vector<std::string> m;
+    for (const auto& name : o.metrics) m.push_back(metrics::SavedName(name, o.loss, o.shape));
+    return m;
+  };
+  nlohmann::json loss, metrics, weights;
+  if (outs.size() == 1) {
+    loss = outs[0].loss;
+    metrics = saved_metrics(outs[0]);
+    if (outs[0].weight != 1.0) weights = nlohmann::json::array({outs[0].weight});
+  } else {
+    // Several outputs: dicts by output name, as Keras writes them for compile(loss={...}).
+    loss = metrics = weights = nlohmann::json::object();
+    for (const auto& o : outs) {
+      loss[o.name] = generation == OptimizerGeneration::kKeras3 ? losses::Canonical(o.loss) : o.loss;
+      metrics[o.name] = saved_metrics(o);
+      weights[o.name] = o.weight;
+    }
+  }
+  nlohmann::json tc = {{"loss", loss},
                        {"metrics", metrics},
                        {"weighted_metrics", nullptr},
-                       {"loss_weights", nullptr},
+                       {"loss_weights", weights},
                        {"optimizer_config", model.optimizer()->keras_config(generation)}};
   if (generation == OptimizerGeneration::kKeras3) {
     // Keras 3.15's .h5 loader cannot deserialize the alias "mse" (its own files with loss="mse"
     // fail to load compiled); the full name loads.
-    tc["loss"] = losses::Canonical(o.loss);
+    if (outs.size() == 1) tc["loss"] = losses::Canonical(outs[0].loss);
     // Keras 3's compile config fields (keras/src/legacy/saving/saving_utils.py).
     tc["run_eagerly"] = false;
     tc["steps_per_execution"] = 1;
@@ -129,56 +193,256 @@ std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config)
   return out;
 }
 
-std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config) {
+namespace {
+
+// Nested models deeper than this are refused (a file cannot exhaust the stack).
+constexpr int kMaxNesting = 32;
+
+// A reference to a layer call's output: [layer name, node_index, tensor_index].
+struct TensorRef {
+  std::string layer;
+  int node = 0, tensor = 0;
+};
+
+std::optional<TensorRef> ParseRef(const nlohmann::json& r) {
+  if (!r.is_array() || r.size() < 3 || !r[0].is_string() || !r[1].is_number_integer() ||
+      !r[2].is_number_integer())
+    return std::nullopt;
+  const int64_t node = r[1].get<int64_t>(), tensor = r[2].get<int64_t>();
+  if (node < 0 || tensor < 0 || node > (1 << 20) || tensor > (1 << 20)) return std::nullopt;
+  return TensorRef{r[0].get<std::string>(), static_cast<int>(node), static_cast<int>(tensor)};
+}
+
+// A call argument Kiln can ignore: absent, null, or Keras's default (mask=None, training=None).
+bool Ignorable(const nlohmann::json& kwargs) {
+  if (kwargs.is_null()) return true;
+  if (!kwargs.is_object()) return false;
+  for (const auto& [k, v] : kwargs.items())
+    if (!v.is_null()) return false;
+  return true;
+}
+
+// Every tensor a Keras 3 call's args hold ({"class_name": "__keras_tensor__", "config":
+// {"keras_history": [...]}}), in order, through nested lists; false on anything else.
+bool CollectKeras3Tensors(const nlohmann::json& a, std::vector<TensorRef>& out, int depth = 0) {
+  if (depth > 8) return false;
+  if (a.is_array()) {
+    for (const auto& e : a)
+      if (!CollectKeras3Tensors(e, out, depth + 1)) return false;
+    return true;
+  }
+  if (!a.is_object() || a.value("class_name", "") != "__keras_tensor__" || !a.contains("config") ||
+      !a["config"].is_object())
+    return false;
+  auto ref = ParseRef(a["config"].value("keras_history", nlohmann::json()));
+  if (!ref) return false;
+  out.push_back(*ref);
+  return true;
+}
+
+// The inputs of one inbound node, in Keras 2's form ([[name, node, tensor, kwargs], ...]) or
+// Keras 3's ({"args": [...], "kwargs": {...}}); records what it cannot follow.
+std::vector<TensorRef> NodeInputs(const nlohmann::json& node, const std::string& where,
+                                  std::vector<std::string>& unsupported) {
+  std::vector<TensorRef> refs;
+  if (node.is_object()) {
+    if (!CollectKeras3Tensors(node.value("args", nlohmann::json::array()), refs))
+      unsupported.push_back(where + ": call arguments that are not tensors");
+    if (!Ignorable(node.value("kwargs", nlohmann::json())))
+      unsupported.push_back(where + ": call keyword arguments " + node["kwargs"].dump());
+    return refs;
+  }
+  if (!node.is_array()) {
+    unsupported.push_back(where + ": an inbound node that is neither a list nor an object");
+    return refs;
+  }
+  for (const auto& r : node) {
+    auto ref = ParseRef(r);
+    if (!ref) {
+      unsupported.push_back(where + ": inbound reference " + r.dump());
+      continue;
+    }
+    if (r.size() > 3 && !Ignorable(r[3]))
+      unsupported.push_back(where + ": call keyword arguments " + r[3].dump());
+    refs.push_back(*ref);
+  }
+  return refs;
+}
+
+// input_layers / output_layers: a list of references, or one reference on its own.
+std::vector<TensorRef> EndpointRefs(const nlohmann::json& j, const std::string& what,
+                                    std::vector<std::string>& unsupported) {
+  std::vector<TensorRef> out;
+  if (j.is_array() && !j.empty() && j[0].is_string()) {
+    if (auto r = ParseRef(j)) out.push_back(*r);
+  } else if (j.is_array()) {
+    for (const auto& e : j)
+      if (auto r = ParseRef(e)) out.push_back(*r);
+  }
+  if (out.empty()) unsupported.push_back("model " + what + ": " + j.dump().substr(0, 200));
+  return out;
+}
+
+std::unique_ptr<Model> BuildModel(const nlohmann::json& model_config,
+                                  std::vector<std::string>& unsupported, int depth);
+
+bool IsModelClass(const std::string& cls) {
+  return cls == "Sequential" || cls == "Functional" || cls == "Model";
+}
+
+// A layer entry ({"class_name", "config"}), a nested model included; nullptr (with the reason in
+// `unsupported`) when Kiln cannot build it.
+std::shared_ptr<Layer> LayerFromEntry(const nlohmann::json& entry,
+                                      std::vector<std::string>& unsupported, int depth) {
+  if (!entry.is_object() || !entry.contains("class_name") || !entry["class_name"].is_string()) {
+    unsupported.push_back("a layer entry without a class_name");
+    return nullptr;
+  }
+  const std::string lc = entry["class_name"].get<std::string>();
+  const nlohmann::json lcfg = entry.value("config", nlohmann::json::object());
+  if (IsModelClass(lc)) {
+    std::unique_ptr<Model> m = BuildModel(entry, unsupported, depth + 1);
+    return m ? std::shared_ptr<Layer>(std::move(m)) : nullptr;
+  }
+  const LayerFactory* factory = FindLayerFactory(lc);
+  if (!factory) {
+    unsupported.push_back("layer '" + config::Name(lcfg) + "' (" + lc + ")");
+    return nullptr;
+  }
+  return (*factory)(lcfg, unsupported);
+}
+
+std::unique_ptr<Model> BuildSequential(const nlohmann::json& cfg,
+                                       std::vector<std::string>& unsupported, int depth) {
+  const nlohmann::json layer_list =
+      cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
+  std::string name = cfg.is_object() ? cfg.value("name", "") : "";
+  auto model = std::make_unique<Sequential>(std::vector<LayerRef>{}, name);
+  const size_t before = unsupported.size();
+  std::vector<std::shared_ptr<Layer>> layers;
+  for (const auto& entry : layer_list)
+    if (auto layer = LayerFromEntry(entry, unsupported, depth)) layers.push_back(layer);
+  if (unsupported.size() != before) return nullptr;
+  for (auto& l : layers) model->add(LayerRef(l));
+  return model;
+}
+
+std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
+                                       std::vector<std::string>& unsupported, int depth) {
+  if (!cfg.is_object()) {
+    unsupported.push_back("a functional model config that is not an object");
+    return nullptr;
+  }
+  const nlohmann::json layer_list = cfg.value("layers", nlohmann::json::array());
+  const size_t before = unsupported.size();
+  struct Entry {
+    std::string name;
+    std::shared_ptr<Layer> layer;
+    std::vector<std::vector<TensorRef>> calls;
+    size_t next = 0;  // calls made so far
+  };
+  std::vector<Entry> entries;
+  std::map<std::string, size_t> index;
+  // Each call's outputs, by layer name and node index.
+  std::map<std::string, std::vector<std::vector<KerasTensor>>> produced;
+  for (const auto& e : layer_list) {
+    std::shared_ptr<Layer> layer = LayerFromEntry(e, unsupported, depth);
+    if (!layer) continue;
+    Entry entry{e.is_object() ? e.value("name", layer->name()) : layer->name(), layer, {}, 0};
+    if (!index.emplace(entry.name, entries.size()).second)
+      unsupported.push_back("layer name '" + entry.name + "' used twice");
+    const std::string where = layer->class_name() + " '" + entry.name + "'";
+    const nlohmann::json nodes =
+        e.is_object() ? e.value("inbound_nodes", nlohmann::json::array()) : nlohmann::json();
+    if (!nodes.is_array()) unsupported.push_back(where + ": inbound_nodes is not a list");
+    for (const auto& node : nodes.is_array() ? nodes : nlohmann::json::array())
+      entry.calls.push_back(NodeInputs(node, where, unsupported));
+    if (layer->class_name() == "InputLayer") produced[entry.name].push_back({InputTensor(layer)});
+    // A nested model's node 0 is its own Input-to-output call, which the file does not list:
+    // tf.keras counts it for a model built on an Input (Functional, or a Sequential whose first
+    // layer is an InputLayer), Keras 3 for a Functional only (its nodes are {args, kwargs}).
+    if (auto* inner = dynamic_cast<Model*>(layer.get())) {
+      const bool keras3 = nodes.is_array() && !nodes.empty() && nodes[0].is_object();
+      const nlohmann::json inner_cfg = e.value("config", nlohmann::json());
+      const nlohmann::json inner_layers = inner_cfg.is_object()
+                                              ? inner_cfg.value("layers", nlohmann::json::array())
+                                              : nlohmann::json::array();
+      const bool starts_with_input = !inner_layers.empty() && inner_layers[0].is_object() &&
+                                     inner_layers[0].value("class_name", "") == "InputLayer";
+      if (inner->class_name() == "Functional" || (!keras3 && starts_with_input))
+        produced[entry.name].push_back(inner->outputs());
+    }
+    entries.push_back(std::move(entry));
+  }
+  if (unsupported.size() != before) return nullptr;
+  // Calls in file order as far as their inputs exist, pass after pass, as Keras's loader does.
+  auto resolve = [&](const TensorRef& r) -> const KerasTensor* {
+    auto it = produced.find(r.layer);
+    if (it == produced.end() || r.node >= static_cast<int>(it->second.size()) ||
+        r.tensor >= static_cast<int>(it->second[r.node].size()))
+      return nullptr;
+    return &it->second[r.node][r.tensor];
+  };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (Entry& e : entries) {
+      while (e.next < e.calls.size()) {
+        std::vector<KerasTensor> args;
+        for (const TensorRef& r : e.calls[e.next])
+          if (const KerasTensor* t = resolve(r)) args.push_back(*t);
+        if (args.size() != e.calls[e.next].size()) break;
+        produced[e.name].push_back(LayerRef(e.layer).CallAll(args));
+        ++e.next;
+        progress = true;
+      }
+    }
+  }
+  for (const Entry& e : entries)
+    if (e.next < e.calls.size()) {
+      std::string missing;
+      for (const TensorRef& r : e.calls[e.next])
+        if (!resolve(r)) missing += " " + r.layer + "[" + std::to_string(r.node) + "][" +
+                                    std::to_string(r.tensor) + "]";
+      unsupported.push_back("layer '" + e.name + "': inbound node " + std::to_string(e.next) +
+                            " refers to tensors no layer produces:" + missing);
+    }
+  std::vector<KerasTensor> inputs, outputs;
+  for (const auto& [what, list] : {std::pair<const char*, std::vector<KerasTensor>*>{"input_layers", &inputs},
+                                   std::pair<const char*, std::vector<KerasTensor>*>{"output_layers", &outputs}})
+    for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported)) {
+      if (const KerasTensor* t = resolve(r))
+        list->push_back(*t);
+      else
+        unsupported.push_back(std::string(what) + ": no tensor " + r.layer + "[" +
+                              std::to_string(r.node) + "][" + std::to_string(r.tensor) + "]");
+    }
+  if (unsupported.size() != before) return nullptr;
+  return std::make_unique<Model>(
+      ModelOptions{.inputs = inputs, .outputs = outputs, .name = cfg.value("name", "")});
+}
+
+std::unique_ptr<Model> BuildModel(const nlohmann::json& model_config,
+                                  std::vector<std::string>& unsupported, int depth) {
+  if (depth > kMaxNesting) {
+    unsupported.push_back("models nested more than " + std::to_string(kMaxNesting) + " deep");
+    return nullptr;
+  }
   if (!model_config.is_object() || !model_config.contains("class_name") ||
-      !model_config.contains("config"))
+      !model_config["class_name"].is_string() || !model_config.contains("config"))
     throw Error("model_config is not a Keras model config (no class_name/config)");
   const std::string cls = model_config["class_name"].get<std::string>();
   const nlohmann::json& cfg = model_config["config"];
+  if (cls == "Sequential") return BuildSequential(cfg, unsupported, depth);
+  if (cls == "Model" || cls == "Functional") return BuildFunctional(cfg, unsupported, depth);
+  throw Error("model_config: unsupported model class '" + cls + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<Model> ModelFromConfig(const nlohmann::json& model_config) {
   std::vector<std::string> unsupported;
-  nlohmann::json layer_list;
-  std::string name;
-  if (cls == "Sequential") {
-    layer_list = cfg.is_array() ? cfg : cfg.value("layers", nlohmann::json::array());
-    if (cfg.is_object()) name = cfg.value("name", "");
-  } else if (cls == "Model" || cls == "Functional") {
-    // A chain: every layer's single inbound node comes from the layer before it.
-    layer_list = cfg.value("layers", nlohmann::json::array());
-    name = cfg.value("name", "");
-    for (size_t i = 0; i < layer_list.size(); ++i) {
-      const auto& nodes = layer_list[i].value("inbound_nodes", nlohmann::json::array());
-      bool chain = i == 0 ? nodes.empty() : nodes.size() == 1;
-      if (chain && i > 0) {
-        std::string from;
-        const auto& node = nodes[0];
-        if (node.is_array() && node.size() == 1 && node[0].is_array() && !node[0].empty() &&
-            node[0][0].is_string())
-          from = node[0][0].get<std::string>();
-        else if (node.is_object() && node.contains("args"))  // Keras 3 form
-          from = node["args"].dump();
-        chain = from == layer_list[i - 1].value("name", "") ||
-                from.find("\"" + layer_list[i - 1].value("name", "") + "\"") != std::string::npos;
-      }
-      if (!chain)
-        unsupported.push_back("layer '" + layer_list[i].value("name", "?") +
-                              "': not part of a chain (only sequential functional models load)");
-    }
-  } else {
-    throw Error("model_config: unsupported model class '" + cls + "'");
-  }
-  auto model = std::make_unique<Sequential>(std::vector<LayerRef>{}, name);
-  for (const auto& entry : layer_list) {
-    const std::string lc = entry.value("class_name", "?");
-    const nlohmann::json lcfg = entry.value("config", nlohmann::json::object());
-    const LayerFactory* factory = FindLayerFactory(lc);
-    if (!factory) {
-      unsupported.push_back("layer '" + config::Name(lcfg) + "' (" + lc + ")");
-      continue;
-    }
-    std::shared_ptr<Layer> layer = (*factory)(lcfg, unsupported);
-    if (layer && unsupported.empty()) model->add(LayerRef(layer));
-  }
-  if (!unsupported.empty()) {
+  std::unique_ptr<Model> model = BuildModel(model_config, unsupported, 0);
+  if (!unsupported.empty() || !model) {
     std::string msg =
         "cannot build this model: " + std::to_string(unsupported.size()) + " unsupported item(s):";
     for (const auto& u : unsupported) msg += "\n  - " + u;
@@ -219,17 +483,71 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, Up
   } catch (const ValueError& e) {
     return std::string(e.what()) + "; the model is loaded uncompiled";
   }
-  if (!tc.contains("loss") || !tc["loss"].is_string())
-    return "the training_config's loss is not a single loss name; the model is loaded uncompiled";
-  std::vector<std::string> metrics;
-  for (const auto& m : tc.value("metrics", nlohmann::json::array()))
-    if (m.is_string())
-      metrics.push_back(m.get<std::string>());
-    else
-      return "the training_config's metrics are not plain names; the model is loaded uncompiled";
+  const std::string uncompiled = "; the model is loaded uncompiled";
+  // loss, loss_weights and metrics in each of Keras's forms: one, a list, or a dict by output.
+  auto strings = [](const nlohmann::json& j, std::vector<std::string>& out) {
+    if (j.is_string()) {
+      out = {j.get<std::string>()};
+      return true;
+    }
+    if (!j.is_array()) return j.is_null();
+    for (const auto& e : j)
+      if (e.is_string())
+        out.push_back(e.get<std::string>());
+      else
+        return false;
+    return true;
+  };
+  CompileOptions options{.optimizer = optimizer};
+  const nlohmann::json loss = tc.value("loss", nlohmann::json());
+  if (loss.is_string()) {
+    options.loss = loss.get<std::string>();
+  } else if (loss.is_object()) {
+    std::map<std::string, std::string> by_name;
+    for (const auto& [k, v] : loss.items()) {
+      if (!v.is_string()) return "the training_config's loss for '" + k + "' is not a name" + uncompiled;
+      by_name[k] = v.get<std::string>();
+    }
+    options.loss = by_name;
+  } else {
+    std::vector<std::string> list;
+    if (!strings(loss, list) || list.empty())
+      return "the training_config's loss is not a loss name, list or dict" + uncompiled;
+    options.loss = list;
+  }
+  const nlohmann::json metrics = tc.value("metrics", nlohmann::json::array());
+  if (metrics.is_object()) {
+    std::map<std::string, std::vector<std::string>> by_name;
+    for (const auto& [k, v] : metrics.items())
+      if (!strings(v, by_name[k]))
+        return "the training_config's metrics are not plain names" + uncompiled;
+    options.metrics = by_name;
+  } else {
+    std::vector<std::string> all;
+    if (!strings(metrics, all))
+      return "the training_config's metrics are not plain names" + uncompiled;
+    options.metrics = all;
+  }
+  const nlohmann::json weights = tc.value("loss_weights", nlohmann::json());
+  if (weights.is_object()) {
+    std::map<std::string, double> by_name;
+    for (const auto& [k, v] : weights.items()) {
+      if (!v.is_number()) return "the training_config's loss_weights are not numbers" + uncompiled;
+      by_name[k] = v.get<double>();
+    }
+    options.loss_weights = by_name;
+  } else if (weights.is_array()) {
+    std::vector<double> list;
+    for (const auto& v : weights) {
+      if (!v.is_number()) return "the training_config's loss_weights are not numbers" + uncompiled;
+      list.push_back(v.get<double>());
+    }
+    options.loss_weights = list;
+  } else if (!weights.is_null()) {
+    return "the training_config's loss_weights are not a list or dict" + uncompiled;
+  }
   try {
-    model.compile(
-        {.optimizer = optimizer, .loss = tc["loss"].get<std::string>(), .metrics = metrics});
+    model.compile(std::move(options));
   } catch (const Error& e) {
     return std::string("cannot compile from training_config: ") + e.what();
   }

@@ -1,10 +1,10 @@
 // Keras model_config and training_config JSON, both ways.
 //
 //   nlohmann::json cfg = kiln::keras::ModelConfig(model);        // tf.keras dict form
-//   std::unique_ptr<Sequential> m = kiln::keras::ModelFromConfig(cfg);
+//   std::unique_ptr<Model> m = kiln::keras::ModelFromConfig(cfg);
 //
-// Reading accepts list-form and dict-form Sequential configs, and functional (Model/Functional)
-// configs whose layers form a chain; batch_input_shape or batch_shape; dtype as a string or a
+// Reading accepts list-form and dict-form Sequential configs and functional (Model/Functional)
+// configs, Keras 2's inbound_nodes lists and Keras 3's args/keras_history; batch_input_shape or batch_shape; dtype as a string or a
 // DTypePolicy dict; initializers with or without "module". Anything else throws one kiln::Error
 // that lists every unsupported layer and option.
 #pragma once
@@ -25,7 +25,9 @@ nlohmann::json ModelConfig(Model& model);
 // as Kiln resolved them wherever Keras's loaders would resolve the name differently
 // (metrics::SavedName).
 nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation);
-std::unique_ptr<Sequential> ModelFromConfig(const nlohmann::json& model_config);
+// A Sequential or functional model (nested models, shared layers, several inputs and outputs),
+// in tf.keras 2.x's or Keras 3's form. Throws one kiln::Error listing everything it cannot build.
+std::unique_ptr<Model> ModelFromConfig(const nlohmann::json& model_config);
 // One line per regularizer or constraint in the model's layer configs ("Dense 'd':
 // kernel_regularizer L2 is kept but not applied in training yet"): Kiln loads and saves them but
 // does not apply them yet, so the loaders warn instead of refusing the file.

@@ -25,14 +25,25 @@ std::string ThousandsSeparated(int64_t n) {
 
 void PrintSummaryTable(std::ostream& out, const std::string& model_name,
                        const std::vector<SummaryRow>& rows, int64_t total_params,
-                       int64_t trainable_params) {
-  const std::vector<size_t> pos = {29, 55, 65};
-  const std::string rule(65, '_'), double_rule(65, '=');
+                       int64_t trainable_params, bool functional) {
+  // Keras's positions: [.33, .55, .67, 1] of 98 columns, or [.45, .85, 1] of 65.
+  const size_t width = functional ? 98 : 65;
+  const std::vector<size_t> pos =
+      functional ? std::vector<size_t>{32, 53, 65, 98} : std::vector<size_t>{29, 55, 65};
+  const std::string rule(width, '_'), double_rule(width, '=');
   out << "Model: \"" << model_name << "\"\n" << rule << "\n";
-  out << Row({"Layer (type)", "Output Shape", "Param #"}, pos) << "\n" << double_rule << "\n";
-  for (size_t i = 0; i < rows.size(); ++i)
-    out << Row({rows[i].layer, rows[i].output_shape, std::to_string(rows[i].params)}, pos) << "\n"
-        << (i + 1 == rows.size() ? double_rule : rule) << "\n";
+  std::vector<std::string> header = {"Layer (type)", "Output Shape", "Param #"};
+  if (functional) header.push_back("Connected to");
+  out << Row(header, pos) << "\n" << double_rule << "\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SummaryRow& r = rows[i];
+    std::vector<std::string> fields = {r.layer, r.output_shape, std::to_string(r.params)};
+    if (functional) fields.push_back(r.connected_to.empty() ? "" : r.connected_to[0]);
+    out << Row(fields, pos) << "\n";
+    for (size_t c = 1; functional && c < r.connected_to.size(); ++c)
+      out << Row({"", "", "", r.connected_to[c]}, pos) << "\n";
+    out << (i + 1 == rows.size() ? double_rule : rule) << "\n";
+  }
   if (rows.empty()) out << double_rule << "\n";
   out << "Total params: " << ThousandsSeparated(total_params) << "\n"
       << "Trainable params: " << ThousandsSeparated(trainable_params) << "\n"

@@ -13,6 +13,8 @@ struct ActivationOptions {
 };
 
 class Activation : public Layer {
+  KILN_LAYER_CLASS(Activation)
+
  public:
   explicit Activation(std::string activation, ActivationOptions options = {});
   std::string class_name() const override { return "Activation"; }

@@ -27,6 +27,8 @@ struct BatchNormalizationOptions {
 };
 
 class BatchNormalization : public Layer {
+  KILN_LAYER_CLASS(BatchNormalization)
+
  public:
   explicit BatchNormalization(BatchNormalizationOptions options = {});
   std::string class_name() const override { return "BatchNormalization"; }

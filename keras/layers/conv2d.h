@@ -27,6 +27,8 @@ struct Conv2DOptions {
 };
 
 class Conv2D : public Layer {
+  KILN_LAYER_CLASS(Conv2D)
+
  public:
   Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions options = {});
   std::string class_name() const override { return "Conv2D"; }

@@ -28,6 +28,8 @@ struct DenseOptions {
 };
 
 class Dense : public Layer {
+  KILN_LAYER_CLASS(Dense)
+
  public:
   explicit Dense(int64_t units, DenseOptions options = {});
   std::string class_name() const override { return "Dense"; }

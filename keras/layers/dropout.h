@@ -16,6 +16,8 @@ struct DropoutOptions {
 };
 
 class Dropout : public Layer {
+  KILN_LAYER_CLASS(Dropout)
+
  public:
   explicit Dropout(double rate, DropoutOptions options = {});
   std::string class_name() const override { return "Dropout"; }

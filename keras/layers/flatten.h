@@ -13,6 +13,8 @@ struct FlattenOptions {
 };
 
 class Flatten : public Layer {
+  KILN_LAYER_CLASS(Flatten)
+
  public:
   explicit Flatten(FlattenOptions options = {});
   std::string class_name() const override { return "Flatten"; }

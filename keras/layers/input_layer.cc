@@ -46,3 +46,18 @@ KILN_REGISTER_LAYER("InputLayer", FromConfig);
 }  // namespace
 
 }  // namespace kiln::keras::layers
+
+namespace kiln::keras {
+
+KerasTensor InputTensor(const std::shared_ptr<Layer>& layer) {
+  const auto* input = dynamic_cast<const layers::InputLayer*>(layer.get());
+  if (!input) throw ValueError("InputTensor: '" + layer->name() + "' is not an InputLayer");
+  if (auto nodes = layer->inbound_nodes(); !nodes.empty()) return {nodes[0], 0};
+  layer->Build(*layer->declared_input_shape());
+  auto node = std::make_shared<LayerNode>(
+      LayerNode{layer, {}, {*layer->declared_input_shape()}, {input->dtype()}});
+  layer->AddNode(node);
+  return {node, 0};
+}
+
+}  // namespace kiln::keras

@@ -1,5 +1,6 @@
 // InputLayer: declares the model's input shape (batch dimension excluded, as in Keras) and dtype.
 //
+//   KerasTensor x = Input({.shape = {28, 28}, .name = "image"});   // the functional API
 //   Sequential model({layers::InputLayer({.input_shape = {784}}), layers::Dense(10)});
 //   Sequential model({Input({.shape = {28, 28}}), layers::Flatten(), layers::Dense(10)});
 //   Sequential ids({Input({.shape = {6}, .dtype = kInt32}), layers::Dense(3)});
@@ -19,6 +20,8 @@ struct InputLayerOptions {
 };
 
 class InputLayer : public Layer {
+  KILN_LAYER_CLASS(InputLayer)
+
  public:
   explicit InputLayer(InputLayerOptions options);
   std::string class_name() const override { return "InputLayer"; }
@@ -41,12 +44,16 @@ struct InputOptions {
   DType dtype = kFloat32;
 };
 
-// Keras's Input(shape=...): in a Sequential model, the InputLayer that declares the input shape.
-// (Kiln has no functional API yet; Input serves Sequential models.)
-inline layers::InputLayer Input(InputOptions options) {
-  return layers::InputLayer({.input_shape = std::move(options.shape),
-                             .name = std::move(options.name),
-                             .dtype = options.dtype});
+// The tensor an InputLayer feeds (made on first use); throws kiln::ValueError for another layer.
+KerasTensor InputTensor(const std::shared_ptr<Layer>& input_layer);
+
+// Keras's Input(shape=...): the symbolic tensor of a new InputLayer. In a Sequential model's layer
+// list it stands for its InputLayer.
+inline KerasTensor Input(InputOptions options) {
+  return InputTensor(std::make_shared<layers::InputLayer>(
+      layers::InputLayerOptions{.input_shape = std::move(options.shape),
+                                .name = std::move(options.name),
+                                .dtype = options.dtype}));
 }
 
 }  // namespace kiln::keras

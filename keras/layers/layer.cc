@@ -27,16 +27,25 @@ void Layer::InitBase(const std::string& name, const std::vector<int64_t>& input_
   declared_input_shape_ = Shape(dims);
 }
 
-void Layer::Build(const Shape& input_shape) {
+void Layer::Build(const Shape& input_shape) { Build(std::span<const Shape>(&input_shape, 1)); }
+
+void Layer::Build(std::span<const Shape> shapes) {
+  auto list = [](std::span<const Shape> s) {
+    std::string out;
+    for (const Shape& x : s) out += (out.empty() ? "" : ", ") + KerasShapeString(x);
+    return s.size() == 1 ? out : "[" + out + "]";
+  };
   if (built_) {
-    if (!input_shape.IsCompatibleWith(input_shape_))
-      ShapeFail("was built for input " + KerasShapeString(input_shape_) + ", got " +
-                KerasShapeString(input_shape));
+    bool same = shapes.size() == input_shapes_.size();
+    for (size_t i = 0; same && i < shapes.size(); ++i)
+      same = shapes[i].IsCompatibleWith(input_shapes_[i]);
+    if (!same) ShapeFail("was built for input " + list(input_shapes_) + ", got " + list(shapes));
     return;
   }
-  input_shape_ = input_shape;
-  ComputeOutputShape(input_shape);  // validates
-  BuildWeights(input_shape);
+  ComputeOutputShapes(shapes);  // validates
+  input_shapes_.assign(shapes.begin(), shapes.end());
+  input_shape_ = shapes.empty() ? Shape() : shapes[0];
+  BuildWeights(input_shape_);
   built_ = true;
 }
 
@@ -70,6 +79,69 @@ void Layer::ExpectCount(const char* what, size_t got, size_t want) const {
 Weight& Layer::AddWeight(const std::string& name, Tensor initial, bool trainable) {
   weights_.push_back({name, std::move(initial), trainable});
   return weights_.back();
+}
+
+KerasTensor Layer::operator()(const KerasTensor& x) && {
+  return LayerRef(std::move(*this).MoveToShared())(x);
+}
+
+KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) && {
+  return LayerRef(std::move(*this).MoveToShared())(inputs);
+}
+
+std::vector<std::shared_ptr<const LayerNode>> Layer::inbound_nodes() const {
+  std::vector<std::shared_ptr<const LayerNode>> out;
+  for (const auto& w : nodes_)
+    if (auto n = w.lock()) out.push_back(std::move(n));
+  return out;
+}
+
+KerasTensor Layer::input() const {
+  const auto nodes = inbound_nodes();
+  if (nodes.empty()) throw ValueError("Layer " + name_ + " is not connected, no input to return.");
+  if (nodes.size() > 1)
+    throw ValueError("Layer " + name_ +
+                     " has multiple inbound nodes, hence the notion of \"layer input\" is "
+                     "ill-defined.");
+  if (nodes[0]->inputs.empty()) return {nodes[0], 0};  // an InputLayer's input is its output
+  if (nodes[0]->inputs.size() > 1)
+    throw ValueError("Layer " + name_ + " has several inputs; use inbound_nodes()");
+  return nodes[0]->inputs[0];
+}
+
+KerasTensor Layer::output() const {
+  const auto nodes = inbound_nodes();
+  if (nodes.empty())
+    throw ValueError("The layer " + name_ + " has never been called and thus has no defined output.");
+  if (nodes.size() > 1)
+    throw ValueError("Layer " + name_ +
+                     " has multiple inbound nodes, hence the notion of \"layer output\" is "
+                     "ill-defined.");
+  if (nodes[0]->output_shapes.size() != 1)
+    throw ValueError("Layer " + name_ + " has several outputs; use inbound_nodes()");
+  return {nodes[0], 0};
+}
+
+LayerRef::LayerRef(const KerasTensor& input) : ptr_(input.valid() ? input.node()->layer : nullptr) {
+  if (!ptr_ || !input.node()->inputs.empty() || ptr_->class_name() != "InputLayer")
+    throw ValueError("only an Input tensor can stand for a layer (Sequential({Input(...), ...})); "
+                     "got the output of " + input.name());
+}
+
+KerasTensor LayerRef::operator()(const KerasTensor& x) const {
+  return (*this)(std::vector<KerasTensor>{x});
+}
+
+KerasTensor LayerRef::operator()(const std::vector<KerasTensor>& inputs) const {
+  std::vector<KerasTensor> out = CallAll(inputs);
+  if (out.size() != 1)
+    throw ValueError(ptr_->class_name() + " '" + ptr_->name() + "' has " +
+                     std::to_string(out.size()) + " outputs; call it with CallAll");
+  return out[0];
+}
+
+std::vector<KerasTensor> LayerRef::CallAll(const std::vector<KerasTensor>& inputs) const {
+  return CallLayer(ptr_, inputs);
 }
 
 int64_t Layer::count_params() const {

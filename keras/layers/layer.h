@@ -9,7 +9,13 @@
 //       return b.Op("MatMul", {x, ctx.weights[0]});
 //     }
 //   };
-//   // A layer with several inputs or outputs (a merge layer) overrides Call(b, inputs, ctx).
+//   // A layer with several inputs or outputs (a merge layer) overrides Call(b, inputs, ctx)
+//   // and ComputeOutputShapes.
+//
+// Every concrete layer class says KILN_LAYER_CLASS(Name) in its body, so that calling a temporary
+// on symbolic tensors (layers::Dense(10)(x), keras_tensor.h) can move it into the model's graph.
+// A layer called several times (shared weights) is held as a LayerRef: LayerRef d = Dense(8);
+// d(a); d(b).
 //
 // A layer holds no graph state: the lowering (the model) creates the Variable nodes of the
 // layer's weights in the graph it is building and hands them over in CallContext, so one layer
@@ -26,6 +32,7 @@
 #include <vector>
 
 #include "graph/graph_builder.h"
+#include "keras/keras_tensor.h"
 
 namespace kiln::keras {
 
@@ -59,8 +66,12 @@ class Layer {
   // Creates the weights for `input_shape` (idempotent for the same shape). Throws
   // kiln::ShapeError naming the layer when the shape does not fit.
   void Build(const Shape& input_shape);
+  // The same for a layer with several inputs.
+  void Build(std::span<const Shape> input_shapes);
   bool built() const { return built_; }
+  // The (first) input's shape the layer was built for, and every input's.
   const Shape& input_shape() const { return input_shape_; }
+  const std::vector<Shape>& input_shapes() const { return input_shapes_; }
   Shape output_shape() const { return ComputeOutputShape(input_shape_); }
   virtual Shape ComputeOutputShape(const Shape& input_shape) const = 0;
   // The output shapes for several inputs; the default is a single-input layer's.
@@ -78,7 +89,27 @@ class Layer {
   const std::vector<Weight>& weights() const { return weights_; }
   // Variables that are neither weights nor saved (a dropout layer's generator state).
   std::vector<Weight>& states() { return states_; }
+  const std::vector<Weight>& states() const { return states_; }
   int64_t count_params() const;
+
+  // The functional API (keras_tensor.h): calls a temporary layer on symbolic tensors, moving it
+  // into the graph. Throws kiln::ValueError for a layer with several outputs (use LayerRef's
+  // CallAll) and kiln::ShapeError when the shapes do not fit.
+  KerasTensor operator()(const KerasTensor& x) &&;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) &&;
+  // A named layer called twice would need to be shared: hold it as a LayerRef instead.
+  KerasTensor operator()(const KerasTensor& x) & = delete;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) & = delete;
+  // What KILN_LAYER_CLASS defines: this layer, moved into a shared pointer.
+  virtual std::shared_ptr<Layer> MoveToShared() && = 0;
+
+  // The calls recorded on this layer that are still alive, in call order.
+  std::vector<std::shared_ptr<const LayerNode>> inbound_nodes() const;
+  void AddNode(const std::shared_ptr<const LayerNode>& node) { nodes_.push_back(node); }
+  // Keras's layer.input / layer.output: defined for a layer called exactly once; throws
+  // kiln::ValueError otherwise.
+  KerasTensor input() const;
+  KerasTensor output() const;
 
   // tf.keras's layer config (the "config" object of model_config).
   virtual nlohmann::json get_config() const;
@@ -88,7 +119,8 @@ class Layer {
   virtual bool KeepsIntegerInputs() const { return false; }
 
  protected:
-  // Called by Build() the first time; creates weights with AddWeight.
+  // Called by Build() the first time; creates weights with AddWeight. A layer with several
+  // inputs gets the first input's shape.
   virtual void BuildWeights(const Shape& input_shape) { (void)input_shape; }
   // What a single-input layer emits; the default throws (for layers that override Call).
   virtual ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx);
@@ -103,7 +135,9 @@ class Layer {
   std::string name_;
   std::optional<Shape> declared_input_shape_;
   Shape input_shape_;
+  std::vector<Shape> input_shapes_;
   bool built_ = false;
+  std::vector<std::weak_ptr<const LayerNode>> nodes_;
   std::vector<Weight> weights_;
   std::vector<Weight> states_;
 };
@@ -115,13 +149,31 @@ class LayerRef {
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, L>>>
   LayerRef(L layer) : ptr_(std::make_shared<L>(std::move(layer))) {}  // NOLINT
   LayerRef(std::shared_ptr<Layer> p) : ptr_(std::move(p)) {}          // NOLINT
+  template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, L>>>
+  LayerRef(std::shared_ptr<L> p) : ptr_(std::move(p)) {}  // NOLINT
+  // Keras's Sequential([Input(...), ...]): the InputLayer behind an Input tensor.
+  LayerRef(const KerasTensor& input);  // NOLINT
   Layer* operator->() const { return ptr_.get(); }
   Layer& operator*() const { return *ptr_; }
   const std::shared_ptr<Layer>& get() const { return ptr_; }
+  // Calls the layer on symbolic tensors; every call shares the layer's weights.
+  KerasTensor operator()(const KerasTensor& x) const;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) const;
+  // Every output, for a layer with several (a nested model with two outputs).
+  std::vector<KerasTensor> CallAll(const std::vector<KerasTensor>& inputs) const;
 
  private:
   std::shared_ptr<Layer> ptr_;
 };
+
+// In the body of every concrete layer class (see the top of this file).
+#define KILN_LAYER_CLASS(Class)                                                   \
+ public:                                                                          \
+  std::shared_ptr<::kiln::keras::Layer> MoveToShared() && override {              \
+    return std::make_shared<Class>(std::move(*this));                             \
+  }                                                                               \
+                                                                                  \
+ private:
 
 // "(None, 784)", Keras's way to print a shape.
 std::string KerasShapeString(const Shape& s);

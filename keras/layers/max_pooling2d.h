@@ -17,6 +17,8 @@ struct MaxPooling2DOptions {
 };
 
 class MaxPooling2D : public Layer {
+  KILN_LAYER_CLASS(MaxPooling2D)
+
  public:
   explicit MaxPooling2D(MaxPooling2DOptions options = {});
   std::string class_name() const override { return "MaxPooling2D"; }

@@ -14,6 +14,8 @@ struct SoftmaxOptions {
 };
 
 class Softmax : public Layer {
+  KILN_LAYER_CLASS(Softmax)
+
  public:
   explicit Softmax(SoftmaxOptions options = {});
   std::string class_name() const override { return "Softmax"; }

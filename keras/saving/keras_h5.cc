@@ -101,15 +101,28 @@ void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool 
 // numbered per class in the order of model.layers, whatever the layer's name. Matching by name
 // would swap the weights of a model whose layers are named against their order (a 'dense_1' before
 // a 'dense'), so the path is computed from the position, as Keras 3's loader does.
-void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
+// The layers with weights and where Keras 3 keeps them, through nested models
+// (layers/<model>/layers/<layer>), whose counters start again at each level.
+void Keras3Paths(Model& model, const std::string& prefix,
+                 std::vector<std::pair<Layer*, std::string>>& out) {
   std::vector<std::string> classes;
   for (const auto& l : model.layers()) classes.push_back(l->class_name());
   const std::vector<std::string> paths = Keras3LayerPaths(classes);
-  std::vector<SavedLayer> pairs;
   for (size_t k = 0; k < model.layers().size(); ++k) {
     Layer* l = model.layers()[k].get();
-    if (l->weights().empty()) continue;
-    const std::string vars = paths[k] + "/vars";
+    if (auto* inner = dynamic_cast<Model*>(l))
+      Keras3Paths(*inner, prefix + paths[k] + "/", out);
+    else if (!l->weights().empty())
+      out.emplace_back(l, prefix + paths[k]);
+  }
+}
+
+void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
+  std::vector<std::pair<Layer*, std::string>> layers;
+  Keras3Paths(model, "", layers);
+  std::vector<SavedLayer> pairs;
+  for (const auto& [l, at] : layers) {
+    const std::string vars = at + "/vars";
     if (!h5::Exists(file, vars) || !h5::IsGroup(file, vars)) {
       std::string have;
       if (h5::Exists(file, "layers")) {
@@ -117,8 +130,8 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
         for (const auto& n : h5::ListGroup(g.id())) have += " " + n;
       }
       throw IOError(path + ": no weights for layer '" + l->name() + "' (" + l->class_name() +
-                    ") at " + vars + ", where Keras 3 stores layer " + std::to_string(k + 1) +
-                    " of the model (the file has layers:" + have + ")");
+                    ") at " + vars + ", where Keras 3 stores it (the file has layers:" + have +
+                    ")");
     }
     h5::Handle g = h5::OpenGroup(file, vars);
     std::vector<Tensor> values;
@@ -365,7 +378,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw IOError(path + ": model_config is not valid JSON: " + e.what());
   }
-  std::unique_ptr<keras::Sequential> model;
+  std::unique_ptr<keras::Model> model;
   try {
     model = keras::ModelFromConfig(config);
     model->Build();
@@ -384,7 +397,9 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   }
   h5::File f = h5::File::Open(path);
   h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
-  LoadLegacyWeights(*model, mw.id(), path, false);
+  // A full-model file's layer names are its config's: matching by name does not depend on
+  // reproducing the order Keras listed a functional model's layers in.
+  LoadLegacyWeights(*model, mw.id(), path, model->class_name() != "Sequential");
   if (auto text = h5::ReadStringAttr(f.id(), "training_config")) {
     nlohmann::json tc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (tc.is_discarded()) {

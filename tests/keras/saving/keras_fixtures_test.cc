@@ -73,7 +73,9 @@ TEST(Keras3Archive, CustomLayerNamesLoad) {
   // 'head'.
   auto fn = LoadAndExpectPredictions("keras-3.15_functional-custom-names.keras");
   EXPECT_EQ(fn->input_name(), "features");
-  EXPECT_EQ(fn->layers()[0]->name(), "encoder");
+  // A functional model's layers begin with its InputLayer, as Keras's do.
+  EXPECT_EQ(fn->layers()[0]->name(), "features");
+  EXPECT_EQ(fn->layers()[1]->name(), "encoder");
   EXPECT_TRUE(fn->get_weights()[2].BitwiseEquals(
       ArchiveVar("keras-3.15_functional-custom-names.keras", "layers/dense_1/vars/0")));
 }
@@ -117,8 +119,8 @@ TEST(Keras3Archive, CompileConfigAndVersionAreRead) {
   ASSERT_TRUE(m->compiled()) << warnings;
   EXPECT_EQ(m->optimizer()->class_name(), "Adam");
   EXPECT_NEAR(m->optimizer()->get_config()["learning_rate"].get<double>(), 0.01, 1e-8);
-  EXPECT_EQ(m->compile_options().loss, "categorical_crossentropy");
-  EXPECT_EQ(m->compile_options().metrics, std::vector<std::string>{"accuracy"});
+  EXPECT_EQ(m->output_training()[0].loss, "categorical_crossentropy");
+  EXPECT_EQ(m->output_training()[0].metrics, std::vector<std::string>{"accuracy"});
   // Keras 3's optimizer variables (optimizer/vars) are restored: the writer's step count is back.
   EXPECT_EQ(warnings.find("optimizer"), std::string::npos) << warnings;
   EXPECT_GT(m->optimizer()->iterations(), 0);

@@ -67,7 +67,7 @@ TEST(KerasH5, RoundTripIsBitwise) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i].BitwiseEquals(b[i])) << i;
   EXPECT_TRUE(m->predict(x).BitwiseEquals(loaded->predict(x)));
   EXPECT_EQ(loaded->optimizer()->iterations(), m->optimizer()->iterations());
-  EXPECT_EQ(loaded->compile_options().metrics, m->compile_options().metrics);
+  EXPECT_EQ(loaded->output_training()[0].metrics, m->output_training()[0].metrics);
   // Weights-only files too, by position and by name.
   m->save_weights(Tmp("mlp_weights.h5"));
   EXPECT_EQ(DetectFormat(Tmp("mlp_weights.h5")), ModelFileFormat::kLegacyWeights);
