@@ -33,6 +33,9 @@ void OpRegistry::Register(OpDef def) {
   if (!def.grad_fn && def.not_differentiable.empty())
     throw Error("OpRegistry: op '" + def.name +
                 "' needs a gradient function or a reason it is not differentiable");
+  for (size_t i = 0; i + 1 < def.inputs.size(); ++i)
+    if (def.inputs[i].variadic)
+      throw Error("OpRegistry: op '" + def.name + "': only the last input can be variadic");
   std::string name = def.name;
   ops_.emplace(std::move(name), std::move(def));
 }
@@ -59,28 +62,34 @@ bool OpDef::writes_inputs() const {
   return false;
 }
 
+const ArgDef& OpDef::input_arg(size_t i) const {
+  return i < inputs.size() ? inputs[i] : inputs.back();
+}
+
 std::vector<TensorType> InferOutputTypes(const OpDef& def, const std::string& node_name,
                                          std::span<const TensorType> inputs, AttrMap& attrs) {
-  if (inputs.size() != def.inputs.size())
-    throw ShapeError(Where(def, node_name) + ": expected " + std::to_string(def.inputs.size()) +
-                     " inputs, got " + std::to_string(inputs.size()));
+  const bool variadic = !def.inputs.empty() && def.inputs.back().variadic;
+  if (variadic ? inputs.size() < def.inputs.size() : inputs.size() != def.inputs.size())
+    throw ShapeError(Where(def, node_name) + ": expected " + (variadic ? "at least " : "") +
+                     std::to_string(def.inputs.size()) + " inputs, got " +
+                     std::to_string(inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const auto& allowed = def.inputs[i].dtypes;
+    const auto& allowed = def.input_arg(i).dtypes;
     if (!allowed.empty() &&
         std::find(allowed.begin(), allowed.end(), inputs[i].dtype) == allowed.end()) {
       std::string names;
       for (DType t : allowed) names += (names.empty() ? "" : ", ") + std::string(DTypeName(t));
-      throw TypeError(Where(def, node_name) + ": input '" + def.inputs[i].name + "' has dtype " +
+      throw TypeError(Where(def, node_name) + ": input '" + def.input_arg(i).name + "' has dtype " +
                       std::string(DTypeName(inputs[i].dtype)) + ", expected one of " + names);
     }
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string& var = def.inputs[i].type_var;
+    const std::string& var = def.input_arg(i).type_var;
     if (var.empty()) continue;
     for (size_t j = 0; j < i; ++j)
-      if (def.inputs[j].type_var == var && inputs[j].dtype != inputs[i].dtype)
-        throw TypeError(Where(def, node_name) + ": inputs '" + def.inputs[j].name + "' and '" +
-                        def.inputs[i].name + "' must share a dtype, got " +
+      if (def.input_arg(j).type_var == var && inputs[j].dtype != inputs[i].dtype)
+        throw TypeError(Where(def, node_name) + ": inputs '" + def.input_arg(j).name + "' and '" +
+                        def.input_arg(i).name + "' must share a dtype, got " +
                         std::string(DTypeName(inputs[j].dtype)) + " and " +
                         std::string(DTypeName(inputs[i].dtype)));
   }

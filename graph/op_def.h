@@ -46,6 +46,9 @@ struct ArgDef {
   // The op writes this input in place (an optimizer's variable and slots, a generator's state).
   // The verifier requires it to be a Variable; placement runs the op where it lives.
   bool written = false;
+  // The last input only: it takes one or more values (Concat's), each checked against this
+  // ArgDef's dtypes and type variable.
+  bool variadic = false;
 };
 
 struct AttrDef {
@@ -109,6 +112,8 @@ struct OpDef {
   bool has(OpTraits t) const { return (traits & t) != 0; }
   // Whether input i is written in place (ArgDef::written), and whether any is.
   bool writes_input(size_t i) const { return i < inputs.size() && inputs[i].written; }
+  // The ArgDef that node input i binds to (the variadic last one for every extra input).
+  const ArgDef& input_arg(size_t i) const;
   bool writes_inputs() const;
   bool differentiable() const { return grad_fn != nullptr; }
 };

@@ -227,6 +227,61 @@ Reference RefTranspose() {
   };
 }
 
+int AxisAttr(const AttrMap& at, int rank) {
+  int64_t axis = at.Get<int64_t>("axis");
+  return static_cast<int>(axis < 0 ? axis + rank : axis);
+}
+
+Reference RefConcat() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const int axis = AxisAttr(at, in[0].rank());
+    std::vector<int64_t> od = in[0].shape().dims();
+    od[axis] = 0;
+    for (const Tensor& t : in) od[axis] += t.dim(axis);
+    Shape os(od);
+    std::vector<double> y(os.NumElements());
+    for (int64_t i = 0; i < os.NumElements(); ++i) {
+      auto idx = Unravel(i, os);
+      size_t k = 0;
+      while (idx[axis] >= in[k].dim(axis)) idx[axis] -= in[k++].dim(axis);
+      y[i] = AsDoubles(in[k])[Ravel(idx, in[k].shape())];
+    }
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
+Reference RefSlice() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const int axis = AxisAttr(at, in[0].rank());
+    std::vector<int64_t> od = in[0].shape().dims();
+    od[axis] = at.Get<int64_t>("size");
+    Shape os(od);
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y(os.NumElements());
+    for (int64_t i = 0; i < os.NumElements(); ++i) {
+      auto idx = Unravel(i, os);
+      idx[axis] += at.Get<int64_t>("begin");
+      y[i] = x[Ravel(idx, in[0].shape())];
+    }
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
+Reference RefSliceGrad() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& os = in[1].shape();
+    const int axis = AxisAttr(at, os.rank());
+    auto dy = AsDoubles(in[0]);
+    std::vector<double> y(os.NumElements(), 0.0);
+    for (int64_t i = 0; i < in[0].num_elements(); ++i) {
+      auto idx = Unravel(i, in[0].shape());
+      idx[axis] += at.Get<int64_t>("begin");
+      y[Ravel(idx, os)] = dy[i];
+    }
+    return std::vector<Tensor>{FromDoubles(y, os)};
+  };
+}
+
 Reference RefCast() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     DType to = at.Get<DType>("dtype");

@@ -25,6 +25,9 @@ Reference RefSoftmax(bool log);
 Reference RefSoftmaxCrossEntropy();
 Reference RefReshape();  // Reshape and ReshapeLike: same elements, output shape given
 Reference RefTranspose();
+Reference RefConcat();
+Reference RefSlice();
+Reference RefSliceGrad();
 Reference RefCast();
 Reference RefOneHot();
 Reference RefClip();

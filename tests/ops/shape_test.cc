@@ -88,6 +88,22 @@ TEST(ShapeInference, Layout) {
   EXPECT_SHAPE_ERROR("Reshape", "[2,6]", (AttrMap{{"shape", V{4, 4}}}), "cannot reshape");
   EXPECT_SHAPE("ReshapeLike", "[2,6];[3,4]", "[3,4]");
   EXPECT_SHAPE_ERROR("ReshapeLike", "[2,6];[3,5]", AttrMap{}, "element counts differ");
+  EXPECT_SHAPE("Concat", "[?,3];[?,4];[?,1]", "[?,8]");
+  EXPECT_SHAPE_ATTRS("Concat", "[2,3];[?,3]", (AttrMap{{"axis", int64_t{0}}}), "[?,3]");
+  EXPECT_SHAPE_ATTRS("Concat", "[?,3,2];[2,1,2]", (AttrMap{{"axis", int64_t{1}}}), "[2,4,2]");
+  EXPECT_SHAPE_ERROR("Concat", "[2,3];[3,3]", {}, "differ in dimension 0");
+  EXPECT_SHAPE_ERROR("Concat", "[2,3];[2,3,1]", {}, "input 1 has rank 3");
+  EXPECT_SHAPE_ERROR("Concat", "", {}, "expected at least 1 inputs, got 0");
+  EXPECT_SHAPE_ATTRS("Slice", "[?,5]",
+                     (AttrMap{{"axis", int64_t{1}}, {"begin", int64_t{1}}, {"size", int64_t{3}}}),
+                     "[?,3]");
+  EXPECT_SHAPE_ERROR("Slice", "[2,5]",
+                     (AttrMap{{"axis", int64_t{1}}, {"begin", int64_t{3}}, {"size", int64_t{3}}}),
+                     "[3, 6) is out of range");
+  EXPECT_SHAPE_ATTRS("SliceGrad", "[?,2];[?,5]",
+                     (AttrMap{{"axis", int64_t{-1}}, {"begin", int64_t{3}}}), "[?,5]");
+  EXPECT_SHAPE_ERROR("SliceGrad", "[2,3];[2,5]",
+                     (AttrMap{{"axis", int64_t{1}}, {"begin", int64_t{3}}}), "does not fit");
   EXPECT_SHAPE_ATTRS("Transpose", "[2,3,4]", (AttrMap{{"perm", V{2, 0, 1}}}), "[4,2,3]");
   EXPECT_SHAPE_ERROR("Transpose", "[2,3]", (AttrMap{{"perm", V{0, 0}}}), "not a permutation");
   EXPECT_SHAPE_ERROR("Transpose", "[2,3]", (AttrMap{{"perm", V{0}}}), "perm has 1 entries");
