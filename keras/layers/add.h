@@ -9,6 +9,8 @@
 namespace kiln::keras::layers {
 
 class Add : public Merge {
+  KILN_LAYER_CLASS(Add)
+
  public:
   explicit Add(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Add"; }

@@ -9,6 +9,8 @@
 namespace kiln::keras::layers {
 
 class Average : public Merge {
+  KILN_LAYER_CLASS(Average)
+
  public:
   explicit Average(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Average"; }

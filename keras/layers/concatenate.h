@@ -15,6 +15,8 @@ struct ConcatenateOptions {
 };
 
 class Concatenate : public Merge {
+  KILN_LAYER_CLASS(Concatenate)
+
  public:
   explicit Concatenate(ConcatenateOptions options = {});
   std::string class_name() const override { return "Concatenate"; }

@@ -21,6 +21,8 @@ struct DotOptions {
 };
 
 class Dot : public Merge {
+  KILN_LAYER_CLASS(Dot)
+
  public:
   explicit Dot(int64_t axes, DotOptions options = {});
   Dot(std::array<int64_t, 2> axes, DotOptions options = {});

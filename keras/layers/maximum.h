@@ -10,6 +10,8 @@
 namespace kiln::keras::layers {
 
 class Maximum : public Merge {
+  KILN_LAYER_CLASS(Maximum)
+
  public:
   explicit Maximum(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Maximum"; }

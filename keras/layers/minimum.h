@@ -10,6 +10,8 @@
 namespace kiln::keras::layers {
 
 class Minimum : public Merge {
+  KILN_LAYER_CLASS(Minimum)
+
  public:
   explicit Minimum(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Minimum"; }

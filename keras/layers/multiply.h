@@ -9,6 +9,8 @@
 namespace kiln::keras::layers {
 
 class Multiply : public Merge {
+  KILN_LAYER_CLASS(Multiply)
+
  public:
   explicit Multiply(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Multiply"; }

@@ -9,6 +9,8 @@
 namespace kiln::keras::layers {
 
 class Subtract : public Merge {
+  KILN_LAYER_CLASS(Subtract)
+
  public:
   explicit Subtract(MergeOptions options = {}) { InitBase(options.name, {}, 0); }
   std::string class_name() const override { return "Subtract"; }
