@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <functional>
-#include <set>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <numeric>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "autodiff/backward.h"
@@ -16,8 +16,8 @@
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
-#include "keras/summary.h"
 #include "keras/model_config.h"
+#include "keras/summary.h"
 #include "passes/pipeline.h"
 
 namespace kiln::keras {
@@ -143,12 +143,12 @@ void Model::SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> o
         throw ValueError("Model '" + name_ + "': the layer graph has a cycle at " +
                          n->layer->name());
       if (n->inputs.empty() && !input_nodes.count(n.get()))
-        throw ValueError("Graph disconnected: cannot obtain value for tensor " +
-                         n->layer->name() + " at layer \"" + n->layer->name() +
-                         "\". The following previous layers were accessed without issue: " +
-                         Joined(reached) +
-                         " (pass this Input among the model's inputs, or build the output "
-                         "from the given ones)");
+        throw ValueError(
+            "Graph disconnected: cannot obtain value for tensor " + n->layer->name() +
+            " at layer \"" + n->layer->name() +
+            "\". The following previous layers were accessed without issue: " + Joined(reached) +
+            " (pass this Input among the model's inputs, or build the output "
+            "from the given ones)");
       layer_index.try_emplace(n->layer.get(), static_cast<int>(layer_index.size()));
       in_progress.insert(n.get());
       stack.emplace_back(n, 0);
@@ -238,15 +238,18 @@ std::vector<Shape> Model::ComputeOutputShapes(std::span<const Shape> shapes) con
   return out;
 }
 
+std::shared_ptr<Layer> Model::SequentialInputLayer(const Shape& shape) const {
+  std::vector<int64_t> dims(shape.dims().begin() + 1, shape.dims().end());
+  return std::make_shared<layers::InputLayer>(
+      layers::InputLayerOptions{.input_shape = dims, .name = layers_[0]->name() + "_input"});
+}
+
 void Model::BuildWeights(const Shape& input_shape) {
   if (!graph_built_) {
     if (!sequential_) ShapeFail("has no graph");
     // A Sequential without a declared input, called inside another model: built for the shape
     // it is called with, as Keras builds it.
-    std::vector<int64_t> dims(input_shape.dims().begin() + 1, input_shape.dims().end());
-    std::shared_ptr<Layer> in = std::make_shared<layers::InputLayer>(layers::InputLayerOptions{
-        .input_shape = dims, .name = layers_[0]->name() + "_input"});
-    input_layer_ = in;
+    input_layer_ = SequentialInputLayer(input_shape);
   }
   Build();
 }
@@ -260,9 +263,7 @@ void Model::Build() {
         throw ValueError(
             "This model has not yet been built: give the first layer an input_shape "
             "(or input_dim), or start with an InputLayer");
-      std::vector<int64_t> dims(declared->dims().begin() + 1, declared->dims().end());
-      input_layer_ = std::make_shared<layers::InputLayer>(
-          layers::InputLayerOptions{.input_shape = dims, .name = layers_[0]->name() + "_input"});
+      input_layer_ = SequentialInputLayer(*declared);
     }
     KerasTensor x = InputTensor(input_layer_);
     const KerasTensor input = x;
@@ -277,8 +278,10 @@ void Model::Build() {
   weights_.clear();
   states_.clear();
   for (const auto& l : layers_) {
-    for (const Weight& w : l->weights()) weights_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
-    for (const Weight& w : l->states()) states_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
+    for (const Weight& w : l->weights())
+      weights_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
+    for (const Weight& w : l->states())
+      states_.push_back({l->name() + "/" + w.name, w.value, w.trainable});
     // The store shares each weight's buffer, so training updates the layers' tensors in place.
     for (Weight& w : l->weights()) variables_->Set(l->name() + "/" + w.name, w.value);
     for (Weight& w : l->states()) variables_->Set(l->name() + "/" + w.name, w.value);
@@ -342,7 +345,8 @@ std::vector<ValueRef> Model::LowerNodes(
     }
     const LayerVariables& v = vars(layer);
     std::vector<ValueRef> outs = layer.Call(
-        b, ins, {.training = training, .updates = updates, .weights = v.weights, .states = v.states});
+        b, ins,
+        {.training = training, .updates = updates, .weights = v.weights, .states = v.states});
     if (outs.size() != node->output_shapes.size())
       throw Error(layer.class_name() + " '" + layer.name() + "' lowered " +
                   std::to_string(outs.size()) + " outputs for " +
@@ -371,8 +375,8 @@ std::vector<ValueRef> Model::Call(GraphBuilder& b, std::span<const ValueRef> inp
     throw Error("Model '" + name_ + "' called with " + std::to_string(ctx.weights.size()) +
                 " weight Variables for " + std::to_string(weights_.size()) + " weights");
   return LowerNodes(
-      b, inputs, [&](const Layer& l) -> const LayerVariables& { return vars.at(&l); },
-      ctx.training, ctx.updates);
+      b, inputs, [&](const Layer& l) -> const LayerVariables& { return vars.at(&l); }, ctx.training,
+      ctx.updates);
 }
 
 void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
@@ -401,7 +405,8 @@ void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
   std::ostringstream report;
   passes::RunDefaultPipeline(l.optimized, keep, &report);
   l.pass_report = report.str();
-  l.executor = std::make_unique<Executor>(l.optimized, std::move(fetches), l.updates, variables_.get());
+  l.executor =
+      std::make_unique<Executor>(l.optimized, std::move(fetches), l.updates, variables_.get());
 }
 
 const Graph& Model::forward_graph() {
@@ -491,9 +496,11 @@ void Model::ResolveOutputTraining(const CompileOptions& options) {
                          "' is missing from the loss dictionary (every output needs a loss)");
   } else {
     if (loss.list.size() != n)
-      throw ValueError("When passing a list as loss, it should have one entry per model outputs. "
-                       "The model has " + std::to_string(n) + " outputs, but you passed " +
-                       std::to_string(loss.list.size()) + " losses.");
+      throw ValueError(
+          "When passing a list as loss, it should have one entry per model outputs. "
+          "The model has " +
+          std::to_string(n) + " outputs, but you passed " + std::to_string(loss.list.size()) +
+          " losses.");
     for (size_t k = 0; k < n; ++k) out[k].loss = loss.list[k];
   }
   const LossWeights& lw = options.loss_weights;
@@ -503,13 +510,18 @@ void Model::ResolveOutputTraining(const CompileOptions& options) {
     for (const auto& [key, value] : lw.by_name) out[index_of("loss_weights", key)].weight = value;
   } else if (lw.given) {
     if (lw.list.size() != n)
-      throw ValueError("When passing a list as loss_weights, it should have one entry per model "
-                       "output. The model has " + std::to_string(n) + " outputs, but you passed "
-                       "loss_weights=" + std::to_string(lw.list.size()) + " values.");
+      throw ValueError(
+          "When passing a list as loss_weights, it should have one entry per model "
+          "output. The model has " +
+          std::to_string(n) +
+          " outputs, but you passed "
+          "loss_weights=" +
+          std::to_string(lw.list.size()) + " values.");
     for (size_t k = 0; k < n; ++k) out[k].weight = lw.list[k];
   }
   for (auto& o : out) o.metrics = options.metrics.all;
-  for (const auto& [key, value] : options.metrics.by_name) out[index_of("metrics", key)].metrics = value;
+  for (const auto& [key, value] : options.metrics.by_name)
+    out[index_of("metrics", key)].metrics = value;
   for (size_t k = 0; k < n; ++k) {
     losses::Canonical(out[k].loss);  // validates the name before anything is built
     for (const auto& m : out[k].metrics) metrics::Resolve(m, out[k].loss, outputs_[k].shape());
@@ -659,9 +671,8 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
   return targets;
 }
 
-std::vector<double> Model::RunEvaluation(const std::vector<Tensor>& x,
-                                         const std::vector<Tensor>& y, int64_t batch_size,
-                                         Progbar* bar) {
+std::vector<double> Model::RunEvaluation(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                                         int64_t batch_size, Progbar* bar) {
   const int64_t n = x[0].dim(0);
   std::vector<double> sums(1 + eval_.reported.size(), 0.0);
   std::vector<Feed> feeds;
@@ -821,8 +832,8 @@ void Model::summary(std::ostream& out) {
     for (const auto& node : nodes_) {
       if (node->layer != l) continue;
       ++calls;
-      row.output_shape = node->output_shapes.size() == 1 ? KerasShapeString(node->output_shapes[0])
-                                                         : "multiple";
+      row.output_shape =
+          node->output_shapes.size() == 1 ? KerasShapeString(node->output_shapes[0]) : "multiple";
       for (const KerasTensor& t : node->inputs)
         row.connected_to.push_back(t.layer().name() + "[" + std::to_string(NodeIndex(*t.node())) +
                                    "][" + std::to_string(t.index()) + "]");

@@ -52,9 +52,10 @@ namespace kiln::keras {
 template <typename T>
 struct PerOutput {
   PerOutput() = default;
-  PerOutput(T one) : one(std::move(one)), given(true) {}  // NOLINT
+  PerOutput(T one) : one(std::move(one)), given(true) {}                  // NOLINT
   PerOutput(std::vector<T> list) : list(std::move(list)), given(true) {}  // NOLINT
-  PerOutput(std::map<std::string, T> by_name) : by_name(std::move(by_name)), given(true) {}  // NOLINT
+  PerOutput(std::map<std::string, T> by_name)
+      : by_name(std::move(by_name)), given(true) {}  // NOLINT
   std::optional<T> one;
   std::vector<T> list;
   std::map<std::string, T> by_name;
@@ -64,7 +65,7 @@ struct PerOutput {
 struct LossSpec : PerOutput<std::string> {
   using PerOutput::PerOutput;
   LossSpec(const char* one) : PerOutput(std::string(one)) {}  // NOLINT
-  LossSpec(std::initializer_list<const char*> l)                // NOLINT
+  LossSpec(std::initializer_list<const char*> l)              // NOLINT
       : PerOutput(std::vector<std::string>(l.begin(), l.end())) {}
   LossSpec(std::initializer_list<std::pair<const std::string, std::string>> m)  // NOLINT
       : PerOutput(std::map<std::string, std::string>(m)) {}
@@ -81,10 +82,11 @@ struct LossWeights : PerOutput<double> {
 // A list of metric names applies to every output (as tf.keras); a map gives each output its own.
 struct MetricsSpec {
   MetricsSpec() = default;
-  MetricsSpec(std::vector<std::string> all) : all(std::move(all)) {}  // NOLINT
+  MetricsSpec(std::vector<std::string> all) : all(std::move(all)) {}              // NOLINT
   MetricsSpec(std::initializer_list<const char*> l) : all(l.begin(), l.end()) {}  // NOLINT
-  MetricsSpec(std::map<std::string, std::vector<std::string>> m) : by_name(std::move(m)) {}  // NOLINT
-  MetricsSpec(  // NOLINT
+  MetricsSpec(std::map<std::string, std::vector<std::string>> m)
+      : by_name(std::move(m)) {}  // NOLINT
+  MetricsSpec(                    // NOLINT
       std::initializer_list<std::pair<const std::string, std::vector<std::string>>> m)
       : by_name(m) {}
   std::vector<std::string> all;
@@ -102,10 +104,10 @@ struct CompileOptions {
 // input (or output) name.  model.fit({x_image, x_meta}, {{"cls", y_cls}, {"reg", y_reg}});
 struct Arrays {
   Arrays() = default;
-  Arrays(Tensor one) : list{std::move(one)} {}                      // NOLINT
-  Arrays(std::vector<Tensor> list) : list(std::move(list)) {}       // NOLINT
-  Arrays(std::initializer_list<Tensor> l) : list(l) {}              // NOLINT
-  Arrays(std::map<std::string, Tensor> m) : by_name(std::move(m)) {}  // NOLINT
+  Arrays(Tensor one) : list{std::move(one)} {}                                           // NOLINT
+  Arrays(std::vector<Tensor> list) : list(std::move(list)) {}                            // NOLINT
+  Arrays(std::initializer_list<Tensor> l) : list(l) {}                                   // NOLINT
+  Arrays(std::map<std::string, Tensor> m) : by_name(std::move(m)) {}                     // NOLINT
   Arrays(std::initializer_list<std::pair<const std::string, Tensor>> m) : by_name(m) {}  // NOLINT
   std::vector<Tensor> list;
   std::map<std::string, Tensor> by_name;
@@ -316,14 +318,16 @@ class Model : public Layer {
     std::vector<int> updates;
     std::unique_ptr<Executor> executor;
   };
+  // The InputLayer Keras adds to a Sequential whose first layer declares `shape` (batch included),
+  // named "<first layer>_input".
+  std::shared_ptr<Layer> SequentialInputLayer(const Shape& shape) const;
   // Walks from the outputs to the inputs: the nodes in call order and Keras's layer list.
   void SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs);
   // Emits every node for `inputs` (one value per model input); `vars` gives each layer's
   // Variables.
-  std::vector<ValueRef> LowerNodes(
-      GraphBuilder& b, std::span<const ValueRef> inputs,
-      const std::function<const LayerVariables&(const Layer&)>& vars, bool training,
-      std::vector<int>* updates) const;
+  std::vector<ValueRef> LowerNodes(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                   const std::function<const LayerVariables&(const Layer&)>& vars,
+                                   bool training, std::vector<int>* updates) const;
   void LowerForward(GraphBuilder& b, Lowered& l, bool training);
   // Adds the losses and metrics for compile_options_ to a lowered forward graph.
   void LowerLossAndMetrics(GraphBuilder& b, Lowered& l);

@@ -141,7 +141,8 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
     // Several outputs: dicts by output name, as Keras writes them for compile(loss={...}).
     loss = metrics = weights = nlohmann::json::object();
     for (const auto& o : outs) {
-      loss[o.name] = generation == OptimizerGeneration::kKeras3 ? losses::Canonical(o.loss) : o.loss;
+      loss[o.name] =
+          generation == OptimizerGeneration::kKeras3 ? losses::Canonical(o.loss) : o.loss;
       metrics[o.name] = saved_metrics(o);
       weights[o.name] = o.weight;
     }
@@ -401,14 +402,16 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
     if (e.next < e.calls.size()) {
       std::string missing;
       for (const TensorRef& r : e.calls[e.next])
-        if (!resolve(r)) missing += " " + r.layer + "[" + std::to_string(r.node) + "][" +
-                                    std::to_string(r.tensor) + "]";
+        if (!resolve(r))
+          missing +=
+              " " + r.layer + "[" + std::to_string(r.node) + "][" + std::to_string(r.tensor) + "]";
       unsupported.push_back("layer '" + e.name + "': inbound node " + std::to_string(e.next) +
                             " refers to tensors no layer produces:" + missing);
     }
   std::vector<KerasTensor> inputs, outputs;
-  for (const auto& [what, list] : {std::pair<const char*, std::vector<KerasTensor>*>{"input_layers", &inputs},
-                                   std::pair<const char*, std::vector<KerasTensor>*>{"output_layers", &outputs}})
+  for (const auto& [what, list] :
+       {std::pair<const char*, std::vector<KerasTensor>*>{"input_layers", &inputs},
+        std::pair<const char*, std::vector<KerasTensor>*>{"output_layers", &outputs}})
     for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported)) {
       if (const KerasTensor* t = resolve(r))
         list->push_back(*t);
@@ -505,7 +508,8 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, Up
   } else if (loss.is_object()) {
     std::map<std::string, std::string> by_name;
     for (const auto& [k, v] : loss.items()) {
-      if (!v.is_string()) return "the training_config's loss for '" + k + "' is not a name" + uncompiled;
+      if (!v.is_string())
+        return "the training_config's loss for '" + k + "' is not a name" + uncompiled;
       by_name[k] = v.get<std::string>();
     }
     options.loss = by_name;

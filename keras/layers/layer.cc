@@ -112,7 +112,8 @@ KerasTensor Layer::input() const {
 KerasTensor Layer::output() const {
   const auto nodes = inbound_nodes();
   if (nodes.empty())
-    throw ValueError("The layer " + name_ + " has never been called and thus has no defined output.");
+    throw ValueError("The layer " + name_ +
+                     " has never been called and thus has no defined output.");
   if (nodes.size() > 1)
     throw ValueError("Layer " + name_ +
                      " has multiple inbound nodes, hence the notion of \"layer output\" is "
@@ -124,8 +125,10 @@ KerasTensor Layer::output() const {
 
 LayerRef::LayerRef(const KerasTensor& input) : ptr_(input.valid() ? input.node()->layer : nullptr) {
   if (!ptr_ || !input.node()->inputs.empty() || ptr_->class_name() != "InputLayer")
-    throw ValueError("only an Input tensor can stand for a layer (Sequential({Input(...), ...})); "
-                     "got the output of " + input.name());
+    throw ValueError(
+        "only an Input tensor can stand for a layer (Sequential({Input(...), ...})); "
+        "got the output of " +
+        input.name());
 }
 
 KerasTensor LayerRef::operator()(const KerasTensor& x) const {

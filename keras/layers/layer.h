@@ -167,12 +167,12 @@ class LayerRef {
 };
 
 // In the body of every concrete layer class (see the top of this file).
-#define KILN_LAYER_CLASS(Class)                                                   \
- public:                                                                          \
-  std::shared_ptr<::kiln::keras::Layer> MoveToShared() && override {              \
-    return std::make_shared<Class>(std::move(*this));                             \
-  }                                                                               \
-                                                                                  \
+#define KILN_LAYER_CLASS(Class)                                      \
+ public:                                                             \
+  std::shared_ptr<::kiln::keras::Layer> MoveToShared() && override { \
+    return std::make_shared<Class>(std::move(*this));                \
+  }                                                                  \
+                                                                     \
  private:
 
 // "(None, 784)", Keras's way to print a shape.
