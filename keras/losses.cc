@@ -34,12 +34,14 @@ ValueRef CategoricalPerExample(GraphBuilder& b, ValueRef y_true, ValueRef y_pred
 }  // namespace
 
 std::string Canonical(const std::string& name) {
-  if (name == "mse" || name == mean_squared_error) return mean_squared_error;
+  if (name == mse || name == mean_squared_error) return mean_squared_error;
+  if (name == mae || name == mean_absolute_error) return mean_absolute_error;
   if (name == binary_crossentropy || name == categorical_crossentropy ||
       name == sparse_categorical_crossentropy)
     return name;
   throw NotFoundError("Unknown loss function: '" + name +
-                      "' (known: mean_squared_error (mse), binary_crossentropy, "
+                      "' (known: mean_squared_error (mse), mean_absolute_error (mae), "
+                      "binary_crossentropy, "
                       "categorical_crossentropy, sparse_categorical_crossentropy)");
 }
 
@@ -55,6 +57,8 @@ ValueRef Lower(GraphBuilder& b, const std::string& loss, ValueRef y_true, ValueR
   ValueRef per_example;
   if (name == mean_squared_error) {
     per_example = MeanLastAxis(b, b.Op("Square", {b.Op("Sub", {y_pred, y_true})}));
+  } else if (name == mean_absolute_error) {
+    per_example = MeanLastAxis(b, b.Op("Abs", {b.Op("Sub", {y_pred, y_true})}));
   } else if (name == binary_crossentropy) {
     if (ValueRef logits = LogitsIfProducedBy(b, y_pred, "Sigmoid"); logits.valid()) {
       per_example = MeanLastAxis(b, b.Op("SigmoidCrossEntropy", {logits, y_true}));

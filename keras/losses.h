@@ -17,6 +17,8 @@ namespace kiln::keras::losses {
 
 inline const std::string mean_squared_error = "mean_squared_error";
 inline const std::string mse = "mse";
+inline const std::string mean_absolute_error = "mean_absolute_error";
+inline const std::string mae = "mae";
 inline const std::string binary_crossentropy = "binary_crossentropy";
 inline const std::string categorical_crossentropy = "categorical_crossentropy";
 inline const std::string sparse_categorical_crossentropy = "sparse_categorical_crossentropy";

@@ -12,12 +12,14 @@ std::string Resolve(const std::string& metric, const std::string& loss, const Sh
     return "categorical_accuracy";
   }
   if (metric == "mse") return "mean_squared_error";
+  if (metric == "mae") return "mean_absolute_error";
   for (const char* m : {"binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-                        "mean_squared_error"})
+                        "mean_squared_error", "mean_absolute_error"})
     if (metric == m) return metric;
   throw NotFoundError("Unknown metric function: '" + metric +
                       "' (known: accuracy (acc), binary_accuracy, categorical_accuracy, "
-                      "sparse_categorical_accuracy, mean_squared_error (mse))");
+                      "sparse_categorical_accuracy, mean_squared_error (mse), "
+                      "mean_absolute_error (mae))");
 }
 
 std::string SavedName(const std::string& metric, const std::string& loss,
@@ -46,6 +48,8 @@ ValueRef Lower(GraphBuilder& b, const std::string& metric, const std::string& lo
   } else if (m == "sparse_categorical_accuracy") {
     hits = as_float(
         b.Op("Equal", {b.Op("Cast", {y_true}, {{"dtype", kInt64}}), b.Op("ArgMax", {y_pred})}));
+  } else if (m == "mean_absolute_error") {
+    hits = b.Op("Abs", {b.Op("Sub", {y_pred, y_true})});
   } else {
     hits = b.Op("Square", {b.Op("Sub", {y_pred, y_true})});
   }

@@ -5,7 +5,7 @@
 // "accuracy" / "acc" resolve as Keras 2.3.1 resolves them: binary_accuracy when the output has one
 // unit or the loss is binary_crossentropy, sparse_categorical_accuracy for the sparse loss, else
 // categorical_accuracy. Also: binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-// mse / mean_squared_error. The display name is the one the user wrote.
+// mse / mean_squared_error, mae / mean_absolute_error. The display name is the one the user wrote.
 #pragma once
 
 #include <string>

@@ -137,7 +137,8 @@ void Model::SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> o
   for (const KerasTensor& out : outputs) {
     // (node, next input to visit)
     std::vector<std::pair<std::shared_ptr<const LayerNode>, size_t>> stack;
-    auto visit = [&](const std::shared_ptr<const LayerNode>& n) {
+    // `consumer`: the layer that reads n's output (none for the output itself).
+    auto visit = [&](const std::shared_ptr<const LayerNode>& n, const Layer* consumer) {
       if (done.count(n.get())) return;
       if (in_progress.count(n.get()))
         throw ValueError("Model '" + name_ + "': the layer graph has a cycle at " +
@@ -145,7 +146,8 @@ void Model::SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> o
       if (n->inputs.empty() && !input_nodes.count(n.get()))
         throw ValueError(
             "Graph disconnected: cannot obtain value for tensor " + n->layer->name() +
-            " at layer \"" + n->layer->name() +
+            " (an Input not among the model's inputs) at layer \"" +
+            (consumer ? consumer->name() : n->layer->name()) +
             "\". The following previous layers were accessed without issue: " + Joined(reached) +
             " (pass this Input among the model's inputs, or build the output "
             "from the given ones)");
@@ -153,12 +155,12 @@ void Model::SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> o
       in_progress.insert(n.get());
       stack.emplace_back(n, 0);
     };
-    visit(out.node());
+    visit(out.node(), nullptr);
     while (!stack.empty()) {
       auto& [node, next] = stack.back();
       if (next < node->inputs.size()) {
         std::shared_ptr<const LayerNode> in = node->inputs[next++].node();
-        visit(in);
+        visit(in, node->layer.get());
         continue;
       }
       in_progress.erase(node.get());
@@ -823,9 +825,19 @@ int Model::NodeIndex(const LayerNode& node) const {
 }
 
 void Model::summary(std::ostream& out) {
+  const std::vector<SummaryRow> rows = summary_rows();
+  int64_t total = 0, trainable = 0;
+  for (const auto& l : layers_)
+    for (const Weight& w : l->weights()) {
+      total += w.value.num_elements();
+      if (w.trainable) trainable += w.value.num_elements();
+    }
+  PrintSummaryTable(out, name_, rows, total, trainable, !sequential_);
+}
+
+std::vector<SummaryRow> Model::summary_rows() {
   Build();
   std::vector<SummaryRow> rows;
-  int64_t total = 0, trainable = 0;
   for (const auto& l : layers_) {
     SummaryRow row{l->name() + " (" + l->class_name() + ")", "", l->count_params()};
     int calls = 0;
@@ -840,12 +852,8 @@ void Model::summary(std::ostream& out) {
     }
     if (calls > 1) row.output_shape = "multiple";  // as Keras prints a shared layer
     rows.push_back(std::move(row));
-    for (const Weight& w : l->weights()) {
-      total += w.value.num_elements();
-      if (w.trainable) trainable += w.value.num_elements();
-    }
   }
-  PrintSummaryTable(out, name_, rows, total, trainable, !sequential_);
+  return rows;
 }
 
 nlohmann::json Model::get_config() const {

@@ -42,6 +42,7 @@
 #include "keras/layers/layer.h"
 #include "keras/optimizers.h"
 #include "keras/progbar.h"
+#include "keras/summary.h"
 #include "kernels/executor.h"
 
 namespace kiln::keras {
@@ -208,6 +209,8 @@ class Model : public Layer {
 
   // Keras's summary table (65 columns; 98 with "Connected to" for functional models).
   void summary(std::ostream& out = std::cout);
+  // The table's rows, one per layer (for tools that print it their own way).
+  std::vector<SummaryRow> summary_rows();
   std::vector<Tensor> get_weights() const;
   // Copies into the existing weights; throws kiln::ValueError / ShapeError on a count or shape
   // mismatch, naming the layer and weight.

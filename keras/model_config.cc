@@ -19,22 +19,6 @@ nlohmann::json ShapeJson(const Shape& s) {
   return a;
 }
 
-// Options of tf.keras 2.11+ and Keras 3 optimizers that change the update and that Kiln does not
-// implement; an empty string when none is set. (ema_overwrite_frequency only matters with use_ema,
-// and loss_scale_factor scales the loss and unscales the gradients, which changes no update.)
-std::string UnsupportedOptimizerOptions(const nlohmann::json& oc) {
-  std::string out;
-  for (const char* k :
-       {"weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "gradient_accumulation_steps"})
-    if (oc.contains(k) && !oc[k].is_null() && !(oc[k].is_number() && oc[k].get<double>() == 0))
-      out += std::string(out.empty() ? "" : ", ") + k;
-  if (oc.value("use_ema", false)) out += std::string(out.empty() ? "" : ", ") + "use_ema";
-  for (const char* k : {"learning_rate", "lr"})
-    if (oc.contains(k) && !oc[k].is_number())
-      out += std::string(out.empty() ? "" : ", ") + k + " schedule";
-  return out;
-}
-
 // A Keras 3 serialized loss or metric as the plain name Kiln knows, when it is one; otherwise
 // the object unchanged.
 nlohmann::json PlainName(const nlohmann::json& obj) {
@@ -45,6 +29,7 @@ nlohmann::json PlainName(const nlohmann::json& obj) {
   if (cls == "function" && cfg.is_string()) return cfg;
   static const std::pair<const char*, const char*> kLosses[] = {
       {"MeanSquaredError", "mean_squared_error"},
+      {"MeanAbsoluteError", "mean_absolute_error"},
       {"BinaryCrossentropy", "binary_crossentropy"},
       {"CategoricalCrossentropy", "categorical_crossentropy"},
       {"SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"}};
@@ -75,8 +60,15 @@ nlohmann::json FunctionalConfig(Model& model) {
     return nlohmann::json::array(
         {t.layer().name(), model.NodeIndex(*t.node()) + (nested ? 1 : 0), t.index()});
   };
+  // A Sequential's layers() leave out its InputLayer, which the functional form lists.
+  std::vector<std::shared_ptr<Layer>> all;
+  for (const KerasTensor& t : model.inputs())
+    if (std::find(model.layers().begin(), model.layers().end(), t.node()->layer) ==
+        model.layers().end())
+      all.push_back(t.node()->layer);
+  all.insert(all.end(), model.layers().begin(), model.layers().end());
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : model.layers()) {
+  for (const auto& l : all) {
     nlohmann::json e;
     if (auto* inner = dynamic_cast<Model*>(l.get()))
       e = {{"class_name", "Functional"}, {"config", FunctionalConfig(*inner)}};
@@ -519,7 +511,27 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, Up
       return "the training_config's loss is not a loss name, list or dict" + uncompiled;
     options.loss = list;
   }
-  const nlohmann::json metrics = tc.value("metrics", nlohmann::json::array());
+  nlohmann::json metrics = tc.value("metrics", nlohmann::json::array());
+  // tf.keras 2.x writes a multi-output model's metrics as one list per output (in output order)
+  // of serialized MeanMetricWrappers named "<output>_<metric>": back to Keras's dict of names.
+  const std::vector<std::string> outputs = model.output_names();
+  if (metrics.is_array() && metrics.size() == outputs.size() && outputs.size() > 1 &&
+      std::all_of(metrics.begin(), metrics.end(), [](const auto& e) { return e.is_array(); })) {
+    nlohmann::json by_output = nlohmann::json::object();
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      nlohmann::json& names = by_output[outputs[i]] = nlohmann::json::array();
+      for (const nlohmann::json& m : metrics[i]) {
+        const std::string prefix = outputs[i] + "_";
+        std::string name = m.is_string() ? m.get<std::string>() : "";
+        if (m.is_object() && m.value("class_name", "") == "MeanMetricWrapper" &&
+            m.contains("config") && m["config"].is_object())
+          name = m["config"].value("name", "");
+        if (name.starts_with(prefix)) name = name.substr(prefix.size());
+        names.push_back(name.empty() ? m : nlohmann::json(name));
+      }
+    }
+    metrics = by_output;
+  }
   if (metrics.is_object()) {
     std::map<std::string, std::vector<std::string>> by_name;
     for (const auto& [k, v] : metrics.items())

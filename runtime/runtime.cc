@@ -48,26 +48,64 @@ std::vector<Tensor> Runtime::Run(const std::vector<Tensor>& inputs) {
   return serve_->Run(Feeds(*serving_, inputs));
 }
 
-Tensor Runtime::Predict(const Tensor& x, int64_t batch_size) {
+std::vector<Tensor> Runtime::PredictAll(const std::vector<Tensor>& xs, int64_t batch_size) {
   if (batch_size <= 0) throw ValueError(what_ + ": batch_size must be positive");
-  const TensorType in = input_types().at(0);
-  std::vector<int64_t> want = in.shape.dims();
-  if (x.rank() == in.shape.rank()) want[0] = x.dim(0);
-  if (x.rank() != in.shape.rank() || !x.shape().IsCompatibleWith(Shape(want)))
-    throw ShapeError(what_ + ": expected input of shape " + in.shape.ToString() + ", got " +
-                     x.shape().ToString());
-  Tensor result;
-  for (int64_t s = 0; s < x.dim(0); s += batch_size) {
-    const int64_t e = std::min(x.dim(0), s + batch_size);
-    const Tensor y = Run({x.Slice(s, e)})[0];
-    if (!result.valid()) {
-      std::vector<int64_t> dims = y.shape().dims();
-      dims[0] = x.dim(0);
-      result = Tensor(y.dtype(), Shape(dims));
-    }
-    result.Slice(s, e).CopyFrom(y);
+  const std::vector<TensorType> types = input_types();
+  const std::vector<std::string> names = input_names();
+  if (xs.size() != types.size())
+    throw ValueError(what_ + ": the model takes " + std::to_string(types.size()) +
+                     " input(s), got " + std::to_string(xs.size()));
+  for (size_t i = 0; i < xs.size(); ++i) {
+    std::vector<int64_t> want = types[i].shape.dims();
+    if (xs[i].rank() == types[i].shape.rank()) want[0] = xs[i].dim(0);
+    if (xs[i].rank() != types[i].shape.rank() || !xs[i].shape().IsCompatibleWith(Shape(want)))
+      throw ShapeError(what_ + ": expected input '" + names[i] + "' of shape " +
+                       types[i].shape.ToString() + ", got " + xs[i].shape().ToString());
+    if (xs[i].dim(0) != xs[0].dim(0))
+      throw ShapeError(what_ + ": input '" + names[i] + "' has " + std::to_string(xs[i].dim(0)) +
+                       " samples, input '" + names[0] + "' " + std::to_string(xs[0].dim(0)));
   }
-  return result;
+  const int64_t n = xs.empty() ? 0 : xs[0].dim(0);
+  std::vector<Tensor> results;
+  for (int64_t s = 0; s < n; s += batch_size) {
+    const int64_t e = std::min(n, s + batch_size);
+    std::vector<Tensor> batch;
+    for (const Tensor& x : xs) batch.push_back(x.Slice(s, e));
+    const std::vector<Tensor> ys = Run(batch);
+    for (size_t k = 0; k < ys.size(); ++k) {
+      if (results.size() <= k) {
+        std::vector<int64_t> dims = ys[k].shape().dims();
+        dims[0] = n;
+        results.emplace_back(ys[k].dtype(), Shape(dims));
+      }
+      results[k].Slice(s, e).CopyFrom(ys[k]);
+    }
+  }
+  return results;
+}
+
+std::vector<std::string> Runtime::input_names() const {
+  std::vector<std::string> out;
+  for (const ValueRef& v : serving_->inputs) out.push_back(serving_->graph.node(v.node).name);
+  return out;
+}
+
+std::vector<std::string> Runtime::output_names() const {
+  std::vector<std::string> out;
+  if (auto it = file_->metadata.find("serving_output_names"); it != file_->metadata.end()) {
+    std::string names = it->second;
+    for (size_t p = 0; p <= names.size();) {
+      const size_t q = std::min(names.find('\n', p), names.size());
+      out.push_back(names.substr(p, q - p));
+      p = q + 1;
+    }
+  }
+  if (out.size() != serving_->outputs.size()) {
+    out.clear();
+    for (size_t i = 0; i < serving_->outputs.size(); ++i)
+      out.push_back("output_" + std::to_string(i));
+  }
+  return out;
 }
 
 std::vector<Tensor> Runtime::TrainStep(const std::vector<Tensor>& inputs) {

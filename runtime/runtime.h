@@ -25,10 +25,12 @@ class Runtime {
   static Runtime FromGraphFile(io::GraphFile file, const std::string& what);
 
   std::vector<Tensor> Run(const std::vector<Tensor>& inputs);
-  // Keras's predict for a single-input, single-output serving graph: `x` in batches of
-  // `batch_size`, the results stacked. Throws kiln::ShapeError naming the file when x does not fit
-  // the input.
-  Tensor Predict(const Tensor& x, int64_t batch_size = 32);
+  // Keras's predict: every input (in the serving graph's order, one array each, the same number
+  // of samples) in batches of `batch_size`, every output's results stacked. Throws
+  // kiln::ShapeError naming the file and the input when an array does not fit its input.
+  std::vector<Tensor> PredictAll(const std::vector<Tensor>& xs, int64_t batch_size = 32);
+  // The first output for a single-input graph.
+  Tensor Predict(const Tensor& x, int64_t batch_size = 32) { return PredictAll({x}, batch_size)[0]; }
   bool can_train() const { return train_ != nullptr; }
   // One optimizer step of the "train" subgraph; returns its outputs (loss, metrics).
   std::vector<Tensor> TrainStep(const std::vector<Tensor>& inputs);
@@ -36,6 +38,11 @@ class Runtime {
   VariableStore& variables() { return file_->variables; }
   // The serving subgraph's input shapes (batch dimension -1).
   std::vector<TensorType> input_types() const;
+  // The serving subgraph's input names (its placeholders') and output names (the model's output
+  // layers', as the exporter records them in the "serving_output_names" metadata; "output_<i>"
+  // in a file without them).
+  std::vector<std::string> input_names() const;
+  std::vector<std::string> output_names() const;
 
  private:
   std::vector<Feed> Feeds(const io::SubGraphDef& sg, const std::vector<Tensor>& inputs) const;

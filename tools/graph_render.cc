@@ -10,12 +10,6 @@
 namespace kiln::tools {
 namespace {
 
-std::string Label(const Node& n) {
-  std::string types;
-  for (const auto& t : n.outputs) types += (types.empty() ? "" : " ") + t.ToString();
-  return n.op + "\\n" + n.name + "\\n" + types + " @" + n.device;
-}
-
 std::string Color(const std::string& op) {
   if (op == "Variable") return "#ffe9a8";
   if (op == "Placeholder") return "#c8e6ff";
@@ -50,50 +44,89 @@ std::string HtmlEscape(const std::string& s) {
   return out;
 }
 
-std::string GraphToDot(const Graph& g, const std::string& title) {
+Drawing DrawingOf(const Graph& g) {
+  Drawing d;
+  std::map<int, int> index;
+  for (int id : TopologicalOrder(g)) {
+    const Node& n = g.node(id);
+    std::string types;
+    for (const auto& t : n.outputs) types += (types.empty() ? "" : " ") + t.ToString();
+    index[id] = static_cast<int>(d.boxes.size());
+    d.boxes.push_back({{n.op, n.name, types + " @" + n.device}, Color(n.op)});
+  }
+  for (int id : g.NodeIds())
+    for (const ValueRef& in : g.node(id).inputs) d.edges.emplace_back(index[in.node], index[id]);
+  return d;
+}
+
+Drawing DrawingOf(keras::Model& model) {
+  Drawing d;
+  std::map<const keras::LayerNode*, int> index;
+  for (const auto& node : model.nodes()) {
+    std::string shapes;
+    for (const Shape& s : node->output_shapes)
+      shapes += (shapes.empty() ? "" : " ") + keras::KerasShapeString(s);
+    const std::string cls = node->layer->class_name();
+    index[node.get()] = static_cast<int>(d.boxes.size());
+    d.boxes.push_back({{cls, node->layer->name(), shapes},
+                       cls == "InputLayer"                              ? "#c8e6ff"
+                       : cls == "Functional" || cls == "Sequential"     ? "#ffe9a8"
+                       : node->layer->count_params() > 0                ? "#c9f2c9"
+                                                                        : "#ffffff"});
+    for (const keras::KerasTensor& in : node->inputs)
+      d.edges.emplace_back(index.at(in.node().get()), index[node.get()]);
+  }
+  return d;
+}
+
+std::string ToDot(const Drawing& d, const std::string& title) {
   std::ostringstream os;
   os << "digraph \"" << title
      << "\" {\n  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", "
         "fontsize=10];\n";
-  for (int id : g.NodeIds()) {
-    const Node& n = g.node(id);
-    std::string label = Label(n);
+  for (size_t i = 0; i < d.boxes.size(); ++i) {
+    std::string label;
+    for (const std::string& line : d.boxes[i].lines)
+      label += (label.empty() ? "" : "\\n") + line;
     std::string escaped;
     for (char c : label) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
-    os << "  n" << id << " [label=\"" << escaped << "\", fillcolor=\"" << Color(n.op) << "\"];\n";
+    os << "  n" << i << " [label=\"" << escaped << "\", fillcolor=\"" << d.boxes[i].color
+       << "\"];\n";
   }
-  for (int id : g.NodeIds())
-    for (const ValueRef& in : g.node(id).inputs) os << "  n" << in.node << " -> n" << id << ";\n";
+  for (auto [from, to] : d.edges) os << "  n" << from << " -> n" << to << ";\n";
   os << "}\n";
   return os.str();
 }
 
-std::string GraphToSvg(const Graph& g) {
-  // Rows by depth (longest path from a source); columns in id order within a row.
-  std::map<int, int> depth;
-  for (int id : TopologicalOrder(g)) {
-    int d = 0;
-    for (const ValueRef& in : g.node(id).inputs) d = std::max(d, depth[in.node] + 1);
-    depth[id] = d;
-  }
+std::string ToSvg(const Drawing& d) {
+  // Rows by depth (longest path from a source); boxes come in topological order.
+  std::vector<int> depth(d.boxes.size(), 0);
+  std::vector<std::vector<int>> readers(d.boxes.size());
+  for (auto [from, to] : d.edges) readers[from].push_back(to);
+  for (size_t i = 0; i < d.boxes.size(); ++i)
+    for (int r : readers[i]) depth[r] = std::max(depth[r], depth[i] + 1);
   // Sources (variables, constants) sit just above their first reader instead of all in row 0.
-  for (int id : g.NodeIds()) {
-    if (!g.node(id).inputs.empty()) continue;
+  std::vector<bool> source(d.boxes.size(), true);
+  for (auto [from, to] : d.edges) source[to] = false;
+  for (size_t i = 0; i < d.boxes.size(); ++i) {
+    if (!source[i] || readers[i].empty()) continue;
     int first = -1;
-    for (int user : g.NodeIds())
-      for (const ValueRef& in : g.node(user).inputs)
-        if (in.node == id && (first < 0 || depth[user] < first)) first = depth[user];
-    if (first > 0) depth[id] = first - 1;
+    for (int r : readers[i])
+      if (first < 0 || depth[r] < first) first = depth[r];
+    if (first > 0) depth[i] = first - 1;
   }
   std::map<int, std::vector<int>> rows;
-  for (auto [id, d] : depth) rows[d].push_back(id);
+  for (size_t i = 0; i < d.boxes.size(); ++i) rows[depth[i]].push_back(static_cast<int>(i));
   const int w = 170, h = 46, gap_x = 20, gap_y = 36;
   size_t widest = 1;
-  for (auto& [d, ids] : rows) widest = std::max(widest, ids.size());
-  std::map<int, std::pair<int, int>> pos;
-  for (auto& [d, ids] : rows)
+  for (auto& [r, ids] : rows) widest = std::max(widest, ids.size());
+  std::vector<std::pair<int, int>> pos(d.boxes.size());
+  int row = 0;
+  for (auto& [r, ids] : rows) {
     for (size_t i = 0; i < ids.size(); ++i)
-      pos[ids[i]] = {static_cast<int>(10 + i * (w + gap_x)), 10 + d * (h + gap_y)};
+      pos[ids[i]] = {static_cast<int>(10 + i * (w + gap_x)), 10 + row * (h + gap_y)};
+    ++row;
+  }
   const int width = static_cast<int>(20 + widest * (w + gap_x)),
             height = 20 + static_cast<int>(rows.size()) * (h + gap_y);
   std::ostringstream os;
@@ -102,27 +135,24 @@ std::string GraphToSvg(const Graph& g) {
   os << "<defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" "
         "orient=\"auto\">"
         "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#777\"/></marker></defs>\n";
-  for (int id : g.NodeIds())
-    for (const ValueRef& in : g.node(id).inputs) {
-      auto [x1, y1] = pos[in.node];
-      auto [x2, y2] = pos[id];
-      os << "<line x1=\"" << x1 + w / 2 << "\" y1=\"" << y1 + h << "\" x2=\"" << x2 + w / 2
-         << "\" y2=\"" << y2 << "\" stroke=\"#999\" marker-end=\"url(#arrow)\"/>\n";
-    }
-  for (int id : g.NodeIds()) {
-    const Node& n = g.node(id);
-    auto [x, y] = pos[id];
-    std::string types;
-    for (const auto& t : n.outputs) types += (types.empty() ? "" : " ") + t.ToString();
-    os << "<g><title>" << HtmlEscape(n.name) << "</title><rect x=\"" << x << "\" y=\"" << y
-       << "\" width=\"" << w << "\" height=\"" << h << "\" rx=\"6\" fill=\"" << Color(n.op)
+  for (auto [from, to] : d.edges) {
+    auto [x1, y1] = pos[from];
+    auto [x2, y2] = pos[to];
+    os << "<line x1=\"" << x1 + w / 2 << "\" y1=\"" << y1 + h << "\" x2=\"" << x2 + w / 2
+       << "\" y2=\"" << y2 << "\" stroke=\"#999\" marker-end=\"url(#arrow)\"/>\n";
+  }
+  for (size_t i = 0; i < d.boxes.size(); ++i) {
+    const Drawing::Box& b = d.boxes[i];
+    auto [x, y] = pos[i];
+    os << "<g><title>" << HtmlEscape(b.lines[1]) << "</title><rect x=\"" << x << "\" y=\"" << y
+       << "\" width=\"" << w << "\" height=\"" << h << "\" rx=\"6\" fill=\"" << b.color
        << "\" stroke=\"#555\"/>"
        << "<text x=\"" << x + 6 << "\" y=\"" << y + 14 << "\" font-weight=\"bold\">"
-       << HtmlEscape(n.op) << "</text>"
-       << "<text x=\"" << x + 6 << "\" y=\"" << y + 27 << "\">" << HtmlEscape(n.name.substr(0, 30))
+       << HtmlEscape(b.lines[0]) << "</text>"
+       << "<text x=\"" << x + 6 << "\" y=\"" << y + 27 << "\">" << HtmlEscape(b.lines[1].substr(0, 30))
        << "</text>"
        << "<text x=\"" << x + 6 << "\" y=\"" << y + 40 << "\" fill=\"#335\">"
-       << HtmlEscape((types + " @" + n.device).substr(0, 32)) << "</text></g>\n";
+       << HtmlEscape(b.lines[2].substr(0, 32)) << "</text></g>\n";
   }
   os << "</svg>\n";
   return os.str();

@@ -18,7 +18,7 @@ namespace {
 
 struct Options {
   std::string path, dot, html;
-  bool json = false, graph = false, training = false;
+  bool json = false, graph = false, training = false, layers = false;
 };
 
 struct Inspection {
@@ -56,14 +56,17 @@ std::string Num(double v) {
 std::vector<keras::SummaryRow> Rows(Inspection& r) {
   std::vector<keras::SummaryRow> rows;
   if (r.model && !r.graph_file) {
-    for (const auto& l : r.model->layers())
-      rows.push_back({l->name() + " (" + l->class_name() + ")",
-                      keras::KerasShapeString(l->output_shape()), l->count_params()});
+    rows = r.model->summary_rows();
   } else {
     for (const auto& l : r.info.layers)
       rows.push_back({l.name + " (" + l.class_name + ")", "?", l.params});
   }
   return rows;
+}
+
+// Whether the table gets the "Connected to" column, as the model's own summary() would.
+bool Functional(const Inspection& r) {
+  return r.model && !r.graph_file && r.model->class_name() == "Functional";
 }
 
 std::string ModelName(const Inspection& r) {
@@ -79,7 +82,7 @@ void PrintText(Inspection& r, std::ostream& out) {
       << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
       << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
   keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params,
-                           r.info.trainable_params);
+                           r.info.trainable_params, Functional(r));
   if (r.info.training_config) {
     const auto& tc = *r.info.training_config;
     out << "\nTraining config:\n";
@@ -202,7 +205,7 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
   std::ostringstream html;
   std::ostringstream summary;
   keras::PrintSummaryTable(summary, ModelName(r), Rows(r), r.info.total_params,
-                           r.info.trainable_params);
+                           r.info.trainable_params, Functional(r));
   html
       << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>kiln inspect "
       << HtmlEscape(r.info.path)
@@ -220,10 +223,12 @@ void WriteHtml(Inspection& r, const std::string& out_path) {
   if (!r.unsupported.empty())
     html << "<p><b>Kiln cannot build this model:</b></p><pre>" << HtmlEscape(r.unsupported)
          << "</pre>\n";
+  if (r.model)
+    html << "<h2>Layers</h2>\n<div class=\"graph\">" << ToSvg(DrawingOf(*r.model)) << "</div>\n";
   if (r.model || r.graph_file) {
     Graphs g = LowerGraphs(r, false);
     html << "<h2>Graph (forward, after the optimizer passes)</h2>\n<div class=\"graph\">"
-         << GraphToSvg(g.after) << "</div>\n";
+         << ToSvg(DrawingOf(g.after)) << "</div>\n";
   }
   html
       << "<h2>Weights</h2>\n<table><tr><th>name</th><th>shape</th><th>dtype</th><th>params</"
@@ -255,6 +260,9 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--training", o.training,
                 "with --graph/--dot: the whole training step (forward, backward, updates)");
   cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
+  cmd->add_flag("--layers", o.layers,
+                "with --dot: the model's layer graph (each layer call and what it reads) instead "
+                "of the op graph");
   cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
@@ -265,7 +273,13 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
       } else if (!o.graph && o.dot.empty() && o.html.empty()) {
         PrintText(r, std::cout);
       }
-      if (o.graph || !o.dot.empty()) {
+      if (o.layers && o.dot.empty()) throw ValueError("--layers goes with --dot FILE");
+      if (o.layers) {
+        if (!r.model) throw Error("cannot show the layer graph: " + r.unsupported);
+        const std::string dot = ToDot(DrawingOf(*r.model), ModelName(r));
+        WriteFileAtomically(o.dot, [&](const std::string& tmp) { WriteBytes(tmp, {dot}); });
+      }
+      if (o.graph || (!o.dot.empty() && !o.layers)) {
         Graphs g = LowerGraphs(r, o.training);
         if (o.graph) {
           std::cout << "== graph before passes (" << g.before.num_nodes() << " nodes) ==\n"
@@ -274,8 +288,8 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                     << " nodes) ==\n"
                     << g.after.ToString();
         }
-        if (!o.dot.empty()) {
-          const std::string dot = GraphToDot(g.after, ModelName(r));
+        if (!o.dot.empty() && !o.layers) {
+          const std::string dot = ToDot(DrawingOf(g.after), ModelName(r));
           WriteFileAtomically(o.dot, [&](const std::string& tmp) { WriteBytes(tmp, {dot}); });
         }
       }

@@ -1,4 +1,4 @@
-// Elementwise float kernels on Eigen arrays (vectorised): Neg, Square, Sqrt, Exp, Log, Relu,
+// Elementwise float kernels on Eigen arrays (vectorised): Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu,
 // Sigmoid, Tanh, their gradient helpers, and ClipByValue.
 #include "kernels/cpu/cpu_util.h"
 
@@ -26,6 +26,8 @@ void RegisterPair(const std::string& op, F f) {
 template <typename T>
 void RegisterAll() {
   RegisterUnary<T>("Neg", [](const auto& x) { return -x; });
+  RegisterUnary<T>("Abs", [](const auto& x) { return x.abs(); });
+  RegisterUnary<T>("Sign", [](const auto& x) { return x.sign(); });
   RegisterUnary<T>("Square", [](const auto& x) { return x.square(); });
   RegisterUnary<T>("Sqrt", [](const auto& x) { return x.sqrt(); });
   RegisterUnary<T>("Exp", [](const auto& x) { return x.exp(); });

@@ -24,6 +24,18 @@ TEST(Losses, MeanSquaredError) {
   EXPECT_NEAR(Evaluate("linear", "mse", {}, p, t)[0], 1.25, 1e-6);
 }
 
+TEST(Losses, MeanAbsoluteErrorAndTheMaeMetric) {
+  auto p = Tensor::FromVector<float>({1, 2, 3, -4}, {2, 2});
+  auto t = Tensor::FromVector<float>({0, 2.5f, 5, 4}, {2, 2});
+  // rows: mean(1, 0.5) = 0.75, mean(2, 8) = 5 -> 2.875
+  for (const char* name : {"mae", "mean_absolute_error"}) {
+    const std::vector<double> r = Evaluate("linear", name, {"mae", "mse"}, p, t);
+    EXPECT_NEAR(r[0], 2.875, 1e-6) << name;
+    EXPECT_NEAR(r[1], 2.875, 1e-6) << name;
+    EXPECT_NEAR(r[2], (1 + 0.25 + 4 + 64) / 4.0, 1e-6) << name;
+  }
+}
+
 TEST(Losses, CategoricalCrossentropyClippedPath) {
   // A linear output is not a Softmax: Keras normalises, clips to [1e-7, 1-1e-7] and takes -sum(y
   // log p).

@@ -25,6 +25,29 @@ void NormalizeLabels(std::vector<Tensor>& in) {
 }
 
 // Values of y for the sigmoid gradient lie in (0, 1); for tanh in (-1, 1).
+// |x| >= 0.25, signs kept.
+void AwayFromZero(std::vector<Tensor>& in) {
+  DispatchDType(in[0].dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      T* p = in[0].data<T>();
+      for (int64_t i = 0; i < in[0].num_elements(); ++i)
+        p[i] = p[i] < 0 ? p[i] - T(0.25) : p[i] + T(0.25);
+    }
+  });
+}
+
+// Every other element exactly 0.
+void WithZeros(std::vector<Tensor>& in) {
+  DispatchDType(in[0].dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      T* p = in[0].data<T>();
+      for (int64_t i = 0; i < in[0].num_elements(); i += 2) p[i] = T(0);
+    }
+  });
+}
+
 void SquashInput0(std::vector<Tensor>& in) {
   DispatchDType(in[0].dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -78,6 +101,17 @@ std::vector<OpCase> MakeCases() {
        .shapes = "[3,4];[4]",
        .ref = RefBinary([](double a, double b) { return a >= b; }, kBool)},
       {.name = "Neg", .op = "Neg", .shapes = "[2,3]", .ref = RefUnary([](double x) { return -x; })},
+      // Inputs kept away from 0, where |x| has a kink that finite differences straddle.
+      {.name = "Abs",
+       .op = "Abs",
+       .shapes = "[2,3]",
+       .ref = RefUnary([](double x) { return std::abs(x); }),
+       .prepare = AwayFromZero},
+      {.name = "Sign",
+       .op = "Sign",
+       .shapes = "[2,5]",
+       .ref = RefUnary([](double x) { return double((x > 0) - (x < 0)); }),
+       .prepare = WithZeros},
       {.name = "CopyToDevice",
        .op = "CopyToDevice",
        .shapes = "[2,3]",
