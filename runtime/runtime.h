@@ -30,7 +30,9 @@ class Runtime {
   // kiln::ShapeError naming the file and the input when an array does not fit its input.
   std::vector<Tensor> PredictAll(const std::vector<Tensor>& xs, int64_t batch_size = 32);
   // The first output for a single-input graph.
-  Tensor Predict(const Tensor& x, int64_t batch_size = 32) { return PredictAll({x}, batch_size)[0]; }
+  Tensor Predict(const Tensor& x, int64_t batch_size = 32) {
+    return PredictAll({x}, batch_size)[0];
+  }
   bool can_train() const { return train_ != nullptr; }
   // One optimizer step of the "train" subgraph; returns its outputs (loss, metrics).
   std::vector<Tensor> TrainStep(const std::vector<Tensor>& inputs);

@@ -31,12 +31,21 @@ inline void RequireRegularFile(const std::string& path) {
   if (kind) throw IOError(path + ": is " + std::string(kind) + ", not a regular file");
 }
 
+// A command line that does not fit the model (exit code 2, as CLI11's own usage errors).
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
 inline int RunReportingErrors(const std::string& command, const std::function<int()>& body) {
   try {
     return body();
   } catch (const IOError& e) {
     std::cerr << "kiln " << command << ": " << e.what() << "\n";
     return kFileError;
+  } catch (const UsageError& e) {
+    std::cerr << "kiln " << command << ": " << e.what() << "\n";
+    return kUsage;
   } catch (const Error& e) {
     std::cerr << "kiln " << command << ": " << e.what() << "\n";
     return kUnsupported;

@@ -69,10 +69,10 @@ Drawing DrawingOf(keras::Model& model) {
     const std::string cls = node->layer->class_name();
     index[node.get()] = static_cast<int>(d.boxes.size());
     d.boxes.push_back({{cls, node->layer->name(), shapes},
-                       cls == "InputLayer"                              ? "#c8e6ff"
-                       : cls == "Functional" || cls == "Sequential"     ? "#ffe9a8"
-                       : node->layer->count_params() > 0                ? "#c9f2c9"
-                                                                        : "#ffffff"});
+                       cls == "InputLayer"                          ? "#c8e6ff"
+                       : cls == "Functional" || cls == "Sequential" ? "#ffe9a8"
+                       : node->layer->count_params() > 0            ? "#c9f2c9"
+                                                                    : "#ffffff"});
     for (const keras::KerasTensor& in : node->inputs)
       d.edges.emplace_back(index.at(in.node().get()), index[node.get()]);
   }
@@ -86,8 +86,7 @@ std::string ToDot(const Drawing& d, const std::string& title) {
         "fontsize=10];\n";
   for (size_t i = 0; i < d.boxes.size(); ++i) {
     std::string label;
-    for (const std::string& line : d.boxes[i].lines)
-      label += (label.empty() ? "" : "\\n") + line;
+    for (const std::string& line : d.boxes[i].lines) label += (label.empty() ? "" : "\\n") + line;
     std::string escaped;
     for (char c : label) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
     os << "  n" << i << " [label=\"" << escaped << "\", fillcolor=\"" << d.boxes[i].color
@@ -149,8 +148,8 @@ std::string ToSvg(const Drawing& d) {
        << "\" stroke=\"#555\"/>"
        << "<text x=\"" << x + 6 << "\" y=\"" << y + 14 << "\" font-weight=\"bold\">"
        << HtmlEscape(b.lines[0]) << "</text>"
-       << "<text x=\"" << x + 6 << "\" y=\"" << y + 27 << "\">" << HtmlEscape(b.lines[1].substr(0, 30))
-       << "</text>"
+       << "<text x=\"" << x + 6 << "\" y=\"" << y + 27 << "\">"
+       << HtmlEscape(b.lines[1].substr(0, 30)) << "</text>"
        << "<text x=\"" << x + 6 << "\" y=\"" << y + 40 << "\" fill=\"#335\">"
        << HtmlEscape(b.lines[2].substr(0, 32)) << "</text></g>\n";
   }

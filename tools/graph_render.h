@@ -6,9 +6,8 @@
 //   html << ToSvg(DrawingOf(model));   // the layers
 #pragma once
 
-#include <string>
-
 #include <array>
+#include <string>
 #include <utility>
 #include <vector>
 

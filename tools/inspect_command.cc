@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
-#include "keras/saving/keras_h5.h"
 #include "io/kiln_graph.h"
+#include "keras/saving/keras_h5.h"
 #include "keras/saving/model_file_info.h"
 #include "keras/summary.h"
 #include "tools/commands.h"
@@ -77,12 +77,13 @@ std::string ModelName(const Inspection& r) {
 }
 
 void PrintText(Inspection& r, std::ostream& out) {
-  out << "File: " << r.info.path << "\nFormat: " << keras::saving::FormatName(r.info.format) << "\n";
+  out << "File: " << r.info.path << "\nFormat: " << keras::saving::FormatName(r.info.format)
+      << "\n";
   out << "Keras version: "
       << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
       << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
-  keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params,
-                           r.info.trainable_params, Functional(r));
+  keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params, r.info.trainable_params,
+                           Functional(r));
   if (r.info.training_config) {
     const auto& tc = *r.info.training_config;
     out << "\nTraining config:\n";
@@ -259,10 +260,12 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                 "print the lowered op graph before and after the optimizer passes");
   cmd->add_flag("--training", o.training,
                 "with --graph/--dot: the whole training step (forward, backward, updates)");
-  cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
+  auto* dot =
+      cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
   cmd->add_flag("--layers", o.layers,
                 "with --dot: the model's layer graph (each layer call and what it reads) instead "
-                "of the op graph");
+                "of the op graph")
+      ->needs(dot);
   cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
@@ -273,7 +276,6 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
       } else if (!o.graph && o.dot.empty() && o.html.empty()) {
         PrintText(r, std::cout);
       }
-      if (o.layers && o.dot.empty()) throw ValueError("--layers goes with --dot FILE");
       if (o.layers) {
         if (!r.model) throw Error("cannot show the layer graph: " + r.unsupported);
         const std::string dot = ToDot(DrawingOf(*r.model), ModelName(r));

@@ -31,18 +31,18 @@ std::vector<std::string> ByName(const std::vector<std::string>& args,
     const std::string key = eq == std::string::npos ? "" : a.substr(0, eq);
     if (!key.empty() && std::find(names.begin(), names.end(), key) != names.end()) {
       if (!named.emplace(key, a.substr(eq + 1)).second)
-        throw ValueError("--" + std::string(what) + " " + key + " is given twice");
+        throw UsageError("--" + std::string(what) + " " + key + " is given twice");
     } else {
       positional.push_back(a);
     }
   }
   if (!named.empty() && !positional.empty())
-    throw ValueError("--" + std::string(what) + ": give every " + what +
+    throw UsageError("--" + std::string(what) + ": give every " + what +
                      " as NAME=FILE.npy or none (the model's " + what + "s are " + Joined(names) +
                      ")");
   if (named.empty()) {
     if (positional.size() != names.size())
-      throw ValueError("the model has " + std::to_string(names.size()) + " " + what + "(s) (" +
+      throw UsageError("the model has " + std::to_string(names.size()) + " " + what + "(s) (" +
                        Joined(names) + "), but --" + what + " is given " +
                        std::to_string(positional.size()) + " time(s)");
     return positional;
@@ -51,7 +51,7 @@ std::vector<std::string> ByName(const std::vector<std::string>& args,
   for (const std::string& n : names) {
     auto it = named.find(n);
     if (it == named.end())
-      throw ValueError("no --" + std::string(what) + " for '" + n + "' (the model's " + what +
+      throw UsageError("no --" + std::string(what) + " for '" + n + "' (the model's " + what +
                        "s are " + Joined(names) + ")");
     out.push_back(it->second);
   }

@@ -27,7 +27,8 @@ void ExportModel(Model& model, const std::string& path, bool training) {
   file.metadata["kiln_version"] = kKilnVersion;
   file.metadata["source_model"] = model.name();
   std::string outputs;
-  for (const std::string& name : model.output_names()) outputs += (outputs.empty() ? "" : "\n") + name;
+  for (const std::string& name : model.output_names())
+    outputs += (outputs.empty() ? "" : "\n") + name;
   file.metadata["serving_output_names"] = outputs;
   file.metadata["model_config"] = ModelConfig(model).dump();
   if (model.compiled())

@@ -1,5 +1,5 @@
-// Elementwise float kernels on Eigen arrays (vectorised): Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu,
-// Sigmoid, Tanh, their gradient helpers, and ClipByValue.
+// Elementwise float kernels on Eigen arrays (vectorised): Neg, Abs, Sign, Square, Sqrt, Exp, Log,
+// Relu, Sigmoid, Tanh, their gradient helpers, and ClipByValue.
 #include "kernels/cpu/cpu_util.h"
 
 namespace kiln::cpu {

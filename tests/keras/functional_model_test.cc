@@ -62,7 +62,8 @@ TEST(FunctionalGraph, LayersInKerasOrderAndNodesRecorded) {
     std::vector<float> y(w.dim(1));
     for (int64_t j = 0; j < w.dim(1); ++j) {
       y[j] = bias.data<float>()[j];
-      for (int64_t i = 0; i < w.dim(0); ++i) y[j] += x.data<float>()[i] * w.data<float>()[i * w.dim(1) + j];
+      for (int64_t i = 0; i < w.dim(0); ++i)
+        y[j] += x.data<float>()[i] * w.data<float>()[i * w.dim(1) + j];
     }
     return Tensor::FromVector<float>(y, {1, w.dim(1)});
   };
@@ -130,8 +131,8 @@ TEST(FunctionalTraining, TwoInputsTwoOutputsWithLossWeightsAndMetricsPerOutput) 
              .loss = {{"cls", "categorical_crossentropy"}, {"reg", "mse"}},
              .metrics = {{"cls", {"accuracy"}}, {"reg", {"mae"}}},
              .loss_weights = {{"cls", 1.0}, {"reg", 0.25}}});
-  EXPECT_EQ(m.metrics_names(), (std::vector<std::string>{"loss", "cls_loss", "reg_loss",
-                                                         "cls_accuracy", "reg_mae"}));
+  EXPECT_EQ(m.metrics_names(),
+            (std::vector<std::string>{"loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae"}));
   std::mt19937 rng(7);
   const int n = 64;
   Tensor xi = RandomTensor(kFloat32, {n, 4}, rng), xm = RandomTensor(kFloat32, {n, 2}, rng);
@@ -207,8 +208,8 @@ TEST(FunctionalGradients, SharedLayerAndResidualMatchFiniteDifferences) {
                                   gb.Placeholder("b", kFloat32, {4, 3})};
   std::vector<ValueRef> weight_vars;
   for (const Tensor& w : m.get_weights())
-    weight_vars.push_back(gb.Placeholder("w" + std::to_string(weight_vars.size()), kFloat32,
-                                         w.shape()));
+    weight_vars.push_back(
+        gb.Placeholder("w" + std::to_string(weight_vars.size()), kFloat32, w.shape()));
   ASSERT_EQ(weight_vars.size(), 4u);  // shared kernel and bias once, head kernel and bias
   std::vector<ValueRef> inputs = params;
   params.insert(params.end(), weight_vars.begin(), weight_vars.end());
@@ -243,11 +244,17 @@ TEST(FunctionalBadInput, ClearErrorsNamingTheLayerAndShapes) {
               {"Add 'lonely'", "A merge layer should be called on a list", "(None, 3)"});
   ExpectError([&] { layers::Add({.name = "one"})(std::vector<KerasTensor>{a}); },
               {"Add 'one'", "at least 2 inputs"});
-  ExpectError([&] { layers::Add({.name = "mismatch"})({a, b}); },
-              {"Add 'mismatch'", "(None, 3)", "(None, 4)"});
+  ExpectError(
+      [&] {
+        layers::Add({.name = "mismatch"})({a, b});
+      },
+      {"Add 'mismatch'", "(None, 3)", "(None, 4)"});
   KerasTensor c = Input({.shape = {2, 3}, .name = "c"});
-  ExpectError([&] { layers::Concatenate({.axis = 1, .name = "cat"})({c, a}); },
-              {"Concatenate 'cat'", "(None, 2, 3)", "(None, 3)"});
+  ExpectError(
+      [&] {
+        layers::Concatenate({.axis = 1, .name = "cat"})({c, a});
+      },
+      {"Concatenate 'cat'", "(None, 2, 3)", "(None, 3)"});
   ExpectError([&] { layers::Dense(2, {.name = "d"})(KerasTensor()); }, {"Dense 'd'"});
 
   // An output that needs an input the model is not given.
@@ -268,8 +275,11 @@ TEST(FunctionalBadInput, ClearErrorsNamingTheLayerAndShapes) {
   two.compile({.loss = "mse"});
   const Tensor y(kFloat32, {5, 7});
   ExpectError([&] { two.fit({x3, x4}, {y, y}, {.verbose = 0}); }, {"1 output"});
-  ExpectError([&] { two.fit({x3, x4}, Tensor(kFloat32, {5, 6}), {.verbose = 0}); },
-              {"joined", "(7,)", "(6,)"});
+  ExpectError(
+      [&] {
+        two.fit({x3, x4}, Tensor(kFloat32, {5, 6}), {.verbose = 0});
+      },
+      {"joined", "(7,)", "(6,)"});
 }
 
 TEST(FunctionalSummary, ConnectedToColumn) {
@@ -282,9 +292,10 @@ TEST(FunctionalSummary, ConnectedToColumn) {
   std::ostringstream out;
   m.summary(out);
   const std::string s = out.str();
-  for (const char* frag : {"Model: \"siamese\"", "Connected to", "a (InputLayer)",
-                           "a (InputLayer)                  (None, 3)", "shared (Dense)                  multiple", "a[0][0]", "b[0][0]",
-                           "sum (Add)", "shared[0][0]", "shared[1][0]", "Total params: 8"})
+  for (const char* frag :
+       {"Model: \"siamese\"", "Connected to", "a (InputLayer)",
+        "a (InputLayer)                  (None, 3)", "shared (Dense)                  multiple",
+        "a[0][0]", "b[0][0]", "sum (Add)", "shared[0][0]", "shared[1][0]", "Total params: 8"})
     EXPECT_NE(s.find(frag), std::string::npos) << frag << "\n" << s;
 }
 

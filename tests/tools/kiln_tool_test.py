@@ -198,6 +198,75 @@ class Predict(unittest.TestCase):
                 self.assertEqual(p.returncode, 0, p.stderr)
                 np.testing.assert_allclose(np.load(yout), np.load(path + ".y.npy"), atol=1e-5)
 
+    def test_several_inputs_and_outputs(self):
+        # Keras 3.15's merges model: inputs p, q, x; eight outputs (every merge layer).
+        gen = os.path.join(FIXTURES, "gen")
+        name = "keras-3.15_functional-merges.keras"
+        entry = next(e for e in json.load(open(os.path.join(gen, "manifest.json")))["fixtures"] if e["name"] == name)
+        ins, outs = entry["input_names"], entry["output_names"]
+        xs = [os.path.join(gen, f) for f in entry["files"]["x"]]
+        want = [np.load(os.path.join(gen, f)) for f in entry["files"]["y"]]
+        path = os.path.join(gen, name)
+        kiln_file = os.path.join(TMP, "merges.kiln")
+        self.assertEqual(kiln("export", path, kiln_file).returncode, 0)
+        for model in (path, kiln_file):
+            for named in (False, True):
+                with self.subTest(model=os.path.basename(model), named=named):
+                    ys = [os.path.join(TMP, f"merges.{i}.npy") for i in range(len(outs))]
+                    args = ["predict", model, "--batch-size", "3"]
+                    # By name in reverse order, or positionally in the model's order.
+                    pairs = list(zip(ins, xs))[::-1] if named else list(zip(ins, xs))
+                    for n, x in pairs:
+                        args += ["--input", f"{n}={x}" if named else x]
+                    opairs = list(zip(outs, ys))[::-1] if named else list(zip(outs, ys))
+                    for n, y in opairs:
+                        args += ["--output", f"{n}={y}" if named else y]
+                    p = kiln(*args)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    for y, w in zip(ys, want):
+                        np.testing.assert_allclose(np.load(y), w, atol=1e-5)
+        p = kiln("predict", path, "--input", xs[0], "--output", os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("the model has 3 input(s) (" + ", ".join(ins) + ")", p.stderr)
+        p = kiln("predict", path, "--input", f"{ins[0]}={xs[0]}", "--input", xs[1], "--input", xs[2],
+                 "--output", os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("NAME=FILE.npy or none", p.stderr)
+        args = ["predict", path]
+        for n, x in zip(ins, xs):
+            args += ["--input", f"{n}={x}"]
+        p = kiln(*args, "--output", os.path.join(TMP, "o.npy"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("the model has 8 output(s)", p.stderr)
+        # An array of the wrong length for one input: named in the message.
+        short = os.path.join(TMP, "short.npy")
+        np.save(short, np.load(xs[1])[:2])
+        args = ["predict", kiln_file, "--input", xs[0], "--input", short, "--input", xs[2]]
+        for i in range(len(outs)):
+            args += ["--output", os.path.join(TMP, f"o{i}.npy")]
+        p = kiln(*args)
+        self.assertEqual(p.returncode, 4)
+        self.assertIn(f"input '{ins[1]}' has 2 samples", p.stderr)
+
+    def test_layer_graph_of_functional_models(self):
+        path = os.path.join(FIXTURES, "gen", "tfkeras-2.21_functional-shared-dense.h5")
+        dot = os.path.join(TMP, "layers.dot")
+        p = kiln("inspect", "--dot", dot, "--layers", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = open(dot).read()
+        # Inputs a, b; 'shared' called on each (two boxes), their Add, then the head Dense.
+        self.assertEqual(text.count("Dense\\nshared\\n"), 2, text)
+        self.assertIn("Add\\nadd\\n(None, 3)", text)
+        self.assertEqual(text.count(" -> "), 5, text)
+        p = kiln("inspect", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Connected to", p.stdout)
+        self.assertIn("shared[1][0]", p.stdout)
+        html = os.path.join(TMP, "shared.html")
+        self.assertEqual(kiln("inspect", "--html", html, path).returncode, 0)
+        self.assertIn("<h2>Layers</h2>", open(html).read())
+        self.assertEqual(kiln("inspect", "--layers", path).returncode, 2)
+
     def test_bad_inputs(self):
         bad = os.path.join(TMP, "bad.npy")
         np.save(bad, np.zeros((2, 3), np.float32))

@@ -105,7 +105,8 @@ TEST_P(FunctionalFixture, LoadsWithKerasLayersAndPredictsEveryOutput) {
 TEST_P(FunctionalFixture, SavedByKilnLoadsBackAndPredictsTheSame) {
   const json f = Fixture(GetParam());
   auto m = LoadFixture(f);
-  const std::string path = std::string(getenv("TEST_TMPDIR")) + "/" + TestName({GetParam(), 0}) + ".h5";
+  const std::string path =
+      std::string(getenv("TEST_TMPDIR")) + "/" + TestName({GetParam(), 0}) + ".h5";
   m->save(path);
   auto again = load_model(path);
   EXPECT_EQ(again->class_name(), "Functional");
@@ -128,9 +129,9 @@ TEST(FunctionalFixtures, EveryWriterAndFormatIsCovered) {
   std::set<std::string> formats;
   for (const json& f : FunctionalFixtures())
     formats.insert(f["writer"].get<std::string>() + " " + f["format"].get<std::string>());
-  EXPECT_EQ(formats, (std::set<std::string>{"tfkeras-2.21 legacy-h5", "keras-3.15 legacy-h5",
-                                            "keras-3.15 keras-zip",
-                                            "keras-3.15 keras3-weights-h5"}));
+  EXPECT_EQ(formats,
+            (std::set<std::string>{"tfkeras-2.21 legacy-h5", "keras-3.15 legacy-h5",
+                                   "keras-3.15 keras-zip", "keras-3.15 keras3-weights-h5"}));
   EXPECT_GE(FunctionalFixtures().size(), 30u);
 }
 
@@ -148,16 +149,16 @@ TEST(TwoOutputs, EvaluateAndFitReproduceTheWritersNumbers) {
     ASSERT_EQ(m->output_training().size(), 2u);
     EXPECT_EQ(m->output_training()[0].weight, 0.5);
     EXPECT_EQ(m->output_training()[1].weight, 2.0);
-    EXPECT_EQ(m->metrics_names(),
-              (std::vector<std::string>{"loss", "reg_loss", "cls_loss", "reg_mae", "cls_accuracy"}));
+    EXPECT_EQ(m->metrics_names(), (std::vector<std::string>{"loss", "reg_loss", "cls_loss",
+                                                            "reg_mae", "cls_accuracy"}));
     const std::vector<Tensor> x = LoadArrays(e["x"]), y = LoadArrays(e["y_true"]);
     const std::vector<double> got = m->evaluate(x, y, {.batch_size = 8, .verbose = 0});
     for (size_t i = 0; i < got.size(); ++i)
       EXPECT_NEAR(got[i], e["evaluate"][m->metrics_names()[i]].get<double>(), 1e-5)
           << m->metrics_names()[i];
     // By name too, in any order.
-    const std::vector<double> by_name = m->evaluate(
-        x, {{"cls", y[1]}, {"reg", y[0]}}, {.batch_size = 8, .verbose = 0});
+    const std::vector<double> by_name =
+        m->evaluate(x, {{"cls", y[1]}, {"reg", y[0]}}, {.batch_size = 8, .verbose = 0});
     EXPECT_EQ(by_name, got);
 
     History h = m->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0, .shuffle = false});
