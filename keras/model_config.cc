@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "keras/layers/input_layer.h"
 #include "keras/layers/layer_registry.h"
@@ -51,14 +52,15 @@ namespace {
 
 // tf.keras 2.x's functional form (which Keras 3 also reads): each layer with its calls, each call
 // listing [layer, node_index, tensor_index, kwargs] per input. A nested model is written in this
-// form too, whatever it is: Keras 2 and Keras 3 then agree that its node 0 is its own
-// Input-to-output call (so a call of it in this model is node 1), which they do not for a nested
-// Sequential.
-nlohmann::json FunctionalConfig(Model& model) {
+// form too, whatever it is (a Sequential's node count differs between the Kerases in more ways),
+// with its calls counted as `target` counts them.
+nlohmann::json FunctionalConfig(Model& model, KerasTarget target) {
+  // tf.keras counts a nested model's own Input-to-output call as its node 0; Keras 3 does not.
+  const int nested_offset = target == KerasTarget::kTfKeras2 ? 1 : 0;
   auto ref = [&](const KerasTensor& t) {
     const bool nested = dynamic_cast<const Model*>(&t.layer()) != nullptr;
     return nlohmann::json::array(
-        {t.layer().name(), model.NodeIndex(*t.node()) + (nested ? 1 : 0), t.index()});
+        {t.layer().name(), model.NodeIndex(*t.node()) + (nested ? nested_offset : 0), t.index()});
   };
   // A Sequential's layers() leave out its InputLayer, which the functional form lists.
   std::vector<std::shared_ptr<Layer>> all;
@@ -71,7 +73,7 @@ nlohmann::json FunctionalConfig(Model& model) {
   for (const auto& l : all) {
     nlohmann::json e;
     if (auto* inner = dynamic_cast<Model*>(l.get()))
-      e = {{"class_name", "Functional"}, {"config", FunctionalConfig(*inner)}};
+      e = {{"class_name", "Functional"}, {"config", FunctionalConfig(*inner, target)}};
     else
       e = {{"class_name", l->class_name()}, {"config", l->get_config()}};
     e["name"] = l->name();
@@ -99,12 +101,12 @@ nlohmann::json FunctionalConfig(Model& model) {
 
 }  // namespace
 
-nlohmann::json ModelConfig(Model& model) {
+nlohmann::json ModelConfig(Model& model, KerasTarget target) {
   model.Build();
   if (model.class_name() != "Sequential" ||
       std::any_of(model.layers().begin(), model.layers().end(),
                   [](const auto& l) { return dynamic_cast<const Model*>(l.get()); }))
-    return {{"class_name", "Functional"}, {"config", FunctionalConfig(model)}};
+    return {{"class_name", "Functional"}, {"config", FunctionalConfig(model, target)}};
   nlohmann::json layers = nlohmann::json::array();
   const KerasTensor& input = model.inputs()[0];
   layers.push_back({{"class_name", "InputLayer"}, {"config", input.layer().get_config()}});
@@ -137,6 +139,22 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
           generation == OptimizerGeneration::kKeras3 ? losses::Canonical(o.loss) : o.loss;
       metrics[o.name] = saved_metrics(o);
       weights[o.name] = o.weight;
+    }
+    if (generation != OptimizerGeneration::kKeras3) {
+      // tf.keras's own form: per output, in order, MeanMetricWrappers named "<output>_<metric>".
+      // tf.keras loads a dict of names computing the same, but names the metrics without the
+      // output ("accuracy" for "cls_accuracy").
+      metrics = nlohmann::json::array();
+      for (const auto& o : outs) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& name : o.metrics)
+          list.push_back({{"class_name", "MeanMetricWrapper"},
+                          {"config",
+                           {{"name", o.name + "_" + name},
+                            {"dtype", "float32"},
+                            {"fn", metrics::Resolve(name, o.loss, o.shape)}}}});
+        metrics.push_back(list);
+      }
     }
   }
   nlohmann::json tc = {{"loss", loss},
@@ -335,6 +353,7 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
     size_t next = 0;  // calls made so far
   };
   std::vector<Entry> entries;
+  std::vector<size_t> hidden_first_node;  // nested models tf.keras counts a call of their own for
   std::map<std::string, size_t> index;
   // Each call's outputs, by layer name and node index.
   std::map<std::string, std::vector<std::vector<KerasTensor>>> produced;
@@ -351,9 +370,11 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
     for (const auto& node : nodes.is_array() ? nodes : nlohmann::json::array())
       entry.calls.push_back(NodeInputs(node, where, unsupported));
     if (layer->class_name() == "InputLayer") produced[entry.name].push_back({InputTensor(layer)});
-    // A nested model's node 0 is its own Input-to-output call, which the file does not list:
-    // tf.keras counts it for a model built on an Input (Functional, or a Sequential whose first
-    // layer is an InputLayer), Keras 3 for a Functional only (its nodes are {args, kwargs}).
+    // tf.keras counts a nested model's own Input-to-output call as its node 0, which the file
+    // does not list, for a model built on an Input (a Functional, or a Sequential whose first
+    // layer is an InputLayer): the outer model's calls of it are nodes 1, 2, ... Keras 3 does not
+    // (its first call is node 0), in its {args, kwargs} nodes and in the list form it reads and
+    // writes in legacy .h5 files alike.
     if (auto* inner = dynamic_cast<Model*>(layer.get())) {
       const bool keras3 = nodes.is_array() && !nodes.empty() && nodes[0].is_object();
       const nlohmann::json inner_cfg = e.value("config", nlohmann::json());
@@ -362,12 +383,25 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
                                               : nlohmann::json::array();
       const bool starts_with_input = !inner_layers.empty() && inner_layers[0].is_object() &&
                                      inner_layers[0].value("class_name", "") == "InputLayer";
-      if (inner->class_name() == "Functional" || (!keras3 && starts_with_input))
-        produced[entry.name].push_back(inner->outputs());
+      if (!keras3 && (inner->class_name() == "Functional" || starts_with_input))
+        hidden_first_node.push_back(entries.size());
     }
     entries.push_back(std::move(entry));
   }
   if (unsupported.size() != before) return nullptr;
+  // A list-form file refers to a nested model's node 0 only when it follows Keras 3's count
+  // (tf.keras's node 0 is internal): then there is no hidden node.
+  std::set<std::string> node0;
+  for (const Entry& e : entries)
+    for (const auto& call : e.calls)
+      for (const TensorRef& r : call)
+        if (r.node == 0) node0.insert(r.layer);
+  for (const char* what : {"input_layers", "output_layers"})
+    for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported))
+      if (r.node == 0) node0.insert(r.layer);
+  for (size_t i : hidden_first_node)
+    if (!node0.count(entries[i].name))
+      produced[entries[i].name].push_back(dynamic_cast<Model&>(*entries[i].layer).outputs());
   // Calls in file order as far as their inputs exist, pass after pass, as Keras's loader does.
   auto resolve = [&](const TensorRef& r) -> const KerasTensor* {
     auto it = produced.find(r.layer);

@@ -4,9 +4,9 @@
 //   std::unique_ptr<Model> m = kiln::keras::ModelFromConfig(cfg);
 //
 // Reading accepts list-form and dict-form Sequential configs and functional (Model/Functional)
-// configs, Keras 2's inbound_nodes lists and Keras 3's args/keras_history; batch_input_shape or batch_shape; dtype as a string or a
-// DTypePolicy dict; initializers with or without "module". Anything else throws one kiln::Error
-// that lists every unsupported layer and option.
+// configs, Keras 2's inbound_nodes lists and Keras 3's args/keras_history; batch_input_shape or
+// batch_shape; dtype as a string or a DTypePolicy dict; initializers with or without "module".
+// Anything else throws one kiln::Error that lists every unsupported layer and option.
 #pragma once
 
 #include <memory>
@@ -18,8 +18,10 @@
 
 namespace kiln::keras {
 
-// {"class_name": "Sequential", "config": {"name", "layers": [InputLayer, ...]}}, as tf.keras 2.x.
-nlohmann::json ModelConfig(Model& model);
+// {"class_name": "Sequential", "config": {"name", "layers": [InputLayer, ...]}}, as tf.keras 2.x,
+// or a functional model's config in tf.keras 2.x's list form, which Keras 3 reads too; `target`
+// only changes how calls of a nested model are counted (each Keras counts them its own way).
+nlohmann::json ModelConfig(Model& model, KerasTarget target = KerasTarget::kTfKeras2);
 // The training_config of a compiled model, with its optimizer in generation `generation`'s form
 // (plain class names such as "SGD"; Keras 3's extra compile fields for kKeras3). Metrics are saved
 // as Kiln resolved them wherever Keras's loaders would resolve the name differently

@@ -10,11 +10,13 @@
 
 namespace kiln::keras::layers {
 
+// Designated initializers go in declaration order: activation first, as Keras users write
+// Conv2D(32, 3, activation="relu", padding="same").
 struct Conv2DOptions {
+  std::string activation = "linear";
   std::vector<int64_t> strides = {1, 1};
   std::string padding = "valid";
   std::string data_format = "channels_last";
-  std::string activation = "linear";
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";

@@ -310,7 +310,7 @@ std::string FormatName(ModelFileFormat f) {
 
 void SaveModel(Model& model, const std::string& path, SaveOptions options) {
   model.Build();
-  const std::string config = keras::ModelConfig(model).dump();
+  const std::string config = keras::ModelConfig(model, options.target).dump();
   const std::string version = KerasVersionFor(options.target);
   const OptimizerGeneration generation = model.compiled()
                                              ? GenerationFor(*model.optimizer(), options.target)

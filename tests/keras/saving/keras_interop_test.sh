@@ -8,6 +8,9 @@
 #    state, and its next 2 steps equal Kiln's next 2 within 1e-6 relative (keras_interop.py).
 #  - tf.keras -> Kiln with tf.keras's optimizer_v2 (legacy) optimizers, the layout no fixture has.
 #  - A sparse-label model compiled with "accuracy" evaluates in Keras to Kiln's accuracy.
+#  - Functional models Kiln trained (a residual block, two inputs and two outputs with their own
+#    losses, a shared layer and a nested Sequential) load in both with Kiln's predictions and
+#    evaluate() numbers, and fit continues there (keras_functional_interop.py).
 # Where PyPI cannot be reached the test is reported as skipped, in the log and in test.xml, never
 # as a silent pass.
 set -uo pipefail
@@ -15,6 +18,8 @@ writer="$1"
 resume_models="$2"
 interop_py="$3"
 requirements="$4"
+functional_models="$5"
+functional_py="$6"
 home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 venv="${KILN_KERAS_VENV:-$home/.cache/kiln-keras-venv}"
 skip() {
@@ -44,6 +49,7 @@ fi
 out="$(mktemp -d "${TEST_TMPDIR:-/tmp}/interop.XXXXXX")"
 "$writer" "$out" || exit 1
 "$resume_models" write "$out" || exit 1
+"$functional_models" "$out" || exit 1
 export TF_CPP_MIN_LOG_LEVEL=3
 
 # Predictions of the sample model, in both.
@@ -71,4 +77,6 @@ done
 # Resumed training both ways, and the sparse model's accuracy.
 "$venv/bin/python" "$interop_py" tfkeras "$out" "$resume_models" || exit 1
 KERAS_BACKEND=jax "$venv/bin/python" "$interop_py" keras3 "$out" "$resume_models" || exit 1
+"$venv/bin/python" "$functional_py" tfkeras "$out" || exit 1
+KERAS_BACKEND=jax "$venv/bin/python" "$functional_py" keras3 "$out" || exit 1
 echo "OK"
