@@ -14,7 +14,8 @@ Run it with the pinned environment (see README.md next to this file):
 
     ~/.cache/kiln-keras-fixtures-venv/bin/python scripts/keras_fixtures/make_fixtures.py
 
-Output: tests/fixtures/keras/gen/ (the directory is emptied first).
+Output: tests/fixtures/keras/gen/ (the directory is emptied first). `--only GROUP` (a key of
+GROUPS) writes one group into the existing directory and manifest instead.
 """
 
 import os
@@ -756,6 +757,23 @@ def _nested(lib):
     return lib.Model(x, y, name="outer")
 
 
+def _nested_functional(lib):
+    L = lib.layers
+    i = lib.Input((4,), name="inner_in")
+    inner = lib.Model(i, L.Dense(3)(L.Dense(5, activation="relu")(i)), name="inner")
+    a = lib.Input((4,), name="a")
+    b = lib.Input((4,), name="b")
+    y = L.Dense(2)(L.Add()([inner(a), inner(b)]))
+    return lib.Model([a, b], y, name="outer")
+
+
+def fixtures_nested_functional():
+    _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
+               "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
+               "calls: tf.keras counts them as inner's nodes 1 and 2 after its own node 0, Keras 3 as 0 "
+               "and 1); Add -> Dense(2).", 20)
+
+
 def _merges(lib):
     L = lib.layers
     x = lib.Input((4,), name="x")
@@ -893,7 +911,21 @@ def fixtures_functional():
 
 # ---------------------------------------------------------------- main
 
+# Groups that `--only GROUP` writes on their own, into the existing directory and manifest.
+GROUPS = {"nested-functional": fixtures_nested_functional}
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        group = sys.argv[2]
+        old = json.loads((OUT / "manifest.json").read_text())
+        tag = f"_functional-{group}."
+        MANIFEST["fixtures"] = [f for f in old["fixtures"] if tag not in f["name"] + "."]
+        MANIFEST["skipped"] = old.get("skipped", [])
+        GROUPS[group]()
+        (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
+        print(f"{group}: {len(MANIFEST['fixtures'])} fixtures in the manifest")
+        return
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
@@ -905,6 +937,7 @@ def main():
     fixtures_int_input()
     fixture_sparse_cnn()
     fixtures_functional()
+    fixtures_nested_functional()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0
