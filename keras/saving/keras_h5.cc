@@ -37,6 +37,17 @@ std::vector<Layer*> LayersWithWeights(Model& model) {
   return out;
 }
 
+// The legacy .h5 order of a layer's weights (tf.keras's and Keras 3's _legacy_weights: trainable
+// ones first). The same as the layer's own order for every single layer; for a nested model,
+// whose weights are its layers' in layer order, its moving statistics go last.
+std::vector<size_t> LegacyOrder(const Layer& l) {
+  std::vector<size_t> order;
+  for (bool trainable : {true, false})
+    for (size_t i = 0; i < l.weights().size(); ++i)
+      if (l.weights()[i].trainable == trainable) order.push_back(i);
+  return order;
+}
+
 // A layer's saved values and where they came from, for messages ("layers/dense_1/vars").
 struct SavedLayer {
   Layer* layer;
@@ -92,6 +103,14 @@ void LoadLegacyWeights(Model& model, hid_t group, const std::string& path, bool 
                     std::to_string(saved.size()) + " saved layers.");
     for (size_t i = 0; i < layers.size(); ++i)
       pairs.push_back({layers[i], saved[i].second, saved[i].first});
+  }
+  // Back to the layer's order (a count mismatch is left to AssignAll to report).
+  for (SavedLayer& p : pairs) {
+    const std::vector<size_t> order = LegacyOrder(*p.layer);
+    if (order.size() != p.values.size()) continue;
+    std::vector<Tensor> values(p.values.size());
+    for (size_t i = 0; i < order.size(); ++i) values[order[i]] = std::move(p.values[i]);
+    p.values = std::move(values);
   }
   AssignAll(path, pairs);
 }
@@ -205,14 +224,15 @@ void WriteWeightsGroup(Model& model, hid_t group,
   h5::WriteVlenStringAttr(group, "keras_version", keras_version);
   for (const auto& l : model.layers()) {
     h5::Handle g = h5::CreateGroup(group, l->name());
+    const std::vector<size_t> order = LegacyOrder(*l);
     std::vector<std::string> weight_names;
-    for (const auto& w : l->weights()) weight_names.push_back(l->name() + "/" + w.name + ":0");
+    for (size_t i : order) weight_names.push_back(l->name() + "/" + l->weights()[i].name + ":0");
     if (weight_names.empty())
       h5::WriteEmptyFloat64Attr(g.id(), "weight_names");
     else
       h5::WriteFixedStringListAttr(g.id(), "weight_names", weight_names);
-    for (size_t i = 0; i < weight_names.size(); ++i)
-      h5::WriteDataset(g.id(), weight_names[i], l->weights()[i].value);
+    for (size_t k = 0; k < order.size(); ++k)
+      h5::WriteDataset(g.id(), weight_names[k], l->weights()[order[k]].value);
   }
 }
 

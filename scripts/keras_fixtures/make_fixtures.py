@@ -767,6 +767,24 @@ def _nested_functional(lib):
     return lib.Model([a, b], y, name="outer")
 
 
+def _nested_bn(lib):
+    L = lib.layers
+    inner = lib.Sequential([lib.Input((4,)), L.Dense(5), L.BatchNormalization(), L.Dense(3)], name="inner")
+    x = lib.Input((4,), name="x")
+    model = lib.Model(x, L.Dense(2)(inner(x)), name="outer")
+    # Non-default BatchNormalization statistics and scales, so that a misplaced one shows.
+    rng = np.random.default_rng(134)
+    model.set_weights([rng.uniform(0.5, 1.5, w.shape).astype("float32") for w in model.get_weights()])
+    return model
+
+
+def fixtures_nested_bn():
+    _write_all("functional-nested-bn", _nested_bn, rnd((4, 4), 135),
+               "inner = Sequential([Input((4,)), Dense(5), BatchNormalization(), Dense(3)]); outer = "
+               "Dense(2)(inner(x)); every weight set uniform in [0.5, 1.5). tf.keras stores a nested "
+               "model's weights trainable first (the moving statistics last), not layer by layer.", 21)
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -912,7 +930,7 @@ def fixtures_functional():
 # ---------------------------------------------------------------- main
 
 # Groups that `--only GROUP` writes on their own, into the existing directory and manifest.
-GROUPS = {"nested-functional": fixtures_nested_functional}
+GROUPS = {"nested-functional": fixtures_nested_functional, "nested-bn": fixtures_nested_bn}
 
 
 def main():
@@ -938,6 +956,7 @@ def main():
     fixture_sparse_cnn()
     fixtures_functional()
     fixtures_nested_functional()
+    fixtures_nested_bn()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0

@@ -5,7 +5,9 @@
 // evaluate() on them by metric name.
 //   residual       Conv2D -> Conv2D -> Add (residual) -> ReLU -> Flatten -> Dense(softmax)
 //   two_io         two inputs concatenated, two outputs with their own losses, weights, metrics
-//   shared_nested  one Dense on two inputs, Subtract, a nested Sequential, Dense
+//   shared_nested  one Dense on two inputs, Subtract, a nested Sequential (with BatchNormalization,
+//                  whose moving statistics Keras files after the nested model's trainable weights),
+//                  Dense
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -99,7 +101,7 @@ int main(int argc, char** argv) {
       KerasTensor d = layers::Subtract()({shared(a), shared(b)});
       auto inner = std::make_shared<Sequential>(
           std::vector<LayerRef>{layers::Dense(4, {.activation = "relu", .input_shape = {4}}),
-                                layers::Dense(2)},
+                                layers::BatchNormalization(), layers::Dense(2)},
           "inner");
       KerasTensor out = layers::Dense(1)(LayerRef(inner)(d));
       Model m({.inputs = {a, b}, .outputs = {out}, .name = "shared_nested"});
