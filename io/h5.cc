@@ -8,6 +8,7 @@
 
 #include "graph/error.h"
 #include "io/atomic_file.h"
+#include "io/regular_file.h"
 
 namespace kiln::h5 {
 namespace {
@@ -87,7 +88,7 @@ bool IsHdf5(const std::string& path) {
 }
 
 File File::Open(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
+  RequireRegularFile(path);
   if (!IsHdf5(path)) throw IOError(path + ": not an HDF5 file");
   const Lock lock;
   File f;

@@ -9,6 +9,7 @@
 #include "graph/topo_sort.h"
 #include "graph/verifier.h"
 #include "io/atomic_file.h"
+#include "io/regular_file.h"
 #include "io/schema/kiln_graph_generated.h"
 
 namespace kiln::io {
@@ -407,7 +408,7 @@ GraphFile ParseGraphFile(const uint8_t* data, size_t size, const std::string& wh
 }
 
 GraphFile ReadGraphFile(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw IOError(path + ": no such file");
+  RequireRegularFile(path);
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // FlatBuffers reads scalars in place: give it an 8-byte-aligned copy.

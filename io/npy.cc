@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "io/atomic_file.h"
+#include "io/regular_file.h"
 
 namespace kiln::npy {
 namespace {
@@ -162,6 +163,7 @@ std::optional<DType> DTypeOfDescr(const std::string& descr) {
 }  // namespace
 
 Tensor Load(const std::string& path) {
+  RequireRegularFile(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IOError(path + ": cannot open");
   std::error_code ec;

@@ -11,25 +11,10 @@
 #include <system_error>
 
 #include "graph/error.h"
+#include "io/regular_file.h"
 #include "tools/commands.h"
 
 namespace kiln::tools {
-
-// Throws kiln::IOError (exit code 3) unless `path` is a regular file (or a link to one). Opening
-// a FIFO with no writer blocks for ever, and a device or socket is no model file; stat() says
-// which without opening it.
-inline void RequireRegularFile(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0)
-    throw IOError(path + ": " + std::error_code(errno, std::generic_category()).message());
-  const char* kind = S_ISREG(st.st_mode)                          ? nullptr
-                     : S_ISDIR(st.st_mode)                        ? "a directory"
-                     : S_ISFIFO(st.st_mode)                       ? "a FIFO (named pipe)"
-                     : S_ISSOCK(st.st_mode)                       ? "a socket"
-                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                                  : "a special file";
-  if (kind) throw IOError(path + ": is " + std::string(kind) + ", not a regular file");
-}
 
 // A command line that does not fit the model (exit code 2, as CLI11's own usage errors).
 class UsageError : public Error {

@@ -11,6 +11,8 @@
 #include "graph/logging.h"
 #include "io/atomic_file.h"
 #include "io/h5.h"
+#include "io/regular_file.h"
+#include "io/regular_file.h"
 #include "io/kiln_graph.h"
 #include "keras/model_config.h"
 #include "keras/saving/optimizer_state.h"
@@ -296,7 +298,7 @@ ArchiveWeightsFile::~ArchiveWeightsFile() {
 }
 
 ModelFileFormat DetectFormat(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw IOError(path + ": no such file");
+  RequireRegularFile(path);
   if (IsZip(path)) return ModelFileFormat::kKerasArchive;
   if (io::IsGraphFile(path)) return ModelFileFormat::kKilnGraph;
   if (!h5::IsHdf5(path)) return ModelFileFormat::kUnknown;

@@ -51,5 +51,11 @@ TEST(ReadIdx, RefusesDimensionsThatOverflow) {
   EXPECT_EQ(ErrorOfIdx({1, 1, 1, 1, 1}, "a"), "bad IDX header");
 }
 
+TEST(ReadIdx, ReadsNoMoreThanTheHeaderDeclares) {
+  // 1 MB of zeros compresses to about 1 KB: more data than declared is refused without keeping it.
+  EXPECT_EQ(ErrorOfIdx({2, 3}, std::string(1 << 20, '\0')),
+            "expected 6 bytes of data for shape [2,3], found more");
+}
+
 }  // namespace
 }  // namespace kiln::io

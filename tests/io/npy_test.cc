@@ -146,7 +146,8 @@ TEST(Npy, RefusesWhatIsNotNpy) {
   const std::string path = Tmp("text.npy");
   std::ofstream(path) << "hello world";
   EXPECT_EQ(ErrorOf([&] { Load(path); }), path + ": not a .npy file");
-  EXPECT_EQ(ErrorOf([&] { Load(Tmp("missing.npy")); }), Tmp("missing.npy") + ": cannot open");
+  EXPECT_EQ(ErrorOf([&] { Load(Tmp("missing.npy")); }),
+            Tmp("missing.npy") + ": No such file or directory");
   WriteNpy(path, 9, "{}", "");
   EXPECT_EQ(ErrorOf([&] { Load(path); }), path + ": unsupported .npy version 9");
 }

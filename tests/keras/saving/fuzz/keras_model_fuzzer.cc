@@ -1,0 +1,25 @@
+// libFuzzer target for load_model: legacy Keras .h5 (tf.keras, Keras 3, Kiln) and Keras 3 .keras
+// archives (the format is detected from the content). Any bytes give a model or a kiln::Error,
+// never a crash; a model that loads also predicts once on zeros (when small), so that building
+// and lowering see what the loader accepted. Seeds: every Keras fixture.
+#include <cstdint>
+
+#include "keras/keras.h"
+#include "tests/fuzz/fuzz_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  try {
+    auto model = kiln::keras::load_model(kiln::fuzz::AsFile(data, size, ".model"));
+    std::vector<kiln::Tensor> zeros;
+    for (const kiln::keras::KerasTensor& in : model->inputs()) {
+      std::vector<int64_t> dims = in.shape().dims();
+      int64_t elements = 1;
+      for (auto& d : dims) elements *= (d = d < 0 ? 2 : d);
+      if (elements > (1 << 16)) return 0;
+      zeros.emplace_back(in.dtype(), kiln::Shape(dims));
+    }
+    model->predict_all(zeros);
+  } catch (const kiln::Error&) {
+  }
+  return 0;
+}
