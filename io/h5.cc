@@ -99,6 +99,23 @@ File File::Open(const std::string& path) {
   return f;
 }
 
+File File::OpenImage(const std::string& bytes, const std::string& what) {
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), "\x89HDF\r\n\x1a\n", 8) != 0)
+    throw IOError(what + ": not an HDF5 file");
+  const Lock lock;
+  File f;
+  f.path_ = what;
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // H5Pset_file_image copies the bytes; the core driver then serves every read from that copy.
+  if (!fapl.valid() || H5Pset_fapl_core(fapl.id(), size_t{1} << 20, /*backing_store=*/0) < 0 ||
+      H5Pset_file_image(fapl.id(), const_cast<char*>(bytes.data()), bytes.size()) < 0)
+    throw IOError(what + ": cannot set up an in-memory HDF5 file");
+  hid_t id = H5Fopen(what.c_str(), H5F_ACC_RDONLY, fapl.id());
+  if (id < 0) throw IOError(what + ": cannot open as HDF5 (corrupt or truncated?)");
+  f.handle_ = Handle(id, H5Fclose);
+  return f;
+}
+
 File File::Create(const std::string& path) {
   const Lock lock;
   File f;

@@ -57,6 +57,9 @@ class File {
  public:
   // Throws kiln::IOError when the file is missing or not HDF5.
   static File Open(const std::string& path);
+  // A file read-only from the bytes of one in memory (a .keras archive's model.weights.h5), with
+  // libhdf5's core driver: nothing touches the disk. `what` names it in errors.
+  static File OpenImage(const std::string& bytes, const std::string& what);
   // A new file, built in memory and written to `path` only by Close(): libhdf5 then never writes
   // to disk itself, because when its own write fails at close (a full disk) it leaves a dangling
   // file object behind that crashes the process at exit.

@@ -132,29 +132,28 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
     metrics = saved_metrics(outs[0]);
     if (outs[0].weight != 1.0) weights = nlohmann::json::array({outs[0].weight});
   } else {
-    // Several outputs: dicts by output name, as Keras writes them for compile(loss={...}).
-    loss = metrics = weights = nlohmann::json::object();
+    // Several outputs: dicts by output name, as Keras writes them for compile(loss={...}). The
+    // metrics in each Keras's own form: Keras 3's dict of names; tf.keras's list (in output order)
+    // of MeanMetricWrappers named "<output>_<metric>" (from a dict of names tf.keras computes the
+    // same but drops the output from the names: "accuracy" for "cls_accuracy").
+    const bool keras3 = generation == OptimizerGeneration::kKeras3;
+    loss = weights = nlohmann::json::object();
+    metrics = keras3 ? nlohmann::json::object() : nlohmann::json::array();
     for (const auto& o : outs) {
-      loss[o.name] =
-          generation == OptimizerGeneration::kKeras3 ? losses::Canonical(o.loss) : o.loss;
-      metrics[o.name] = saved_metrics(o);
+      loss[o.name] = keras3 ? losses::Canonical(o.loss) : o.loss;
       weights[o.name] = o.weight;
-    }
-    if (generation != OptimizerGeneration::kKeras3) {
-      // tf.keras's own form: per output, in order, MeanMetricWrappers named "<output>_<metric>".
-      // tf.keras loads a dict of names computing the same, but names the metrics without the
-      // output ("accuracy" for "cls_accuracy").
-      metrics = nlohmann::json::array();
-      for (const auto& o : outs) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& name : o.metrics)
-          list.push_back({{"class_name", "MeanMetricWrapper"},
-                          {"config",
-                           {{"name", o.name + "_" + name},
-                            {"dtype", "float32"},
-                            {"fn", metrics::Resolve(name, o.loss, o.shape)}}}});
-        metrics.push_back(list);
+      if (keras3) {
+        metrics[o.name] = saved_metrics(o);
+        continue;
       }
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& name : o.metrics)
+        list.push_back({{"class_name", "MeanMetricWrapper"},
+                        {"config",
+                         {{"name", o.name + "_" + name},
+                          {"dtype", "float32"},
+                          {"fn", metrics::Resolve(name, o.loss, o.shape)}}}});
+      metrics.push_back(list);
     }
   }
   nlohmann::json tc = {{"loss", loss},

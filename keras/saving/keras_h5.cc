@@ -11,9 +11,8 @@
 #include "graph/logging.h"
 #include "io/atomic_file.h"
 #include "io/h5.h"
-#include "io/regular_file.h"
-#include "io/regular_file.h"
 #include "io/kiln_graph.h"
+#include "io/regular_file.h"
 #include "keras/model_config.h"
 #include "keras/saving/optimizer_state.h"
 
@@ -280,21 +279,9 @@ std::string ReadArchiveEntry(const std::string& path, const std::string& entry) 
   return data;
 }
 
-ArchiveWeightsFile::ArchiveWeightsFile(const std::string& archive) {
-  path_ = (std::filesystem::temp_directory_path() /
-           ("kiln-" + std::to_string(getpid()) + "-" +
-            std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights.h5"))
-              .string();
-  const std::string data = ReadArchiveEntry(archive, "model.weights.h5");
-  std::ofstream out(path_, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  out.close();  // a full disk shows at the final flush
-  if (!out) throw IOError(archive + ": cannot extract model.weights.h5 to " + path_);
-}
-
-ArchiveWeightsFile::~ArchiveWeightsFile() {
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
+h5::File OpenArchiveWeights(const std::string& archive) {
+  return h5::File::OpenImage(ReadArchiveEntry(archive, "model.weights.h5"),
+                             archive + " (model.weights.h5)");
 }
 
 ModelFileFormat DetectFormat(const std::string& path) {
@@ -411,8 +398,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   }
   for (const std::string& w : keras::RegularizerWarnings(config)) LogWarning(path + ": " + w);
   if (format == ModelFileFormat::kKerasArchive) {
-    ArchiveWeightsFile weights(path);
-    h5::File f = h5::File::Open(weights.path());
+    h5::File f = OpenArchiveWeights(path);
     LoadKeras3Weights(*model, f.id(), path);
     CompileFromArchive(*model, config, f.id(), path);
     return model;
@@ -442,8 +428,7 @@ void LoadWeights(Model& model, const std::string& path, bool by_name) {
   const ModelFileFormat format = DetectFormat(path);
   if (format == ModelFileFormat::kKerasArchive) {
     if (by_name) throw ValueError(path + ": by_name only applies to legacy .h5 files");
-    ArchiveWeightsFile weights(path);
-    h5::File f = h5::File::Open(weights.path());
+    h5::File f = OpenArchiveWeights(path);
     LoadKeras3Weights(model, f.id(), path);
     return;
   }

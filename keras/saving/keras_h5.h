@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "io/h5.h"
 #include "keras/model.h"
 
 namespace kiln::keras::saving {
@@ -55,18 +56,7 @@ std::string ReadModelConfigText(const std::string& path);
 // One entry of a .keras (zip) archive; throws kiln::IOError naming the archive.
 std::string ReadArchiveEntry(const std::string& archive, const std::string& entry);
 
-// A .keras archive's model.weights.h5, extracted to a temporary file (removed on destruction) so
-// that HDF5 can open it.
-class ArchiveWeightsFile {
- public:
-  explicit ArchiveWeightsFile(const std::string& archive);
-  ~ArchiveWeightsFile();
-  ArchiveWeightsFile(const ArchiveWeightsFile&) = delete;
-  ArchiveWeightsFile& operator=(const ArchiveWeightsFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A .keras archive's model.weights.h5, opened in memory (no temporary file to leave behind).
+h5::File OpenArchiveWeights(const std::string& archive);
 
 }  // namespace kiln::keras::saving

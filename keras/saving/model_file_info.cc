@@ -178,8 +178,7 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
         info.training_config = cc;  // shown as it is
       }
     }
-    ArchiveWeightsFile weights(path);
-    h5::File f = h5::File::Open(weights.path());
+    h5::File f = OpenArchiveWeights(path);
     ReadKeras3Weights(info, f.id());
   } else {
     h5::File f = h5::File::Open(path);

@@ -3,6 +3,8 @@
 // (<file>.y.npy for <file>.x.npy) within 1e-5.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "io/h5.h"
@@ -41,8 +43,7 @@ std::unique_ptr<Model> LoadAndExpectPredictions(const std::string& file) {
 
 // The variables of layers/<group>/vars in a .keras archive.
 Tensor ArchiveVar(const std::string& archive, const std::string& dataset) {
-  ArchiveWeightsFile weights(Gen(archive));
-  h5::File f = h5::File::Open(weights.path());
+  h5::File f = OpenArchiveWeights(Gen(archive));
   return h5::ReadDataset(f.id(), dataset);
 }
 
@@ -61,6 +62,21 @@ TEST(Keras3Archive, WeightsFollowTheObjectTreeNotTheLayerNames) {
                    layers::Dense(3, {.activation = "softmax", .name = "dense_1"})});
   same.load_weights(Gen(file));
   ExpectPredictsLikeKeras(same, file);
+}
+
+TEST(Keras3Archive, LoadingWritesNoTemporaryFile) {
+  // The archive's model.weights.h5 is opened in memory: nothing for a killed process to leave.
+  const auto tmp = std::filesystem::temp_directory_path();
+  auto entries = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(tmp)) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::vector<std::string> before = entries();
+  auto m = LoadAndExpectPredictions("keras-3.15_compiled-adam.keras");
+  m->load_weights(Gen("keras-3.15_compiled-adam.keras"));
+  EXPECT_EQ(entries(), before);
 }
 
 TEST(Keras3Archive, CustomLayerNamesLoad) {

@@ -297,9 +297,10 @@ TEST(BadFiles, CorruptedAndTruncatedCopiesNeverCrash) {
     }
   }
   EXPECT_GE(errors, 10);  // at least every truncation is refused
-  EXPECT_NE(
-      ErrorOf([] { keras::load_model("/nonexistent.h5"); }).find("/nonexistent.h5: No such file or directory"),
-      std::string::npos);
+  EXPECT_NE(ErrorOf([] {
+              keras::load_model("/nonexistent.h5");
+            }).find("/nonexistent.h5: No such file or directory"),
+            std::string::npos);
   std::ofstream(Tmp("text.h5")) << "not a model";
   EXPECT_NE(ErrorOf([&] { keras::load_model(Tmp("text.h5")); }).find("not a Keras model file"),
             std::string::npos);

@@ -110,8 +110,7 @@ TEST_P(KerasWroteIt, TwoMoreStepsInKilnEqualTheWritersTwoMoreSteps) {
 TEST_P(KerasWroteIt, TheFileReallyHasState) {
   const Resume& r = GetParam();
   if (r.file.ends_with(".keras")) {
-    ArchiveWeightsFile weights(Gen(r.file));
-    h5::File f = h5::File::Open(weights.path());
+    h5::File f = OpenArchiveWeights(Gen(r.file));
     EXPECT_TRUE(h5::Exists(f.id(), "optimizer/vars/" + std::to_string(r.state_entries - 1)));
     EXPECT_FALSE(h5::Exists(f.id(), "optimizer/vars/" + std::to_string(r.state_entries)));
   } else {
@@ -148,8 +147,7 @@ TEST_P(KerasArchive, OptimizerVarsContinueAsKeras3Did) {
                 m, {{"optimizer_config", cc["optimizer"]}, {"loss", cc["loss"]}, {"metrics", {}}},
                 UpdateRules::kKeras3),
             "");
-  ArchiveWeightsFile weights(Gen(file));
-  h5::File f = h5::File::Open(weights.path());
+  h5::File f = OpenArchiveWeights(Gen(file));
   std::vector<Tensor> w;
   for (const char* layer : {"dense", "dense_1"})
     for (const char* i : {"0", "1"})
