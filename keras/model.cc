@@ -734,15 +734,23 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   std::iota(index.begin(), index.end(), 0);
   std::vector<Tensor> xbuf(x.size()), ybuf(y.size());
   std::vector<Feed> feeds;
-  for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+  stop_training = false;
+  callbacks::Logs logs;
+  for (const auto& cb : o.callbacks) cb->set_model(this, o.out);
+  for (const auto& cb : o.callbacks) cb->on_train_begin(logs);
+  for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
     if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
+    logs.clear();
+    for (const auto& cb : o.callbacks) cb->on_epoch_begin(epoch, logs);
     if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
     Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock},
                 out);
     std::vector<double> sums(names.size(), 0.0);
     std::vector<std::pair<std::string, double>> shown;
-    for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
+    for (int64_t s = 0, step = 0; s < n && !stop_training; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
+      logs.clear();
+      for (const auto& cb : o.callbacks) cb->on_train_batch_begin(step, logs);
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
       feeds.clear();
       for (size_t i = 0; i < x.size(); ++i)
@@ -751,20 +759,26 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
         feeds.push_back({train_.y_true[i], Batch(y[i], idx, s, e, ybuf[i])});
       const auto& res = train_.executor->RunInPlace(feeds);
       shown.clear();
+      logs.clear();
       for (size_t i = 0; i < res.size(); ++i) {
         sums[i] += res[i].item<double>() * double(e - s);
         shown.emplace_back(names[i], sums[i] / double(e));
+        logs[names[i]] = sums[i] / double(e);
       }
       if (e < n) bar.update(steps ? step + 1 : e, shown);
+      for (const auto& cb : o.callbacks) cb->on_train_batch_end(step, logs);
     }
     if (validate) {
       auto v = RunEvaluation(vx, vy, o.batch_size, nullptr);
       for (size_t i = 0; i < v.size(); ++i) shown.emplace_back("val_" + names[i], v[i]);
     }
     bar.update(steps ? num_steps : n, shown);
+    logs = callbacks::Logs(shown.begin(), shown.end());
+    for (const auto& cb : o.callbacks) cb->on_epoch_end(epoch, logs);
     history.epoch.push_back(epoch);
-    for (const auto& [k, v] : shown) history.history[k].push_back(v);
+    for (const auto& [k, v] : logs) history.history[k].push_back(v);
   }
+  for (const auto& cb : o.callbacks) cb->on_train_end(logs);
   return history;
 }
 

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "graph/variable_store.h"
+#include "keras/callbacks/callback.h"
 #include "keras/layers/layer.h"
 #include "keras/optimizers.h"
 #include "keras/progbar.h"
@@ -123,6 +124,8 @@ struct FitOptions {
   int64_t batch_size = 32;
   int epochs = 1;
   int verbose = 1;
+  // Called in order at each hook (keras/callbacks/); History records the epoch logs after them.
+  callbacks::CallbackList callbacks = {};
   bool shuffle = true;
   double validation_split = 0.0;
   std::optional<std::pair<Arrays, Arrays>> validation_data = std::nullopt;
@@ -231,6 +234,8 @@ class Model : public Layer {
   std::vector<std::string> metrics_names();
   int64_t count_params();
   bool compiled() const { return compiled_; }
+  // Keras's model.stop_training: a callback sets it to end fit after the current batch's epoch.
+  bool stop_training = false;
   const CompileOptions& compile_options() const { return compile_options_; }
   Optimizer* optimizer() const { return compile_options_.optimizer.get().get(); }
   // Builds the model; for a Sequential, every layer for the declared input shape (throws
