@@ -319,7 +319,15 @@ std::shared_ptr<Layer> LayerFromEntry(const nlohmann::json& entry,
     unsupported.push_back("layer '" + config::Name(lcfg) + "' (" + lc + ")");
     return nullptr;
   }
-  return (*factory)(lcfg, unsupported);
+  // A config field of the wrong type ("sparse": null where Keras writes a bool) surfaces here,
+  // from whichever layer read it: reported with the layer, as any other unsupported option.
+  try {
+    return (*factory)(lcfg, unsupported);
+  } catch (const nlohmann::json::exception& e) {
+    unsupported.push_back(lc + " '" + config::Name(lcfg) + "': a config field of the wrong type (" +
+                          e.what() + ")");
+    return nullptr;
+  }
 }
 
 std::unique_ptr<Model> BuildSequential(const nlohmann::json& cfg,
@@ -469,7 +477,12 @@ std::unique_ptr<Model> BuildModel(const nlohmann::json& model_config,
 
 std::unique_ptr<Model> ModelFromConfig(const nlohmann::json& model_config) {
   std::vector<std::string> unsupported;
-  std::unique_ptr<Model> model = BuildModel(model_config, unsupported, 0);
+  std::unique_ptr<Model> model;
+  try {
+    model = BuildModel(model_config, unsupported, 0);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("model_config: a field of the wrong type (") + e.what() + ")");
+  }
   if (!unsupported.empty() || !model) {
     std::string msg =
         "cannot build this model: " + std::to_string(unsupported.size()) + " unsupported item(s):";
@@ -499,7 +512,10 @@ nlohmann::json TrainingConfigFromCompileConfig(const nlohmann::json& cc) {
   return tc;
 }
 
-std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, UpdateRules rules) {
+namespace {
+
+std::string CompileFromTrainingConfigOrThrow(Model& model, const nlohmann::json& tc,
+                                             UpdateRules rules) {
   if (!tc.is_object()) return "training_config is not an object; the model is not compiled";
   const nlohmann::json opt = tc.value("optimizer_config", nlohmann::json::object());
   std::shared_ptr<Optimizer> optimizer;
@@ -601,6 +617,17 @@ std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, Up
     return std::string("cannot compile from training_config: ") + e.what();
   }
   return "";
+}
+
+}  // namespace
+
+std::string CompileFromTrainingConfig(Model& model, const nlohmann::json& tc, UpdateRules rules) {
+  try {
+    return CompileFromTrainingConfigOrThrow(model, tc, rules);
+  } catch (const nlohmann::json::exception& e) {
+    return std::string("training_config: a field of the wrong type (") + e.what() +
+           "); the model is loaded uncompiled";
+  }
 }
 
 }  // namespace kiln::keras
