@@ -785,6 +785,30 @@ def fixtures_nested_bn():
                "model's weights trainable first (the moving statistics last), not layer by layer.", 21)
 
 
+def _vision_basics(lib):
+    L = lib.layers
+    x = lib.Input((6, 6, 3), name="image")
+    c = L.Conv2D(4, 3, padding="same")(x)
+    r6 = L.ReLU(max_value=6.0)(c)
+    leaky = L.LeakyReLU(0.2)(c)
+    general = L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.25)(c)
+    avg = L.GlobalAveragePooling2D()(r6)
+    mx = L.Reshape((4,))(L.GlobalMaxPooling2D(keepdims=True)(leaky))
+    flat = L.Reshape((-1, 4))(general)  # (None, 36, 4)
+    g = L.GlobalAveragePooling2D(keepdims=False)(L.Reshape((6, 6, 4))(flat))
+    return lib.Model(x, L.Dense(2)(L.Concatenate()([avg, mx, g])), name="vision_basics")
+
+
+def fixtures_vision_basics():
+    # Inputs in [-3, 3) so that every piece of each rectifier is used.
+    x = (rnd((4, 6, 6, 3), 136) * 3).astype("float32")
+    _write_all("functional-vision-basics", _vision_basics, x,
+               "Conv2D(4, 3, same) -> ReLU(max_value=6) -> GlobalAveragePooling2D; -> LeakyReLU(0.2) -> "
+               "GlobalMaxPooling2D(keepdims) -> Reshape((4,)); -> ReLU(max_value=1.5, negative_slope=0.1, "
+               "threshold=0.25) -> Reshape((-1, 4)) -> Reshape((6, 6, 4)) -> GlobalAveragePooling2D; "
+               "Concatenate -> Dense(2).", 22)
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -930,7 +954,8 @@ def fixtures_functional():
 # ---------------------------------------------------------------- main
 
 # Groups that `--only GROUP` writes on their own, into the existing directory and manifest.
-GROUPS = {"nested-functional": fixtures_nested_functional, "nested-bn": fixtures_nested_bn}
+GROUPS = {"nested-functional": fixtures_nested_functional, "nested-bn": fixtures_nested_bn,
+          "vision-basics": fixtures_vision_basics}
 
 
 def main():
@@ -957,6 +982,7 @@ def main():
     fixtures_functional()
     fixtures_nested_functional()
     fixtures_nested_bn()
+    fixtures_vision_basics()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0

@@ -9,6 +9,7 @@
 #include "autodiff/gradient_check.h"
 #include "keras/keras.h"
 #include "keras/layers/layer_registry.h"
+#include "tests/keras/layers/layer_gradient.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::keras {
@@ -336,38 +337,6 @@ TEST(MergeConfigs, ReadKeras3AndRefuseWhatKilnLacks) {
   EXPECT_NE(unsupported[1].find("Dot 'bad': axes [[1,2]]"), std::string::npos) << unsupported[1];
   EXPECT_NE(unsupported[2].find("Concatenate 'badcat': axis \"last\""), std::string::npos);
   EXPECT_NE(unsupported[3].find("Maximum 'half'"), std::string::npos) << unsupported[3];
-}
-
-// d/dx of sum(layer(x...) * r) by BuildBackward, against central differences, in float64.
-void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes, uint32_t seed) {
-  std::mt19937 rng(seed);
-  Graph g;
-  GraphBuilder b(g);
-  std::vector<ValueRef> in;
-  std::vector<Tensor> values;
-  for (size_t i = 0; i < shapes.size(); ++i) {
-    values.push_back(testing::RandomTensor(kFloat64, shapes[i], rng, -2, 2));
-    in.push_back(b.Placeholder("x" + std::to_string(i), kFloat64, Batched(shapes[i])));
-  }
-  ValueRef y = layer.Call(b, in, {})[0];
-  Shape ys = g.type(y).shape;
-  std::vector<int64_t> yd = ys.dims();
-  yd[0] = shapes[0][0];
-  ValueRef r = b.Const(testing::RandomTensor(kFloat64, Shape(yd), rng, 0.5, 1.5));
-  ValueRef obj = b.Op("ReduceSum", {b.Op("Mul", {y, r})});
-  std::vector<ValueRef> fetches = {obj};
-  for (ValueRef gr : BuildBackward(b, obj, in)) fetches.push_back(gr);
-  Executor exec(g, fetches, {}, nullptr);
-  auto feeds = [&](std::span<const Tensor> xs) {
-    std::vector<Feed> f;
-    for (size_t i = 0; i < xs.size(); ++i) f.push_back({in[i], xs[i].Clone()});
-    return f;
-  };
-  std::vector<Tensor> out = exec.Run(feeds(values));
-  std::vector<Tensor> analytic(out.begin() + 1, out.end());
-  ScalarFn f = [&](std::span<const Tensor> xs) { return exec.Run(feeds(xs))[0].item<double>(); };
-  GradientCheckResult res = CheckGradients(f, values, analytic, 1e-6);
-  EXPECT_LT(res.max_rel_error, 1e-7) << layer.class_name() << ": " << res.worst;
 }
 
 TEST(MergeGradients, MatchFiniteDifferences) {

@@ -1,0 +1,64 @@
+// A layer's gradient against central finite differences, through BuildBackward, in float64.
+//
+//   layers::Add add;
+//   ExpectGradientsMatch(add, {{3, 2}, {3, 2}}, /*seed=*/1);
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "autodiff/backward.h"
+#include "autodiff/gradient_check.h"
+#include "keras/layers/layer.h"
+#include "tests/testing/testing.h"
+
+namespace kiln::keras {
+
+inline Shape BatchedShape(const Shape& s) {
+  std::vector<int64_t> d = s.dims();
+  d[0] = kUnknownDim;
+  return Shape(d);
+}
+
+// d/dx of sum(layer(x...) * r) for random x in [lo, hi) and a random r, against central
+// differences of step 1e-6 (inputs kept at least `margin` away from `kink`, where a piecewise
+// layer's derivative jumps).
+inline void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes, uint32_t seed,
+                                 double lo = -2, double hi = 2, std::vector<double> kinks = {}) {
+  std::mt19937 rng(seed);
+  Graph g;
+  GraphBuilder b(g);
+  std::vector<ValueRef> in;
+  std::vector<Tensor> values;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    Tensor v = testing::RandomTensor(kFloat64, shapes[i], rng, lo, hi);
+    double* p = v.data<double>();
+    for (int64_t j = 0; j < v.num_elements(); ++j)
+      for (double k : kinks)
+        if (std::abs(p[j] - k) < 1e-3) p[j] = k + 1e-2;
+    values.push_back(v);
+    in.push_back(b.Placeholder("x" + std::to_string(i), kFloat64, BatchedShape(shapes[i])));
+  }
+  ValueRef y = layer.Call(b, in, {})[0];
+  Shape ys = g.type(y).shape;
+  std::vector<int64_t> yd = ys.dims();
+  yd[0] = shapes[0][0];
+  ValueRef r = b.Const(testing::RandomTensor(kFloat64, Shape(yd), rng, 0.5, 1.5));
+  ValueRef obj = b.Op("ReduceSum", {b.Op("Mul", {y, r})});
+  std::vector<ValueRef> fetches = {obj};
+  for (ValueRef gr : BuildBackward(b, obj, in)) fetches.push_back(gr);
+  Executor exec(g, fetches, {}, nullptr);
+  auto feeds = [&](std::span<const Tensor> xs) {
+    std::vector<Feed> f;
+    for (size_t i = 0; i < xs.size(); ++i) f.push_back({in[i], xs[i].Clone()});
+    return f;
+  };
+  std::vector<Tensor> out = exec.Run(feeds(values));
+  std::vector<Tensor> analytic(out.begin() + 1, out.end());
+  ScalarFn f = [&](std::span<const Tensor> xs) { return exec.Run(feeds(xs))[0].item<double>(); };
+  GradientCheckResult res = CheckGradients(f, values, analytic, 1e-6);
+  EXPECT_LT(res.max_rel_error, 1e-7) << layer.class_name() << ": " << res.worst;
+}
+
+}  // namespace kiln::keras
