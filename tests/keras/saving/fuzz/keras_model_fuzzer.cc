@@ -6,19 +6,12 @@
 
 #include "keras/keras.h"
 #include "tests/fuzz/fuzz_input.h"
+#include "tests/keras/saving/fuzz/predict_on_zeros.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     auto model = kiln::keras::load_model(kiln::fuzz::AsFile(data, size, ".model"));
-    std::vector<kiln::Tensor> zeros;
-    for (const kiln::keras::KerasTensor& in : model->inputs()) {
-      std::vector<int64_t> dims = in.shape().dims();
-      int64_t elements = 1;
-      for (auto& d : dims) elements *= (d = d < 0 ? 2 : d);
-      if (elements > (1 << 16)) return 0;
-      zeros.emplace_back(in.dtype(), kiln::Shape(dims));
-    }
-    model->predict_all(zeros);
+    kiln::fuzz::PredictOnZeros(*model);
   } catch (const kiln::Error&) {
   }
   return 0;

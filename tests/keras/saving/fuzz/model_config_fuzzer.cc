@@ -7,6 +7,7 @@
 
 #include "keras/keras.h"
 #include "keras/model_config.h"
+#include "tests/keras/saving/fuzz/predict_on_zeros.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nlohmann::json config = nlohmann::json::parse(data, data + size, nullptr, false);
@@ -14,15 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     auto model = kiln::keras::ModelFromConfig(config);
     model->Build();
-    std::vector<kiln::Tensor> zeros;
-    for (const kiln::keras::KerasTensor& in : model->inputs()) {
-      std::vector<int64_t> dims = in.shape().dims();
-      int64_t elements = 1;
-      for (auto& d : dims) elements *= (d = d < 0 ? 2 : d);
-      if (elements > (1 << 16)) return 0;
-      zeros.emplace_back(in.dtype(), kiln::Shape(dims));
-    }
-    model->predict_all(zeros);
+    kiln::fuzz::PredictOnZeros(*model);
   } catch (const kiln::Error&) {
   }
   return 0;
