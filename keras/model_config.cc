@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "keras/layers/input_layer.h"
 #include "keras/layers/layer_registry.h"
@@ -398,13 +399,18 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
   if (unsupported.size() != before) return nullptr;
   // A list-form file refers to a nested model's node 0 only when it follows Keras 3's count
   // (tf.keras's node 0 is internal): then there is no hidden node.
+  auto endpoints = [&](const char* what) {
+    return EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported);
+  };
+  const std::vector<TensorRef> input_refs = endpoints("input_layers"),
+                               output_refs = endpoints("output_layers");
   std::set<std::string> node0;
   for (const Entry& e : entries)
     for (const auto& call : e.calls)
       for (const TensorRef& r : call)
         if (r.node == 0) node0.insert(r.layer);
-  for (const char* what : {"input_layers", "output_layers"})
-    for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported))
+  for (const auto* refs : {&input_refs, &output_refs})
+    for (const TensorRef& r : *refs)
       if (r.node == 0) node0.insert(r.layer);
   for (size_t i : hidden_first_node)
     if (!node0.count(entries[i].name))
@@ -442,10 +448,9 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
                             " refers to tensors no layer produces:" + missing);
     }
   std::vector<KerasTensor> inputs, outputs;
-  for (const auto& [what, list] :
-       {std::pair<const char*, std::vector<KerasTensor>*>{"input_layers", &inputs},
-        std::pair<const char*, std::vector<KerasTensor>*>{"output_layers", &outputs}})
-    for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unsupported)) {
+  for (const auto& [what, refs, list] : {std::tuple{"input_layers", &input_refs, &inputs},
+                                         std::tuple{"output_layers", &output_refs, &outputs}})
+    for (const TensorRef& r : *refs) {
       if (const KerasTensor* t = resolve(r))
         list->push_back(*t);
       else
