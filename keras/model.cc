@@ -757,6 +757,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
         feeds.push_back({train_.x[i], Batch(x[i], idx, s, e, xbuf[i])});
       for (size_t i = 0; i < y.size(); ++i)
         feeds.push_back({train_.y_true[i], Batch(y[i], idx, s, e, ybuf[i])});
+      optimizer()->BeginStep();
       const auto& res = train_.executor->RunInPlace(feeds);
       shown.clear();
       logs.clear();

@@ -49,9 +49,14 @@ MemoryPlan PlanMemory(const Graph& graph, std::span<const PlannedStep> steps,
       Tensor buf;
       for (const ValueRef& in : n.inputs) {
         const ValueRef r = root_of(in);
+        // Only an input of the output's own size: a broadcast one (a [4] bias against a [3,4]
+        // output) is read again after its elements are overwritten, even when its pooled buffer
+        // happens to be large enough.
+        const TensorType& in_t = types[in.node][in.index];
         if (!elementwise || !pooled.count(r) || last_use[r] != s || !buffer.count(r) ||
             owner[r] != step.allocator || buffer[r].nbytes() < bytes ||
-            DTypeSize(types[in.node][in.index].dtype) != DTypeSize(t.dtype))
+            in_t.shape.NumElements() != t.shape.NumElements() ||
+            DTypeSize(in_t.dtype) != DTypeSize(t.dtype))
           continue;
         buf = buffer[r];
         buffer.erase(r);

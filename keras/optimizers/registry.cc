@@ -50,8 +50,7 @@ std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_c
   // Settings of every tf.keras 2.11+ / Keras 3 optimizer that would change training: refused
   // rather than ignored, so that a loaded model never trains differently from its writer. Keras
   // tests them for truth, so null and 0 both mean "off".
-  for (const char* key : {"weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
-                          "loss_scale_factor", "gradient_accumulation_steps"}) {
+  for (const char* key : {"loss_scale_factor", "gradient_accumulation_steps"}) {
     const bool off = !config.contains(key) || config[key].is_null() ||
                      (config[key].is_number() && config[key].get<double>() == 0.0);
     if (!off) throw ValueError(it->second.first + " " + key + " is not supported");
@@ -77,12 +76,24 @@ bool Flag(const nlohmann::json& c, const char* key) {
   return c.contains(key) && c[key].is_boolean() && c[key].get<bool>();
 }
 
-double LearningRate(const nlohmann::json& c, double fallback) {
+std::optional<double> Optional(const nlohmann::json& c, const char* key) {
+  if (c.contains(key) && c[key].is_number()) return c[key].get<double>();
+  return std::nullopt;
+}
+
+optimizers::LearningRate LearningRate(const nlohmann::json& c, double fallback) {
+  if (c.contains("learning_rate") && c["learning_rate"].is_object())
+    return optimizers::LearningRate(
+        optimizers::schedules::ScheduleFromConfig(c["learning_rate"]));
   return Number(c, "lr", Number(c, "learning_rate", fallback));
 }
 
-void NoDecay(const nlohmann::json& c, const std::string& class_name) {
-  if (Number(c, "decay", 0.0) != 0.0) throw ValueError(class_name + " decay is not supported");
+void RequireCurrentRules(UpdateRules rules, const std::string& class_name) {
+  if (rules == UpdateRules::kKeras2)
+    throw ValueError(class_name +
+                     " from tf.keras's legacy optimizers (optimizer_v2) is not supported; Kiln "
+                     "follows Keras 3's and tf.keras 2.11+'s " +
+                     class_name);
 }
 
 }  // namespace optimizer_config

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,7 @@ std::vector<std::string> RegisteredOptimizerClasses();
 // From {"class_name", "config"}; the class name is matched without regard to case, and tf.keras's
 // "Custom>" package prefix is dropped. Throws kiln::NotFoundError for an unknown class
 // ("Unknown optimizer: 'adamw' (known: ...)"), kiln::ValueError for an unsupported option (also
-// the common ones Kiln does not apply: weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema,
-// loss_scale_factor, gradient_accumulation_steps).
+// the common ones Kiln does not apply: use_ema, loss_scale_factor, gradient_accumulation_steps).
 std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_config,
                                                UpdateRules rules = UpdateRules::kKeras3);
 
@@ -49,10 +49,26 @@ namespace optimizer_config {
 double Number(const nlohmann::json& c, const char* key, double fallback);
 // A boolean in the config; false when the key is missing, null or not a boolean.
 bool Flag(const nlohmann::json& c, const char* key);
-// The learning rate under Keras 2.2's "lr" or the later "learning_rate".
-double LearningRate(const nlohmann::json& c, double fallback);
-// Throws kiln::ValueError ("<Class> <key> is not supported") when a decay is set.
-void NoDecay(const nlohmann::json& c, const std::string& class_name);
+// A number in the config, or nullopt when the key is missing or null.
+std::optional<double> Optional(const nlohmann::json& c, const char* key);
+// The learning rate under Keras 2.2's "lr" or the later "learning_rate": a number or a schedule's
+// {"class_name", "config"}.
+optimizers::LearningRate LearningRate(const nlohmann::json& c, double fallback);
+// `o` with the learning rate and the common options (KILN_OPTIMIZER_COMMON_OPTIONS) read from the
+// config; the learning rate falls back to o's.
+template <typename O>
+O WithCommon(const nlohmann::json& c, O o) {
+  o.learning_rate = LearningRate(c, o.learning_rate.value());
+  o.weight_decay = Optional(c, "weight_decay");
+  o.clipnorm = Optional(c, "clipnorm");
+  o.clipvalue = Optional(c, "clipvalue");
+  o.global_clipnorm = Optional(c, "global_clipnorm");
+  o.decay = Number(c, "decay", 0.0);
+  return o;
+}
+// Throws kiln::ValueError for optimizer_v2 configs (tf.keras's legacy optimizers) of a class whose
+// arithmetic Kiln follows only in the current Keras.
+void RequireCurrentRules(UpdateRules rules, const std::string& class_name);
 }  // namespace optimizer_config
 
 }  // namespace kiln::keras

@@ -6,10 +6,9 @@ namespace kiln::keras::optimizers {
 
 SGD::SGD(SGDOptions o)
     // The rules do not matter: SGD computes the same in every Keras.
-    : Optimizer(o.lr.value_or(o.learning_rate), UpdateRules::kKeras3),
+    : Optimizer("SGD", CommonOf(o), UpdateRules::kKeras3),
       momentum_(o.momentum),
       nesterov_(o.nesterov) {
-  if (!(learning_rate_ >= 0)) throw ValueError("SGD: learning_rate must be >= 0");
   if (!(momentum_ >= 0)) throw ValueError("SGD: momentum must be >= 0");
 }
 
@@ -30,9 +29,22 @@ std::vector<Optimizer::SavedSlot> SGD::saved_slots(OptimizerGeneration g) const 
   return {{slot, "momentum"}};
 }
 
-void SGD::Prepare(GraphBuilder& b) { momentum_value_ = b.Scalar(momentum_, kFloat32, "momentum"); }
+std::vector<int> SGD::Prepare(GraphBuilder& b, const StepArgs&) {
+  momentum_value_ = b.Scalar(momentum_, kFloat32, "momentum");
+  return {};
+}
 
-int SGD::EmitUpdate(GraphBuilder& b, const UpdateArgs& a) {
+Optimizer::NewState SGD::Compose(GraphBuilder& b, const UpdateArgs& a) {
+  ValueRef lr = b.Op("Cast", {a.learning_rate}, {{"dtype", b.type(a.var).dtype}});
+  ValueRef step = b.Op("Mul", {a.grad, lr});
+  if (momentum_ == 0) return {.var = b.Op("Sub", {a.var, step}), .slots = {}};
+  ValueRef momentum = Const(b, a, momentum_);
+  ValueRef m = b.Op("Sub", {b.Op("Mul", {a.slots[0], momentum}), step});
+  ValueRef delta = nesterov_ ? b.Op("Sub", {b.Op("Mul", {m, momentum}), step}) : m;
+  return {.var = b.Op("Add", {a.var, delta}), .slots = {m}};
+}
+
+std::optional<int> SGD::EmitFused(GraphBuilder& b, const UpdateArgs& a) {
   if (momentum_ == 0)
     b.OpN("ApplyGradientDescent", {a.var, a.learning_rate, a.grad}, {}, "update");
   else
@@ -44,10 +56,9 @@ int SGD::EmitUpdate(GraphBuilder& b, const UpdateArgs& a) {
 namespace {
 
 std::shared_ptr<Optimizer> FromConfig(const nlohmann::json& c, UpdateRules) {
-  optimizer_config::NoDecay(c, "SGD");
-  return std::make_shared<SGD>(SGDOptions{.learning_rate = optimizer_config::LearningRate(c, 0.01),
-                                          .momentum = optimizer_config::Number(c, "momentum", 0.0),
-                                          .nesterov = optimizer_config::Flag(c, "nesterov")});
+  using namespace optimizer_config;
+  return std::make_shared<SGD>(WithCommon(
+      c, SGDOptions{.momentum = Number(c, "momentum", 0.0), .nesterov = Flag(c, "nesterov")}));
 }
 
 KILN_REGISTER_OPTIMIZER("SGD", FromConfig);

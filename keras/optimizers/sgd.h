@@ -5,7 +5,8 @@
 //   optimizers::SGD({.lr = 0.1})      // Keras's old spelling, as in the tutorial
 //
 // Keras's rule, the same arithmetic in every Keras generation: v = momentum*v - lr*g; p += v
-// (Nesterov: p += momentum*v - lr*g); plain p -= lr*g when momentum is 0.
+// (Nesterov: p += momentum*v - lr*g); plain p -= lr*g when momentum is 0. With Keras 2's `decay`
+// (tf.keras's legacy SGD) the rate is lr / (1 + decay*iterations).
 #pragma once
 
 #include <optional>
@@ -15,10 +16,11 @@
 namespace kiln::keras::optimizers {
 
 struct SGDOptions {
-  double learning_rate = 0.01;
+  LearningRate learning_rate = 0.01;
   std::optional<double> lr = std::nullopt;  // alias of learning_rate, wins when set
   double momentum = 0.0;
   bool nesterov = false;
+  KILN_OPTIMIZER_COMMON_OPTIONS;
 };
 
 class SGD : public Optimizer {
@@ -28,13 +30,14 @@ class SGD : public Optimizer {
   nlohmann::json get_config() const override;
   std::vector<std::string> slot_names() const override;
   std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const override;
-  bool follows_optimizer_v2() const override { return true; }
+  bool follows_optimizer_v2() const override { return !weight_decay_; }
   double momentum() const { return momentum_; }
   bool nesterov() const { return nesterov_; }
 
  protected:
-  void Prepare(GraphBuilder& b) override;
-  int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override;
+  std::vector<int> Prepare(GraphBuilder& b, const StepArgs& step) override;
+  NewState Compose(GraphBuilder& b, const UpdateArgs& a) override;
+  std::optional<int> EmitFused(GraphBuilder& b, const UpdateArgs& a) override;
 
  private:
   double momentum_;

@@ -1,5 +1,7 @@
 #include "keras/saving/optimizer_state.h"
 
+#include <algorithm>
+
 #include "keras/saving/keras_h5.h"
 
 namespace kiln::keras::saving {
@@ -62,8 +64,13 @@ std::vector<Entry> SlotEntries(Model& model, OptimizerGeneration g) {
     for (const auto& s : saved)
       for (const auto& v : vars) out.push_back(entry(s, v));
   } else {
-    for (const auto& v : vars)
-      for (const auto& s : saved) out.push_back(entry(s, v));
+    // The current Kerases create a group's slots variable by variable, and group after group.
+    int groups = 0;
+    for (const auto& s : saved) groups = std::max(groups, s.group + 1);
+    for (int group = 0; group < groups; ++group)
+      for (const auto& v : vars)
+        for (const auto& s : saved)
+          if (s.group == group) out.push_back(entry(s, v));
   }
   return out;
 }
@@ -112,13 +119,18 @@ std::vector<std::pair<std::string, Tensor>> OptimizerState(Model& model, Optimiz
     case OptimizerGeneration::kKeras3: {
       const std::string name = opt.keras_name(g);
       out.emplace_back(name + "/iteration", Tensor::Scalar<int64_t>(opt.iterations()));
-      out.emplace_back(name + "/learning_rate",
-                       Tensor::Scalar<float>(static_cast<float>(opt.learning_rate())));
+      // A schedule is no variable in Keras 3, and is not saved.
+      if (!opt.schedule())
+        out.emplace_back(name + "/learning_rate",
+                         Tensor::Scalar<float>(static_cast<float>(opt.learning_rate())));
       break;
     }
   }
   for (const Entry& e : SlotEntries(model, g))
     out.emplace_back(e.name, e.value ? *e.value : Tensor(kFloat32, e.shape));
+  // Keras 3 saves state shared by all variables (Nadam's u_product) after the slots.
+  if (g == OptimizerGeneration::kKeras3)
+    for (const auto& [name, value] : opt.shared_state()) out.emplace_back(name, value);
   return out;
 }
 
@@ -126,8 +138,16 @@ std::string RestoreOptimizerState(Model& model, OptimizerGeneration g,
                                   const std::vector<Tensor>& values) {
   if (!model.compiled()) return "the model is not compiled";
   Optimizer& opt = *model.optimizer();
-  const size_t head = g == OptimizerGeneration::kKeras3 ? 2 : 1;
+  const size_t head = g == OptimizerGeneration::kKeras3 && !opt.schedule() ? 2 : 1;
   std::vector<Entry> slots = SlotEntries(model, g);
+  // Handles on the optimizer's shared state (tensors share their storage), written in place.
+  std::vector<Tensor> shared;
+  shared.reserve(opt.shared_state().size());
+  if (g == OptimizerGeneration::kKeras3)
+    for (const auto& [name, value] : opt.shared_state()) {
+      shared.push_back(value);
+      slots.push_back({name, &shared.back(), value.shape()});
+    }
   const size_t want = head + slots.size();
   std::vector<Tensor> got = values;
   // Keras 2.3.1's Adam saves a (1,) "vhat" per variable even without amsgrad; tf.keras's own
@@ -154,6 +174,7 @@ std::string RestoreOptimizerState(Model& model, OptimizerGeneration g,
   if (head == 2) opt.set_learning_rate(got[1].item<double>());
   for (size_t i = head; i < got.size(); ++i)
     if (Tensor* dst = slots[i - head].value) dst->CopyFrom(got[i].astype(dst->dtype()));
+  opt.StateRestored(g == OptimizerGeneration::kKeras3 && got.size() == want);
   return "";
 }
 

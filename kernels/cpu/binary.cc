@@ -1,4 +1,6 @@
-// Elementwise binary kernels with numpy broadcasting: arithmetic, min/max, comparisons.
+// Elementwise binary kernels with numpy broadcasting: arithmetic, powers, min/max, comparisons.
+#include <cmath>
+
 #include "kernels/cpu/cpu_util.h"
 
 namespace kiln::cpu {
@@ -22,6 +24,7 @@ void RegisterArithmetic() {
   RegisterBinary<T, bool>("Equal", [](T a, T b) { return a == b; });
   if constexpr (std::is_floating_point_v<T>) {
     RegisterBinary<T, T>("Div", [](T a, T b) { return a / b; });
+    RegisterBinary<T, T>("Pow", [](T a, T b) { return std::pow(a, b); });
   } else {
     // Integer division by zero gives 0 rather than a crash (numpy warns and gives 0).
     RegisterBinary<T, T>("Div", [](T a, T b) { return b == 0 ? T{0} : static_cast<T>(a / b); });

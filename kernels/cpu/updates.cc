@@ -105,6 +105,15 @@ struct AssignAdd {
   }
 };
 
+template <typename T>
+struct Assign {
+  static void Run(KernelContext& c) {
+    Tensor var = c.written_input(0);
+    const T* value = c.input(1).data<T>();
+    std::copy(value, value + var.num_elements(), var.data<T>());
+  }
+};
+
 const bool registered = [] {
   RegisterFloatKernels<ApplyRMSProp>("ApplyRMSProp");
   RegisterFloatKernels<ApplyAdam>("ApplyAdam");
@@ -112,6 +121,7 @@ const bool registered = [] {
   RegisterFloatKernels<ApplyGradientDescent>("ApplyGradientDescent");
   RegisterFloatKernels<ApplyMomentum>("ApplyMomentum");
   RegisterFloatKernels<AssignAdd>("AssignAdd");
+  RegisterFloatKernels<Assign>("Assign");
   KernelRegistry::Global().Register({"AssignAdd", "cpu", kInt32, AssignAdd<int32_t>::Run});
   KernelRegistry::Global().Register({"AssignAdd", "cpu", kInt64, AssignAdd<int64_t>::Run});
   return true;

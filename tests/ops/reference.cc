@@ -627,4 +627,10 @@ Reference RefAssignAdd() {
   };
 }
 
+Reference RefAssign() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    return std::vector<Tensor>{FromDoubles(AsDoubles(in[1]), in[0].shape(), in[0].dtype())};
+  };
+}
+
 }  // namespace kiln::testing

@@ -48,6 +48,7 @@ Reference RefMaxPool2DGrad();
 Reference RefAssignMovingAverage();
 Reference RefApplyRMSProp();
 Reference RefApplyAdam();
+Reference RefAssign();
 Reference RefAssignAdd();
 
 }  // namespace kiln::testing

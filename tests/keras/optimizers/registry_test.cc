@@ -13,7 +13,9 @@ namespace {
 using ::kiln::testing::ErrorOf;
 
 TEST(OptimizerRegistry, FindsKerasClassNamesInAnyCase) {
-  EXPECT_EQ(RegisteredOptimizerClasses(), (std::vector<std::string>{"Adam", "RMSprop", "SGD"}));
+  EXPECT_EQ(RegisteredOptimizerClasses(),
+            (std::vector<std::string>{"Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "Ftrl",
+                                      "Lion", "Nadam", "RMSprop", "SGD"}));
   EXPECT_EQ(OptimizerRef("sgd")->class_name(), "SGD");
   EXPECT_EQ(OptimizerRef("RMSprop")->class_name(), "RMSprop");
   EXPECT_EQ(OptimizerRef("ADAM")->class_name(), "Adam");
@@ -24,8 +26,9 @@ TEST(OptimizerRegistry, FindsKerasClassNamesInAnyCase) {
   EXPECT_EQ(adam->get_config()["beta_1"], 0.5);
   EXPECT_EQ(adam->get_config()["beta_2"], 0.999);  // Keras's default where the config has none
   EXPECT_NE(ErrorOf([] {
-              OptimizerRef("adamw");
-            }).find("Unknown optimizer: 'adamw' (known: adam, rmsprop, sgd)"),
+              OptimizerRef("lamb");
+            }).find("Unknown optimizer: 'lamb' (known: adadelta, adagrad, adam, adamax, adamw, "
+                    "ftrl, lion, nadam, rmsprop, sgd)"),
             std::string::npos);
 }
 
@@ -48,22 +51,59 @@ TEST(OptimizerRegistry, RefusesOptionsKilnDoesNotFollow) {
   auto refuse = [](const char* cls, nlohmann::json config) {
     return ErrorOf([&] { OptimizerFromConfig({{"class_name", cls}, {"config", config}}); });
   };
-  EXPECT_EQ(refuse("SGD", {{"decay", 0.1}}), "SGD decay is not supported");
-  EXPECT_EQ(refuse("RMSprop", {{"centered", true}}),
-            "RMSprop with momentum or centered is not supported");
-  EXPECT_EQ(refuse("Adam", {{"amsgrad", true}}), "Adam with amsgrad is not supported");
-  // tf.keras 2.11+ and Keras 3 settings that would change training; null and 0 mean off.
-  EXPECT_EQ(refuse("Adam", {{"clipnorm", 1.0}}), "Adam clipnorm is not supported");
-  EXPECT_EQ(refuse("SGD", {{"weight_decay", 0.004}}), "SGD weight_decay is not supported");
+  // Settings Kiln does not follow: refused rather than ignored, so that a loaded model never
+  // trains differently from its writer. Keras tests them for truth, so null and 0 mean off.
   EXPECT_EQ(refuse("SGD", {{"use_ema", true}}), "SGD use_ema is not supported");
-  EXPECT_EQ(refuse("SGD", {{"weight_decay", nullptr}, {"clipvalue", 0}, {"use_ema", false}}),
+  EXPECT_EQ(refuse("Adam", {{"gradient_accumulation_steps", 4}}),
+            "Adam gradient_accumulation_steps is not supported");
+  EXPECT_EQ(refuse("SGD", {{"weight_decay", nullptr}, {"use_ema", false}, {"loss_scale_factor", 0}}),
             "no error");
+  // Bad values name the optimizer and the option.
+  EXPECT_EQ(refuse("Adam", {{"clipnorm", -1.0}}), "Adam: clipnorm must be >= 0, got -1.000000");
+  EXPECT_EQ(refuse("SGD", {{"clipnorm", 1.0}, {"global_clipnorm", 1.0}}),
+            "SGD: Only one of `clipnorm` and `global_clipnorm` can be set.");
+  EXPECT_NE(refuse("Adam", {{"learning_rate", {{"class_name", "StepDecay"}, {"config", {}}}}})
+                .find("StepDecay"),
+            std::string::npos);
+}
+
+TEST(OptimizerRegistry, ReadsTheCommonOptionsAndSchedules) {
+  auto adamw = OptimizerFromConfig({{"class_name", "AdamW"},
+                                    {"config",
+                                     {{"learning_rate",
+                                       {{"class_name", "ExponentialDecay"},
+                                        {"config",
+                                         {{"initial_learning_rate", 0.5},
+                                          {"decay_steps", 2},
+                                          {"decay_rate", 0.25},
+                                          {"staircase", true}}}}},
+                                      {"clipvalue", 0.5}}}});
+  ASSERT_NE(adamw->schedule(), nullptr);
+  nlohmann::json k3 = adamw->keras_config(OptimizerGeneration::kKeras3)["config"];
+  EXPECT_EQ(k3["weight_decay"], 0.004);  // AdamW's default
+  EXPECT_EQ(k3["clipvalue"], 0.5);
+  EXPECT_EQ(k3["learning_rate"]["class_name"], "ExponentialDecay");
+  EXPECT_EQ(k3["learning_rate"]["config"]["decay_rate"], 0.25);
+  // The schedule's rate at the current step: 0.5 * 0.25^floor(3 / 2) after three steps.
+  EXPECT_DOUBLE_EQ(adamw->learning_rate(), 0.5);
+  adamw->set_iterations(3);
+  EXPECT_FLOAT_EQ(adamw->learning_rate(), 0.125f);
+  EXPECT_NE(ErrorOf([&] { adamw->set_learning_rate(0.1); }).find("not settable"),
+            std::string::npos);
+  // Keras 2's decay, written for the newer Kerases as the schedule that computes the same.
+  auto sgd = OptimizerFromConfig({{"class_name", "SGD"}, {"config", {{"decay", 0.5}}}},
+                                 UpdateRules::kKeras2);
+  EXPECT_EQ(sgd->decay(), 0.5);
+  nlohmann::json lr = sgd->keras_config(OptimizerGeneration::kKeras3)["config"]["learning_rate"];
+  EXPECT_EQ(lr["class_name"], "InverseTimeDecay");
+  EXPECT_EQ(lr["config"]["decay_rate"], 0.5);
+  EXPECT_EQ(sgd->keras_config(OptimizerGeneration::kKeras2)["config"]["decay"], 0.5);
 }
 
 // Heavy-ball momentum written as a new optimizer: one slot, one op; the base does the rest.
 class HeavyBall : public Optimizer {
  public:
-  HeavyBall() : Optimizer(0.125, UpdateRules::kKeras3) {}
+  HeavyBall() : Optimizer("HeavyBall", {.learning_rate = 0.125}, UpdateRules::kKeras3) {}
   std::string class_name() const override { return "HeavyBall"; }
   nlohmann::json get_config() const override { return {{"learning_rate", learning_rate_}}; }
   std::vector<std::string> slot_names() const override { return {"velocity"}; }
@@ -72,14 +112,12 @@ class HeavyBall : public Optimizer {
   }
 
  protected:
-  void Prepare(GraphBuilder& b) override { momentum_ = b.Scalar(0.5, kFloat32, "momentum"); }
-  int EmitUpdate(GraphBuilder& b, const UpdateArgs& a) override {
-    b.OpN("ApplyMomentum", {a.var, a.slots[0], a.learning_rate, a.grad, momentum_}, {}, "update");
-    return b.graph().capacity() - 1;
+  // v = 0.5 v - lr g; var = var + v.
+  NewState Compose(GraphBuilder& b, const UpdateArgs& a) override {
+    ValueRef v = b.Op("Sub", {b.Op("Mul", {a.slots[0], Const(b, a, 0.5)}),
+                              b.Op("Mul", {a.grad, a.learning_rate})});
+    return {.var = b.Op("Add", {a.var, v}), .slots = {v}};
   }
-
- private:
-  ValueRef momentum_;
 };
 
 TEST(OptimizerBase, OwnsTheLoopAndTheSlots) {
