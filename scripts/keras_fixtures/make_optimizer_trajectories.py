@@ -123,7 +123,11 @@ if flavour != "keras3":
 for cls, kwargs, legacy in cases:
     opt = optimizer(cls, kwargs, legacy)
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, name="dense")])
-    model.compile(optimizer=opt, loss="mse")
+    # tf.keras's compiled Nadam keeps its u_product counter in Python, so once traced it multiplies
+    # u_product by every variable's update after the first step; eager tf.keras, Keras 3 and Kiln
+    # multiply once per step. Record the eager (intended) arithmetic.
+    eager = flavour == "tfkeras" and cls == "Nadam"
+    model.compile(optimizer=opt, loss="mse", run_eagerly=eager)
     model.layers[0].set_weights([kernel, bias])
     after = []
     for _ in range(spec["steps"]):
@@ -133,6 +137,7 @@ for cls, kwargs, legacy in cases:
     out["optimizers"].append({
         "keras": version,
         "optimizer": keras.optimizers.serialize(opt),
+        "run_eagerly": eager,
         "after": after,
     })
 if flavour == "keras3":

@@ -325,5 +325,27 @@ TEST(MemoryPlan, SteadyStateStepAllocatesNothingAndReusesBuffers) {
       << e.planned_bytes() << " of " << e.unshared_bytes();
 }
 
+// A [4] value that lands in a pooled [3,4]-sized buffer must not be overwritten in place by the
+// broadcast Add that reads it: Add reads b[j] again for every row after row 0 has been written.
+TEST(MemoryPlan, NoInPlaceReuseOfABroadcastInput) {
+  Graph g;
+  GraphBuilder b(g);
+  ValueRef x = b.Placeholder("x", kFloat32, {3, 4});
+  ValueRef e = b.Op("Exp", {x});                                               // [3,4], pooled
+  ValueRef s = b.Op("ReduceSum", {e}, {{"axes", std::vector<int64_t>{0}}});    // e's buffer freed
+  ValueRef col = b.Op("ReduceSum", {x}, {{"axes", std::vector<int64_t>{0}}});  // [4] in e's buffer
+  ValueRef out = b.Op("Add", {x, col});
+  std::mt19937 rng(3);
+  Tensor xt = RandomTensor(kFloat32, {3, 4}, rng);
+  auto r = Executor(g, {s, out}, {}, nullptr).Run({{x, xt}});
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 4; ++j) {
+      float c = 0;
+      for (int k = 0; k < 3; ++k) c += xt.data<float>()[k * 4 + j];
+      EXPECT_FLOAT_EQ(r[1].data<float>()[i * 4 + j], xt.data<float>()[i * 4 + j] + c)
+          << "[" << i << "," << j << "]";
+    }
+}
+
 }  // namespace
 }  // namespace kiln::passes
