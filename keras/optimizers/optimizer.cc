@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "keras/optimizers/schedules/inverse_time_decay.h"
 
@@ -167,8 +168,15 @@ nlohmann::json Optimizer::keras_config(OptimizerGeneration g) const {
             .keras_config();
   }
   // Plain class names ("Adam", not tf.keras 2.11's "Custom>Adam"): Keras 3 does not know the
-  // "Custom>" ones and would silently fall back to a default-configured optimizer.
-  return {{"class_name", class_name()}, {"config", config}};
+  // "Custom>" ones and would silently fall back to a default-configured optimizer. tf.keras finds
+  // by plain name only the classes of its deserialize() table; the others (Lion, any user class)
+  // only under their registered name, "Custom>" and the class.
+  static const std::set<std::string> kTfKerasPlainNames = {
+      "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Nadam", "RMSprop", "SGD"};
+  const bool registered_name =
+      g == OptimizerGeneration::kTfKeras && !kTfKerasPlainNames.count(class_name());
+  return {{"class_name", registered_name ? "Custom>" + class_name() : class_name()},
+          {"config", config}};
 }
 
 std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> params,

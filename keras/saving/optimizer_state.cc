@@ -128,9 +128,10 @@ std::vector<std::pair<std::string, Tensor>> OptimizerState(Model& model, Optimiz
   }
   for (const Entry& e : SlotEntries(model, g))
     out.emplace_back(e.name, e.value ? *e.value : Tensor(kFloat32, e.shape));
-  // Keras 3 saves state shared by all variables (Nadam's u_product) after the slots.
+  // Keras 3 saves state shared by all variables (Nadam's u_product) after the slots, under the
+  // name Keras 3 gives a variable created without one.
   if (g == OptimizerGeneration::kKeras3)
-    for (const auto& [name, value] : opt.shared_state()) out.emplace_back(name, value);
+    for (const auto& shared : opt.shared_state()) out.emplace_back("variable", shared.second);
   return out;
 }
 

@@ -17,6 +17,9 @@ TEST(ShapeInference, Elementwise) {
   EXPECT_SHAPE("Minimum", "[2,3];[]", "[2,3]");
   EXPECT_SHAPE("Equal", "[2,3];[3]", "[2,3]");
   EXPECT_SHAPE("GreaterEqual", "[2,3];[2,1]", "[2,3]");
+  EXPECT_SHAPE("Pow", "[2,3];[]", "[2,3]");
+  EXPECT_SHAPE("Pow", "[?,1];[4]", "[?,4]");
+  EXPECT_SHAPE_ERROR("Pow", "[2,3];[2]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Add", "[2,3];[4]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Mul", "[2,3];[3,2]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Add", "[2]", AttrMap{}, "expected 2 inputs");
@@ -136,6 +139,8 @@ TEST(ShapeInference, LossesAndUpdates) {
                      "rules must be \"keras3\" or \"keras2\"");
   EXPECT_SHAPE("AssignAdd", "[];[]", "");
   EXPECT_SHAPE_ERROR("AssignAdd", "[2];[]", AttrMap{}, "delta must match var");
+  EXPECT_SHAPE("Assign", "[2,3];[2,3]", "");
+  EXPECT_SHAPE_ERROR("Assign", "[2,3];[3]", AttrMap{}, "value must match var");
 }
 
 TEST(ShapeInference, Sources) {

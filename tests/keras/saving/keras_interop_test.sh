@@ -4,7 +4,8 @@
 # it), at the versions that wrote tests/fixtures/keras/gen (scripts/keras_fixtures/requirements.txt).
 #  - Both load a Kiln-saved model with keras.models.load_model and predict what Kiln predicts.
 #  - Resumed training, Kiln -> Keras: Kiln trains 3 steps and saves for each Keras (SGD with
-#    momentum and Nesterov, RMSprop, Adam); Keras loads the file compiled, with the optimizer's
+#    momentum and Nesterov, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adam
+#    with a schedule); Keras loads the file compiled, with the optimizer's
 #    state, and its next 2 steps equal Kiln's next 2 within 1e-6 relative (keras_interop.py).
 #  - tf.keras -> Kiln with tf.keras's optimizer_v2 (legacy) optimizers, the layout no fixture has.
 #  - A sparse-label model compiled with "accuracy" evaluates in Keras to Kiln's accuracy.

@@ -134,6 +134,42 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, KerasWroteIt,
                                            Resume{"keras-3.15_resume-rmsprop.keras", "RMSprop", 6},
                                            Resume{"keras-3.15_resume-adam.keras", "Adam", 10}));
 
+// The rest of Keras's optimizers (make_fixtures.py --only resume-more): each its own slots and
+// order, Ftrl's and Adagrad's non-zero initial accumulators, Nadam's shared u_product (Keras 3
+// only: tf.keras's compiled Nadam does not compute Nadam), AMSGrad, centered RMSprop, and a
+// schedule (Keras 3 then writes no learning-rate entry).
+INSTANTIATE_TEST_SUITE_P(
+    MoreOptimizers, KerasWroteIt,
+    ::testing::Values(Resume{"tfkeras-2.21_resume-adamw.h5", "AdamW", 9},
+                      Resume{"tfkeras-2.21_resume-adagrad.h5", "Adagrad", 5},
+                      Resume{"tfkeras-2.21_resume-adadelta.h5", "Adadelta", 9},
+                      Resume{"tfkeras-2.21_resume-adamax.h5", "Adamax", 9},
+                      Resume{"tfkeras-2.21_resume-ftrl.h5", "Ftrl", 9},
+                      Resume{"tfkeras-2.21_resume-lion.h5", "Lion", 5},
+                      Resume{"tfkeras-2.21_resume-adam-amsgrad.h5", "Adam", 13},
+                      Resume{"tfkeras-2.21_resume-adam-schedule.h5", "Adam", 9},
+                      Resume{"tfkeras-2.21_resume-rmsprop-centered.h5", "RMSprop", 13},
+                      Resume{"keras-3.15_resume-adamw.h5", "AdamW", 10},
+                      Resume{"keras-3.15_resume-adagrad.h5", "Adagrad", 6},
+                      Resume{"keras-3.15_resume-adadelta.h5", "Adadelta", 10},
+                      Resume{"keras-3.15_resume-adamax.h5", "Adamax", 10},
+                      Resume{"keras-3.15_resume-nadam.h5", "Nadam", 11},
+                      Resume{"keras-3.15_resume-ftrl.h5", "Ftrl", 10},
+                      Resume{"keras-3.15_resume-lion.h5", "Lion", 6},
+                      Resume{"keras-3.15_resume-adam-amsgrad.h5", "Adam", 14},
+                      Resume{"keras-3.15_resume-adam-schedule.h5", "Adam", 9},
+                      Resume{"keras-3.15_resume-rmsprop-centered.h5", "RMSprop", 14},
+                      Resume{"keras-3.15_resume-adamw.keras", "AdamW", 10},
+                      Resume{"keras-3.15_resume-adagrad.keras", "Adagrad", 6},
+                      Resume{"keras-3.15_resume-adadelta.keras", "Adadelta", 10},
+                      Resume{"keras-3.15_resume-adamax.keras", "Adamax", 10},
+                      Resume{"keras-3.15_resume-nadam.keras", "Nadam", 11},
+                      Resume{"keras-3.15_resume-ftrl.keras", "Ftrl", 10},
+                      Resume{"keras-3.15_resume-lion.keras", "Lion", 6},
+                      Resume{"keras-3.15_resume-adam-amsgrad.keras", "Adam", 14},
+                      Resume{"keras-3.15_resume-adam-schedule.keras", "Adam", 9},
+                      Resume{"keras-3.15_resume-rmsprop-centered.keras", "RMSprop", 14}));
+
 // The .keras archives' optimizer/vars, read into the same model built by hand (whatever the
 // archive reader does with the layers' object paths): Keras 3's order, and Keras 3's arithmetic.
 class KerasArchive : public ::testing::TestWithParam<std::string> {};
@@ -168,11 +204,17 @@ TEST_P(KerasArchive, OptimizerVarsContinueAsKeras3Did) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, KerasArchive,
-                         ::testing::Values("keras-3.15_resume-sgd-momentum.keras",
-                                           "keras-3.15_resume-sgd-nesterov.keras",
-                                           "keras-3.15_resume-rmsprop.keras",
-                                           "keras-3.15_resume-adam.keras"));
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, KerasArchive,
+    ::testing::Values("keras-3.15_resume-sgd-momentum.keras",
+                      "keras-3.15_resume-sgd-nesterov.keras", "keras-3.15_resume-rmsprop.keras",
+                      "keras-3.15_resume-adam.keras", "keras-3.15_resume-adamw.keras",
+                      "keras-3.15_resume-adagrad.keras", "keras-3.15_resume-adadelta.keras",
+                      "keras-3.15_resume-adamax.keras", "keras-3.15_resume-nadam.keras",
+                      "keras-3.15_resume-ftrl.keras", "keras-3.15_resume-lion.keras",
+                      "keras-3.15_resume-adam-amsgrad.keras",
+                      "keras-3.15_resume-adam-schedule.keras",
+                      "keras-3.15_resume-rmsprop-centered.keras"));
 
 std::vector<std::string> WeightNames(const std::string& path) {
   h5::File f = h5::File::Open(path);
@@ -184,17 +226,20 @@ std::vector<std::string> WeightNames(const std::string& path) {
 // model (tf.keras 2.11+ form for Adam and RMSprop with Keras 3 rules, Keras 3's for the Keras 3
 // target), and reads it back into an identical continuation.
 TEST(KilnWritesIt, TheWritersOwnLayout) {
-  for (const char* opt : {"sgd-momentum", "rmsprop", "adam"}) {
+  for (const std::string opt :
+       {"sgd-momentum", "rmsprop", "adam", "adamw", "adagrad", "adadelta", "adamax", "nadam",
+        "ftrl", "lion", "adam-amsgrad", "adam-schedule", "rmsprop-centered"}) {
     SCOPED_TRACE(opt);
     for (const auto& [writer, target] : {std::pair{"tfkeras-2.21", KerasTarget::kTfKeras2},
                                          std::pair{"keras-3.15", KerasTarget::kKeras3}}) {
+      if (opt == "nadam" && target == KerasTarget::kTfKeras2) continue;  // no tf.keras fixture
       const std::string src = Gen(std::string(writer) + "_resume-" + opt + ".h5");
       auto model = keras::load_model(src);
       ASSERT_TRUE(model->compiled());
       const std::string out = Tmp(std::string(writer) + "-" + opt + ".h5");
       model->save(out, {.target = target});
       const std::vector<std::string> want = WeightNames(src);
-      if (std::string(opt) == "sgd-momentum" && target == KerasTarget::kTfKeras2) {
+      if (opt == "sgd-momentum" && target == KerasTarget::kTfKeras2) {
         // SGD computes the same in every Keras, so Kiln writes it as optimizer_v2, which every
         // tf.keras 2.x and Keras 3 can load: the tf.keras 2.4-2.10 names and order.
         EXPECT_EQ(WeightNames(out),

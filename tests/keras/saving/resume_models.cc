@@ -51,6 +51,22 @@ void Write(const std::string& dir) {
        [] { return optimizers::SGD({.learning_rate = 0.05, .momentum = 0.9, .nesterov = true}); }},
       {"rmsprop", [] { return optimizers::RMSprop({.learning_rate = 0.01}); }},
       {"adam", [] { return optimizers::Adam({.learning_rate = 0.01}); }},
+      {"adamw", [] { return optimizers::AdamW({.learning_rate = 0.01, .weight_decay = 0.05}); }},
+      {"adagrad", [] { return optimizers::Adagrad({.learning_rate = 0.05}); }},
+      {"adadelta", [] { return optimizers::Adadelta({.learning_rate = 0.5}); }},
+      {"adamax", [] { return optimizers::Adamax({.learning_rate = 0.01}); }},
+      {"nadam", [] { return optimizers::Nadam({.learning_rate = 0.01}); }},
+      {"ftrl",
+       [] {
+         return optimizers::Ftrl({.learning_rate = 0.05, .l1_regularization_strength = 0.001});
+       }},
+      {"lion", [] { return optimizers::Lion({.learning_rate = 0.005}); }},
+      {"adam-schedule",
+       [] {
+         return optimizers::Adam(
+             {.learning_rate = optimizers::schedules::ExponentialDecay(
+                  {.initial_learning_rate = 0.01, .decay_steps = 2, .decay_rate = 0.5})});
+       }},
       // Keras 2 rules: written as tf.keras's optimizer_v2, which tf.keras continues with.
       {"rmsprop-keras2",
        [] { return optimizers::RMSprop({.learning_rate = 0.01, .rules = UpdateRules::kKeras2}); }},
