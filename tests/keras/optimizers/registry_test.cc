@@ -195,5 +195,26 @@ TEST(OptimizerConfig, EachGenerationsFormAndRules) {
   EXPECT_TRUE(optimizers::SGD().follows_optimizer_v2());
 }
 
+// The README's example: a warmup from 0 makes the first step a no-op (weight decay scales with the
+// rate too), and the second moves the weights.
+TEST(Optimizers, WarmupScheduleStartsAtItsInitialRate) {
+  Sequential model({layers::Dense(2, {.input_dim = 3})});
+  model.compile({.optimizer = optimizers::AdamW(
+                     {.learning_rate = optimizers::schedules::CosineDecay(
+                          {.decay_steps = 1000, .warmup_target = 1e-3, .warmup_steps = 100}),
+                      .weight_decay = 0.01,
+                      .global_clipnorm = 1.0}),
+                 .loss = "mse"});
+  const Tensor x = Tensor::FromVector<float>({1, 2, 3, -1, 0, 2}, {2, 3});
+  const Tensor y = Tensor::FromVector<float>({1, 0, 0, 1}, {2, 2});
+  const std::vector<Tensor> start = model.get_weights();
+  const FitOptions one_step = {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false};
+  model.fit(x, y, one_step);
+  EXPECT_TRUE(model.get_weights()[0].BitwiseEquals(start[0]));
+  model.fit(x, y, one_step);
+  EXPECT_FALSE(model.get_weights()[0].BitwiseEquals(start[0]));
+  EXPECT_FLOAT_EQ(model.optimizer()->learning_rate(), 2e-5f);  // 1e-3 * 2 / 100
+}
+
 }  // namespace
 }  // namespace kiln::keras
