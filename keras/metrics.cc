@@ -5,7 +5,7 @@
 namespace kiln::keras::metrics {
 
 std::string Resolve(const std::string& metric, const std::string& loss, const Shape& output_shape) {
-  const std::string l = losses::Canonical(loss);
+  const std::string& l = loss;
   if (metric == "accuracy" || metric == "acc") {
     if (output_shape.dim(-1) == 1 || l == losses::binary_crossentropy) return "binary_accuracy";
     if (l == losses::sparse_categorical_crossentropy) return "sparse_categorical_accuracy";

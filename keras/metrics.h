@@ -12,6 +12,7 @@
 
 #include "graph/graph_builder.h"
 
+// `loss` is the output's loss as Keras's function name (losses::Loss::function()).
 namespace kiln::keras::metrics {
 
 // The concrete metric ("accuracy" -> "categorical_accuracy"); throws kiln::NotFoundError.

@@ -450,11 +450,11 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
   for (size_t k = 0; k < n; ++k) {
     const OutputTraining& o = output_training_[k];
     l.y_true.push_back(b.Placeholder(o.name + "_target", kFloat32,
-                                     losses::TargetShape(o.loss, outputs_[k].shape())));
+                                     o.loss.TargetShape(outputs_[k].shape())));
     auto scope = b.Scope(n > 1 ? o.name + "_loss" : "");
-    losses.push_back(losses::Lower(b, o.loss, l.y_true[k], l.y_pred[k]));
+    losses.push_back(o.loss.Lower(b, l.y_true[k], l.y_pred[k]));
     for (const auto& m : o.metrics)
-      metrics.push_back(metrics::Lower(b, m, o.loss, l.y_true[k], l.y_pred[k]));
+      metrics.push_back(metrics::Lower(b, m, o.loss.function(), l.y_true[k], l.y_pred[k]));
   }
   // Keras's total loss: the sum of each output's loss times its weight.
   if (n == 1 && output_training_[0].weight == 1.0) {
@@ -525,8 +525,9 @@ void Model::ResolveOutputTraining(const CompileOptions& options) {
   for (const auto& [key, value] : options.metrics.by_name)
     out[index_of("metrics", key)].metrics = value;
   for (size_t k = 0; k < n; ++k) {
-    losses::Canonical(out[k].loss);  // validates the name before anything is built
-    for (const auto& m : out[k].metrics) metrics::Resolve(m, out[k].loss, outputs_[k].shape());
+    // Validates the metric names before anything is built.
+    for (const auto& m : out[k].metrics)
+      metrics::Resolve(m, out[k].loss.function(), outputs_[k].shape());
   }
   output_training_ = std::move(out);
 }
@@ -643,13 +644,13 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
   }
   for (size_t k = 0; k < n; ++k) {
     const Tensor& raw = targets[k];
-    const std::string& loss = output_training_[k].loss;
+    const losses::Loss& loss = output_training_[k].loss;
     if (!raw.valid() || raw.rank() == 0 || raw.dim(0) != samples)
       throw ValueError(
           "Input arrays should have the same number of samples as target arrays. Found " +
           std::to_string(samples) + " input samples and " +
           std::to_string(raw.valid() && raw.rank() ? raw.dim(0) : 0) + " target samples.");
-    const Shape want = losses::TargetShape(loss, outputs_[k].shape());
+    const Shape want = loss.TargetShape(outputs_[k].shape());
     Tensor t = raw;
     // Keras accepts (n,) targets for a (None, 1) output and (n, 1) class ids for the sparse loss.
     if (t.rank() == want.rank() - 1 && want.dim(-1) == 1) t = t.Reshaped(Shape{samples, 1});
@@ -661,7 +662,7 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
                        ShapeWithoutBatch(want) + " but got array with shape " +
                        ShapeWithoutBatch(raw.shape()));
     t = t.dtype() == kFloat32 ? t : t.astype(kFloat32);
-    if (losses::Canonical(loss) == losses::sparse_categorical_crossentropy) {
+    if (loss.function() == losses::sparse_categorical_crossentropy) {
       const int64_t classes = outputs_[k].shape().dim(-1);
       for (float v : t.values<float>())
         if (!(v >= 0 && v < classes && v == std::floor(v)))

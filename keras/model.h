@@ -41,6 +41,7 @@
 #include "graph/variable_store.h"
 #include "keras/callbacks/callback.h"
 #include "keras/layers/layer.h"
+#include "keras/losses.h"
 #include "keras/optimizers.h"
 #include "keras/progbar.h"
 #include "keras/summary.h"
@@ -64,13 +65,14 @@ struct PerOutput {
   bool given = false;
 };
 
-struct LossSpec : PerOutput<std::string> {
+struct LossSpec : PerOutput<losses::Loss> {
   using PerOutput::PerOutput;
-  LossSpec(const char* one) : PerOutput(std::string(one)) {}  // NOLINT
-  LossSpec(std::initializer_list<const char*> l)              // NOLINT
-      : PerOutput(std::vector<std::string>(l.begin(), l.end())) {}
-  LossSpec(std::initializer_list<std::pair<const std::string, std::string>> m)  // NOLINT
-      : PerOutput(std::map<std::string, std::string>(m)) {}
+  LossSpec(const char* one) : PerOutput(losses::Loss(one)) {}         // NOLINT
+  LossSpec(const std::string& one) : PerOutput(losses::Loss(one)) {}  // NOLINT
+  LossSpec(std::initializer_list<losses::Loss> l)                     // NOLINT
+      : PerOutput(std::vector<losses::Loss>(l)) {}
+  LossSpec(std::initializer_list<std::pair<const std::string, losses::Loss>> m)  // NOLINT
+      : PerOutput(std::map<std::string, losses::Loss>(m)) {}
 };
 
 struct LossWeights : PerOutput<double> {
@@ -259,7 +261,7 @@ class Model : public Layer {
   // What compile() resolved for each output, in output order.
   struct OutputTraining {
     std::string name;  // the output layer's name
-    std::string loss;  // as given ("mse")
+    losses::Loss loss;
     double weight = 1.0;
     Shape shape;  // the output's
     std::vector<std::string> metrics;

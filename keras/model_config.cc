@@ -124,12 +124,13 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
   const std::vector<Model::OutputTraining>& outs = model.output_training();
   auto saved_metrics = [](const Model::OutputTraining& o) {
     std::vector<std::string> m;
-    for (const auto& name : o.metrics) m.push_back(metrics::SavedName(name, o.loss, o.shape));
+    for (const auto& name : o.metrics)
+      m.push_back(metrics::SavedName(name, o.loss.function(), o.shape));
     return m;
   };
   nlohmann::json loss, metrics, weights;
   if (outs.size() == 1) {
-    loss = outs[0].loss;
+    loss = outs[0].loss.Saved(generation == OptimizerGeneration::kKeras3);
     metrics = saved_metrics(outs[0]);
     if (outs[0].weight != 1.0) weights = nlohmann::json::array({outs[0].weight});
   } else {
@@ -141,7 +142,7 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
     loss = weights = nlohmann::json::object();
     metrics = keras3 ? nlohmann::json::object() : nlohmann::json::array();
     for (const auto& o : outs) {
-      loss[o.name] = keras3 ? losses::Canonical(o.loss) : o.loss;
+      loss[o.name] = o.loss.Saved(keras3);
       weights[o.name] = o.weight;
       if (keras3) {
         metrics[o.name] = saved_metrics(o);
@@ -153,7 +154,7 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
                         {"config",
                          {{"name", o.name + "_" + name},
                           {"dtype", "float32"},
-                          {"fn", metrics::Resolve(name, o.loss, o.shape)}}}});
+                          {"fn", metrics::Resolve(name, o.loss.function(), o.shape)}}}});
       metrics.push_back(list);
     }
   }
@@ -163,9 +164,6 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
                        {"loss_weights", weights},
                        {"optimizer_config", model.optimizer()->keras_config(generation)}};
   if (generation == OptimizerGeneration::kKeras3) {
-    // Keras 3.15's .h5 loader cannot deserialize the alias "mse" (its own files with loss="mse"
-    // fail to load compiled); the full name loads.
-    if (outs.size() == 1) tc["loss"] = losses::Canonical(outs[0].loss);
     // Keras 3's compile config fields (keras/src/legacy/saving/saving_utils.py).
     tc["run_eagerly"] = false;
     tc["steps_per_execution"] = 1;
@@ -548,22 +546,25 @@ std::string CompileFromTrainingConfigOrThrow(Model& model, const nlohmann::json&
     return true;
   };
   CompileOptions options{.optimizer = optimizer};
+  // A loss: a name or a serialized Loss ({"class_name", "config"}); one, a list, or a dict by
+  // output (a dict without "class_name").
   const nlohmann::json loss = tc.value("loss", nlohmann::json());
-  if (loss.is_string()) {
-    options.loss = loss.get<std::string>();
-  } else if (loss.is_object()) {
-    std::map<std::string, std::string> by_name;
-    for (const auto& [k, v] : loss.items()) {
-      if (!v.is_string())
-        return "the training_config's loss for '" + k + "' is not a name" + uncompiled;
-      by_name[k] = v.get<std::string>();
-    }
-    options.loss = by_name;
-  } else {
-    std::vector<std::string> list;
-    if (!strings(loss, list) || list.empty())
+  try {
+    if (loss.is_string() || (loss.is_object() && loss.contains("class_name"))) {
+      options.loss = losses::Loss::FromConfig(loss);
+    } else if (loss.is_object() && !loss.empty()) {
+      std::map<std::string, losses::Loss> by_name;
+      for (const auto& [k, v] : loss.items()) by_name[k] = losses::Loss::FromConfig(v);
+      options.loss = by_name;
+    } else if (loss.is_array() && !loss.empty()) {
+      std::vector<losses::Loss> list;
+      for (const auto& v : loss) list.push_back(losses::Loss::FromConfig(v));
+      options.loss = list;
+    } else {
       return "the training_config's loss is not a loss name, list or dict" + uncompiled;
-    options.loss = list;
+    }
+  } catch (const Error& e) {
+    return "the training_config's loss: " + std::string(e.what()) + uncompiled;
   }
   nlohmann::json metrics = tc.value("metrics", nlohmann::json::array());
   // tf.keras 2.x writes a multi-output model's metrics as one list per output (in output order)

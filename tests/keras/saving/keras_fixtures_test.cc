@@ -135,7 +135,7 @@ TEST(Keras3Archive, CompileConfigAndVersionAreRead) {
   ASSERT_TRUE(m->compiled()) << warnings;
   EXPECT_EQ(m->optimizer()->class_name(), "Adam");
   EXPECT_NEAR(m->optimizer()->get_config()["learning_rate"].get<double>(), 0.01, 1e-8);
-  EXPECT_EQ(m->output_training()[0].loss, "categorical_crossentropy");
+  EXPECT_EQ(m->output_training()[0].loss.name(), "categorical_crossentropy");
   EXPECT_EQ(m->output_training()[0].metrics, std::vector<std::string>{"accuracy"});
   // Keras 3's optimizer variables (optimizer/vars) are restored: the writer's step count is back.
   EXPECT_EQ(warnings.find("optimizer"), std::string::npos) << warnings;
@@ -168,20 +168,30 @@ TEST(Keras3Archive, CompileConfigForms) {
   EXPECT_EQ(tc["optimizer_config"]["class_name"], "rmsprop");
   EXPECT_EQ(tc["loss"], "mean_squared_error");
   EXPECT_EQ(tc["metrics"], nlohmann::json::parse(R"(["mse"])"));
-  // from_logits computes something else: the object stays and compiling declines it.
+  // from_logits computes something else: the object stays, and compiles as that loss.
   auto logits = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
       "optimizer": "sgd",
       "loss": {"class_name": "CategoricalCrossentropy", "config": {"from_logits": true}}})"));
   EXPECT_TRUE(logits["loss"].is_object());
   Sequential m({layers::Dense(2, {.input_shape = {3}})});
-  EXPECT_NE(CompileFromTrainingConfig(m, logits).find("loss"), std::string::npos);
-  EXPECT_FALSE(m.compiled());
+  EXPECT_EQ(CompileFromTrainingConfig(m, logits), "");
+  ASSERT_TRUE(m.compiled());
+  EXPECT_EQ(m.output_training()[0].loss.arguments()["from_logits"], true);
+  // An argument Kiln does not follow: the loss is named, and the model stays uncompiled.
+  Sequential m2({layers::Dense(2, {.input_shape = {3}})});
+  auto ignore = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
+      "optimizer": "sgd",
+      "loss": {"class_name": "SparseCategoricalCrossentropy", "config": {"ignore_class": 0}}})"));
+  EXPECT_NE(
+      CompileFromTrainingConfig(m2, ignore).find("SparseCategoricalCrossentropy: ignore_class"),
+      std::string::npos);
+  EXPECT_FALSE(m2.compiled());
   // Optimizer options that change the update are refused, not ignored.
   auto clipped = TrainingConfigFromCompileConfig(nlohmann::json::parse(R"({
       "optimizer": {"class_name": "SGD", "config": {"learning_rate": 0.1, "use_ema": true}},
       "loss": "mse"})"));
-  EXPECT_NE(CompileFromTrainingConfig(m, clipped).find("use_ema"), std::string::npos);
-  EXPECT_FALSE(m.compiled());
+  EXPECT_NE(CompileFromTrainingConfig(m2, clipped).find("use_ema"), std::string::npos);
+  EXPECT_FALSE(m2.compiled());
   EXPECT_TRUE(TrainingConfigFromCompileConfig(nlohmann::json::object()).is_null());
   // tf.keras 2.21 writes ema_overwrite_frequency 100 for RMSprop without EMA: still compiled.
   EXPECT_TRUE(keras::load_model(Gen("tfkeras-2.21_resume-rmsprop.h5"))->compiled());

@@ -81,6 +81,19 @@ def resume_in_keras(keras, out, target, names):
                       model.get_weights(), f"{out}/{target}_{name}.after")
 
 
+def check_loss_objects(keras, out, target):
+    """Kiln's files with configured loss objects: each Keras compiles the loss from the file and
+    evaluates what Kiln evaluated."""
+    for name in ["huber", "cce-logits", "msle-sum"]:
+        x, y = np.load(f"{out}/loss_{name}.x.npy"), np.load(f"{out}/loss_{name}.y.npy")
+        path = f"{out}/{target}_loss_{name}.h5"
+        model = keras3_load(keras, path) if target == "keras3" else keras.models.load_model(path)
+        got = float(np.asarray(model.evaluate(x, y, batch_size=16, verbose=0)).reshape(-1)[0])
+        want = float(np.load(f"{path[:-3]}.evaluate.npy")[0])
+        print(f"  loss {name} ({type(model.loss).__name__}): keras {got:.7f}, kiln {want:.7f}")
+        assert abs(got - want) <= 1e-6 * abs(want) + 1e-7, (path, got, want)
+
+
 def h5py_names(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -119,6 +132,7 @@ def tfkeras(out, resume_models):
     resume_in_keras(keras, out, "tfkeras", ["sgd-momentum", "sgd-nesterov", "rmsprop", "adam",
                                             "rmsprop-keras2", "adam-keras2"] + MORE_OPTIMIZERS)
     check_sparse_accuracy(keras, out, plain_name_differs=True)
+    check_loss_objects(keras, out, "tfkeras")
     # tf.keras's own optimizer_v2 files (the legacy optimizers) into Kiln.
     rng = np.random.RandomState(0)
     x, y = rng.randn(24, 4).astype("float32"), rng.randn(24, 2).astype("float32")
@@ -155,6 +169,7 @@ def keras3(out, resume_models):
                     ["sgd-momentum", "sgd-nesterov", "rmsprop", "adam", "nadam"] + MORE_OPTIMIZERS)
     # Keras 3 builds its metrics from the real labels, and gets "accuracy" right either way.
     check_sparse_accuracy(keras, out, plain_name_differs=False)
+    check_loss_objects(keras, out, "keras3")
 
 
 if __name__ == "__main__":

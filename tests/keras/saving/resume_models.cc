@@ -89,6 +89,41 @@ void Write(const std::string& dir) {
       SaveWeights(m, base + ".after");
     }
   }
+  // Loss objects with arguments: each Keras rebuilds them from the file and evaluates what Kiln
+  // evaluates (loss_<name>.x/.y.npy, <target>_loss_<name>.h5 and .evaluate.npy).
+  Tensor classes(kFloat32, {16, 3});
+  for (int i = 0; i < 16; ++i)
+    for (int j = 0; j < 3; ++j) classes.data<float>()[i * 3 + j] = (i % 3 == j) ? 1.f : 0.f;
+  struct LossCase {
+    std::string name;
+    losses::Loss loss;
+    Tensor y;
+  };
+  const std::vector<LossCase> loss_cases = {
+      {"huber", losses::Huber(0.5), Fixed({16, 3}, 6)},
+      {"cce-logits", losses::CategoricalCrossentropy({.from_logits = true, .label_smoothing = 0.1}),
+       classes},
+      {"msle-sum",
+       losses::Loss::FromConfig(
+           {{"class_name", "MeanSquaredLogarithmicError"}, {"config", {{"reduction", "sum"}}}}),
+       Fixed({16, 3}, 7)},
+  };
+  for (const LossCase& c : loss_cases) {
+    kiln::npy::Save(dir + "/loss_" + c.name + ".x.npy", rx);
+    kiln::npy::Save(dir + "/loss_" + c.name + ".y.npy", c.y);
+    for (const auto& [target, label] : {std::pair{KerasTarget::kTfKeras2, "tfkeras"},
+                                        std::pair{KerasTarget::kKeras3, "keras3"}}) {
+      utils::set_random_seed(3);
+      Sequential m({Input({.shape = {4}}), layers::Dense(3)});
+      m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.05}), .loss = c.loss});
+      m.fit(rx, c.y.Slice(0, 16), {.batch_size = 8, .epochs = 1, .verbose = 0, .shuffle = false});
+      m.fit(rx.Slice(0, 8), c.y.Slice(0, 8), kSteps);  // 3 steps in all, as the resume files
+      const std::string base = dir + "/" + label + "_loss_" + c.name;
+      m.save(base + ".h5", {.target = target});
+      const std::vector<double> score = m.evaluate(rx, c.y, {.batch_size = 16, .verbose = 0});
+      kiln::npy::Save(base + ".evaluate.npy", Tensor::FromVector<double>({score[0]}, {1}));
+    }
+  }
   // Sparse labels with "accuracy": Kiln resolves it to sparse_categorical_accuracy from the loss.
   utils::set_random_seed(2);
   const Tensor sx = Fixed({64, 6}, 5);
