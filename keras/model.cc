@@ -17,6 +17,7 @@
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/model_config.h"
+#include "keras/regularizers.h"
 #include "keras/summary.h"
 #include "passes/pipeline.h"
 
@@ -325,10 +326,44 @@ std::vector<std::string> Model::output_names() {
   return out;
 }
 
+namespace {
+
+// Keras's layer.losses for one call: each weight's "<weight>_regularizer" from the layer's config
+// (once per layer), and its "activity_regularizer" on each output. A nested model has neither:
+// its layers add their own.
+void AddRegularization(GraphBuilder& b, const Layer& layer, std::span<const ValueRef> weights,
+                       std::span<const ValueRef> outputs, AddedLosses& losses) {
+  const nlohmann::json c = layer.get_config();
+  const std::string where = layer.class_name() + " '" + layer.name() + "': ";
+  auto regularizer = [&](const std::string& key) {
+    auto it = c.find(key);
+    return it == c.end() ? nlohmann::json() : *it;
+  };
+  if (losses.weights_regularized.insert(&layer).second) {
+    for (size_t i = 0; i < layer.weights().size() && i < weights.size(); ++i) {
+      const std::string& name = layer.weights()[i].name;
+      std::string key = name + "_regularizer";
+      // depthwise_kernel -> depthwise_regularizer, as Keras names them
+      if (!c.contains(key) && name.ends_with("_kernel"))
+        key = name.substr(0, name.size() - 7) + "_regularizer";
+      if (ValueRef t = regularizers::Lower(b, regularizer(key), weights[i], where + key); t.valid())
+        losses.terms.push_back(t);
+    }
+  }
+  // Both Kerases divide an activity penalty by the batch size.
+  const nlohmann::json activity = regularizer("activity_regularizer");
+  for (ValueRef out : outputs)
+    if (ValueRef t = regularizers::Lower(b, activity, out, where + "activity_regularizer",
+                                         /*per_example=*/true);
+        t.valid())
+      losses.terms.push_back(t);
+}
+
+}  // namespace
+
 std::vector<ValueRef> Model::LowerNodes(
     GraphBuilder& b, std::span<const ValueRef> inputs,
-    const std::function<const LayerVariables&(const Layer&)>& vars, bool training,
-    std::vector<int>* updates) const {
+    const std::function<const LayerVariables&(const Layer&)>& vars, const CallContext& ctx) const {
   ExpectCount("inputs", inputs.size(), inputs_.size());
   std::map<std::pair<const LayerNode*, int>, ValueRef> values;
   for (size_t i = 0; i < inputs_.size(); ++i)
@@ -346,9 +381,15 @@ std::vector<ValueRef> Model::LowerNodes(
       ins.push_back(v);
     }
     const LayerVariables& v = vars(layer);
-    std::vector<ValueRef> outs = layer.Call(
-        b, ins,
-        {.training = training, .updates = updates, .weights = v.weights, .states = v.states});
+    const bool trainable = ctx.trainable && layer.trainable();
+    std::vector<ValueRef> outs = layer.Call(b, ins,
+                                            {.training = ctx.training,
+                                             .trainable = trainable,
+                                             .losses = ctx.losses,
+                                             .updates = ctx.updates,
+                                             .weights = v.weights,
+                                             .states = v.states});
+    if (ctx.losses) AddRegularization(b, layer, v.weights, outs, *ctx.losses);
     if (outs.size() != node->output_shapes.size())
       throw Error(layer.class_name() + " '" + layer.name() + "' lowered " +
                   std::to_string(outs.size()) + " outputs for " +
@@ -358,6 +399,18 @@ std::vector<ValueRef> Model::LowerNodes(
   std::vector<ValueRef> out;
   for (const KerasTensor& t : outputs_) out.push_back(values.at({t.node().get(), t.index()}));
   return out;
+}
+
+void Model::set_trainable(bool trainable) {
+  Layer::set_trainable(trainable);
+  for (auto& l : layers_) l->set_trainable(trainable);
+}
+
+std::vector<bool> Model::TrainableMask() const {
+  std::vector<bool> mask;
+  for (const auto& l : layers_)
+    for (bool m : l->TrainableMask()) mask.push_back(trainable() && m);
+  return mask;
 }
 
 std::vector<ValueRef> Model::Call(GraphBuilder& b, std::span<const ValueRef> inputs,
@@ -376,12 +429,13 @@ std::vector<ValueRef> Model::Call(GraphBuilder& b, std::span<const ValueRef> inp
   if (w != ctx.weights.size() || w != weights_.size() || s != ctx.states.size())
     throw Error("Model '" + name_ + "' called with " + std::to_string(ctx.weights.size()) +
                 " weight Variables for " + std::to_string(weights_.size()) + " weights");
+  CallContext inner = ctx;
+  inner.trainable = ctx.trainable && trainable();
   return LowerNodes(
-      b, inputs, [&](const Layer& l) -> const LayerVariables& { return vars.at(&l); }, ctx.training,
-      ctx.updates);
+      b, inputs, [&](const Layer& l) -> const LayerVariables& { return vars.at(&l); }, inner);
 }
 
-void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
+void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training, bool with_losses) {
   Build();
   l.x.clear();
   for (const KerasTensor& t : inputs_)
@@ -396,7 +450,9 @@ void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training) {
     }
     return it->second;
   };
-  l.y_pred = LowerNodes(b, l.x, vars, training, &l.updates);
+  l.y_pred = LowerNodes(
+      b, l.x, vars,
+      {.training = training, .losses = with_losses ? &l.added : nullptr, .updates = &l.updates});
 }
 
 void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
@@ -414,7 +470,7 @@ void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {
 const Graph& Model::forward_graph() {
   if (!forward_.executor) {
     GraphBuilder b(forward_.graph);
-    LowerForward(b, forward_, false);
+    LowerForward(b, forward_, false, /*with_losses=*/false);
     Plan(forward_, forward_.y_pred);
   }
   return forward_.graph;
@@ -449,14 +505,15 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
   l.y_true.clear();
   for (size_t k = 0; k < n; ++k) {
     const OutputTraining& o = output_training_[k];
-    l.y_true.push_back(b.Placeholder(o.name + "_target", kFloat32,
-                                     o.loss.TargetShape(outputs_[k].shape())));
+    l.y_true.push_back(
+        b.Placeholder(o.name + "_target", kFloat32, o.loss.TargetShape(outputs_[k].shape())));
     auto scope = b.Scope(n > 1 ? o.name + "_loss" : "");
     losses.push_back(o.loss.Lower(b, l.y_true[k], l.y_pred[k]));
     for (const auto& m : o.metrics)
       metrics.push_back(metrics::Lower(b, m, o.loss.function(), l.y_true[k], l.y_pred[k]));
   }
-  // Keras's total loss: the sum of each output's loss times its weight.
+  // Keras's total loss: the sum of each output's loss times its weight, plus the layers' losses
+  // (regularization).
   if (n == 1 && output_training_[0].weight == 1.0) {
     l.loss = losses[0];
   } else {
@@ -466,6 +523,10 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
                           : b.Op("Mul", {losses[k], b.Scalar(output_training_[k].weight)});
       l.loss = k == 0 ? term : b.Op("Add", {l.loss, term});
     }
+  }
+  if (!l.added.terms.empty()) {
+    auto scope = b.Scope("regularization");
+    for (ValueRef t : l.added.terms) l.loss = b.Op("Add", {l.loss, t});
   }
   l.reported.clear();
   if (n > 1) l.reported = losses;
@@ -540,14 +601,15 @@ void Model::compile(CompileOptions options) {
   // Training: forward in training mode (dropout on), loss, gradients and the optimizer's updates.
   train_ = Lowered{};
   GraphBuilder b(train_.graph);
-  LowerForward(b, train_, true);
+  LowerForward(b, train_, true, /*with_losses=*/true);
   LowerLossAndMetrics(b, train_);
   std::vector<ValueRef> params;
   for (auto& l : layers_) {
     auto it = train_.variables.find(l.get());
     if (it == train_.variables.end()) continue;  // not on the way to an output
+    const std::vector<bool> mask = l->TrainableMask();
     for (size_t i = 0; i < l->weights().size(); ++i)
-      if (l->weights()[i].trainable) params.push_back(it->second.weights[i]);
+      if (mask[i]) params.push_back(it->second.weights[i]);
   }
   std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
   const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, *variables_);
@@ -556,7 +618,7 @@ void Model::compile(CompileOptions options) {
   // Evaluation: the same losses and metrics on the inference-mode forward graph.
   eval_ = Lowered{};
   GraphBuilder eb(eval_.graph);
-  LowerForward(eb, eval_, false);
+  LowerForward(eb, eval_, false, /*with_losses=*/true);
   LowerLossAndMetrics(eb, eval_);
   Plan(eval_, Fetches(eval_));
   compiled_ = true;
@@ -843,11 +905,13 @@ int Model::NodeIndex(const LayerNode& node) const {
 void Model::summary(std::ostream& out) {
   const std::vector<SummaryRow> rows = summary_rows();
   int64_t total = 0, trainable = 0;
-  for (const auto& l : layers_)
-    for (const Weight& w : l->weights()) {
-      total += w.value.num_elements();
-      if (w.trainable) trainable += w.value.num_elements();
+  for (const auto& l : layers_) {
+    const std::vector<bool> mask = l->TrainableMask();
+    for (size_t i = 0; i < l->weights().size(); ++i) {
+      total += l->weights()[i].value.num_elements();
+      if (mask[i]) trainable += l->weights()[i].value.num_elements();
     }
+  }
   PrintSummaryTable(out, name_, rows, total, trainable, !sequential_);
 }
 

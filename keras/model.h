@@ -296,6 +296,9 @@ class Model : public Layer {
   std::string class_name() const override { return sequential_ ? "Sequential" : "Functional"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   std::vector<Shape> ComputeOutputShapes(std::span<const Shape> input_shapes) const override;
+  // Sets every layer's too, as Keras's Model.trainable does.
+  void set_trainable(bool trainable) override;
+  std::vector<bool> TrainableMask() const override;
   std::vector<ValueRef> Call(GraphBuilder& b, std::span<const ValueRef> inputs,
                              const CallContext& ctx) override;
   using Layer::Call;
@@ -326,6 +329,7 @@ class Model : public Layer {
     // metrics_names() names after "loss".
     std::vector<ValueRef> reported;
     std::vector<int> updates;
+    AddedLosses added;  // regularization terms, in the total loss
     std::unique_ptr<Executor> executor;
   };
   // The InputLayer Keras adds to a Sequential whose first layer declares `shape` (batch included),
@@ -335,10 +339,13 @@ class Model : public Layer {
   void SetGraph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs);
   // Emits every node for `inputs` (one value per model input); `vars` gives each layer's
   // Variables.
+  // ctx.training, .trainable, .losses and .updates apply to every layer; the weights come from
+  // `vars`.
   std::vector<ValueRef> LowerNodes(GraphBuilder& b, std::span<const ValueRef> inputs,
                                    const std::function<const LayerVariables&(const Layer&)>& vars,
-                                   bool training, std::vector<int>* updates) const;
-  void LowerForward(GraphBuilder& b, Lowered& l, bool training);
+                                   const CallContext& ctx) const;
+  // with_losses: collect the layers' regularization losses (training and evaluation graphs).
+  void LowerForward(GraphBuilder& b, Lowered& l, bool training, bool with_losses);
   // Adds the losses and metrics for compile_options_ to a lowered forward graph.
   void LowerLossAndMetrics(GraphBuilder& b, Lowered& l);
   // Optimizes l.graph keeping `fetches` and l.updates, and plans the executor.

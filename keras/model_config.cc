@@ -172,7 +172,7 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
   return tc;
 }
 
-std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config) {
+std::vector<std::string> ConstraintWarnings(const nlohmann::json& model_config) {
   std::vector<std::string> out;
   if (!model_config.is_object() || !model_config.contains("config")) return out;
   // Written defensively: this runs on configs that may be malformed.
@@ -189,9 +189,8 @@ std::vector<std::string> RegularizerWarnings(const nlohmann::json& model_config)
     if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
     const nlohmann::json& lc = layer["config"];
     for (const auto& [key, value] : lc.items()) {
-      const bool regularizer = key.size() > 12 && key.ends_with("_regularizer");
       const bool constraint = key.size() > 11 && key.ends_with("_constraint");
-      if ((!regularizer && !constraint) || value.is_null()) continue;
+      if (!constraint || value.is_null()) continue;
       const std::string what = value.is_object()   ? name_of(value)
                                : value.is_string() ? value.get<std::string>()
                                                    : value.dump();
@@ -311,6 +310,8 @@ std::shared_ptr<Layer> LayerFromEntry(const nlohmann::json& entry,
   const nlohmann::json lcfg = entry.value("config", nlohmann::json::object());
   if (IsModelClass(lc)) {
     std::unique_ptr<Model> m = BuildModel(entry, unsupported, depth + 1);
+    // Keras 3 writes a frozen nested model's own flag; its layers carry theirs in both Kerases.
+    if (m && lcfg.is_object() && lcfg.value("trainable", true) == false) m->set_trainable(false);
     return m ? std::shared_ptr<Layer>(std::move(m)) : nullptr;
   }
   const LayerFactory* factory = FindLayerFactory(lc);
@@ -321,7 +322,9 @@ std::shared_ptr<Layer> LayerFromEntry(const nlohmann::json& entry,
   // A config field of the wrong type ("sparse": null where Keras writes a bool) surfaces here,
   // from whichever layer read it: reported with the layer, as any other unsupported option.
   try {
-    return (*factory)(lcfg, unsupported);
+    std::shared_ptr<Layer> layer = (*factory)(lcfg, unsupported);
+    if (layer && lcfg.value("trainable", true) == false) layer->set_trainable(false);
+    return layer;
   } catch (const nlohmann::json::exception& e) {
     unsupported.push_back(lc + " '" + config::Name(lcfg) + "': a config field of the wrong type (" +
                           e.what() + ")");

@@ -48,7 +48,7 @@ ValueRef BatchNormalization::CallOne(GraphBuilder& b, ValueRef x, const CallCont
   const ValueRef beta = o_.center ? ctx.weights[i++] : ValueRef{};
   const ValueRef moving_mean = ctx.weights[i++], moving_var = ctx.weights[i++];
   ValueRef mean = moving_mean, var = moving_var;
-  if (ctx.training) {
+  if (ctx.training && ctx.trainable) {
     std::vector<int64_t> axes;
     for (int a = 0; a + 1 < b.type(x).shape.rank(); ++a) axes.push_back(a);
     mean = b.Op("ReduceMean", {x}, {{"axes", axes}});

@@ -157,8 +157,14 @@ void Layer::ShapeFail(const std::string& message) const {
   throw ShapeError(class_name() + " '" + name_ + "': " + message);
 }
 
+std::vector<bool> Layer::TrainableMask() const {
+  std::vector<bool> mask;
+  for (const Weight& w : weights_) mask.push_back(trainable_ && w.trainable);
+  return mask;
+}
+
 nlohmann::json Layer::get_config() const {
-  nlohmann::json c = {{"name", name_}, {"trainable", true}, {"dtype", "float32"}};
+  nlohmann::json c = {{"name", name_}, {"trainable", trainable_}, {"dtype", "float32"}};
   if (declared_input_shape_) {
     nlohmann::json shape = nlohmann::json::array();
     for (int64_t d : declared_input_shape_->dims())

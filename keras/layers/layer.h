@@ -27,6 +27,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,8 +43,22 @@ struct Weight {
   bool trainable = true;
 };
 
+class Layer;
+
+// The loss terms a layer call adds (Keras's layer.losses): weight regularizers, once per layer
+// however often it is called, and activity regularizers, once per call.
+struct AddedLosses {
+  std::vector<ValueRef> terms;
+  std::set<const Layer*> weights_regularized;
+};
+
 struct CallContext {
   bool training = false;
+  // False inside a frozen layer or model: BatchNormalization then runs in inference mode, as
+  // Keras's does when trainable is false.
+  bool trainable = true;
+  // Where regularization losses go (the training and evaluation graphs); nullptr for predict.
+  AddedLosses* losses = nullptr;
   // Where a layer records state-update nodes a training step must run (batch-norm statistics).
   std::vector<int>* updates = nullptr;
   // The Variable nodes of this layer's weights() and states(), in their order, in the graph
@@ -84,6 +99,15 @@ class Layer {
                                      const CallContext& ctx);
   // One input, one output.
   ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx);
+
+  // Keras's layer.trainable. False freezes every weight of the layer (of a model: of all its
+  // layers, which it sets too) and runs BatchNormalization in inference mode. As in Keras, it
+  // takes effect at the next compile().
+  bool trainable() const { return trainable_; }
+  virtual void set_trainable(bool trainable) { trainable_ = trainable; }
+  // Whether each of weights() is trained: its own flag (false for moving statistics) and the
+  // layer's.
+  virtual std::vector<bool> TrainableMask() const;
 
   std::vector<Weight>& weights() { return weights_; }
   const std::vector<Weight>& weights() const { return weights_; }
@@ -133,6 +157,7 @@ class Layer {
   [[noreturn]] void ShapeFail(const std::string& message) const;
 
   std::string name_;
+  bool trainable_ = true;
   std::optional<Shape> declared_input_shape_;
   Shape input_shape_;
   std::vector<Shape> input_shapes_;

@@ -58,7 +58,7 @@ void MustBeNull(const nlohmann::json& c, const std::string& key, const std::stri
                 std::vector<std::string>& unsupported);
 // The config of `key` as Keras wrote it, null when absent: for regularizers and constraints,
 // which Kiln keeps (a loaded model saves them back) but does not apply in training yet. The
-// loaders warn about them (RegularizerWarnings in model_config.h).
+// loaders warn about them (ConstraintWarnings in model_config.h).
 nlohmann::json Kept(const nlohmann::json& c, const std::string& key);
 // An activation name (string or {"class_name": ...}); records unknown ones.
 std::string Activation(const nlohmann::json& c, const std::string& where,

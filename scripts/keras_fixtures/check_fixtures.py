@@ -63,6 +63,13 @@ def check():
             for f in doc["x"] + doc["y_true"] + doc["y_pred"] + doc["after"]:
                 assert (GEN / f).exists(), f
     listed = {e["files"]["model"] for e in manifest["fixtures"]}
+    # make_training_traces.py lists its model files in training_traces.json.
+    traces = GEN / "training_traces.json"
+    if traces.exists():
+        for c in json.loads(traces.read_text())["cases"]:
+            model_config(GEN / c["file"])
+            listed.add(c["file"])
+            n_models += 1
     on_disk = {p.name for p in GEN.iterdir() if p.suffix in (".h5", ".keras")}
     assert listed == on_disk, (listed ^ on_disk)
     print(f"ok: {n_models} model files, {n_arrays} arrays")
