@@ -60,8 +60,11 @@ class Loss {
 
   // The target placeholder's shape for a model output of `output_shape`.
   Shape TargetShape(const Shape& output_shape) const;
-  // The scalar loss.
-  ValueRef Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred) const;
+  // The scalar loss. With `sample_weight` ([batch], one weight per example), each example's loss
+  // is scaled by its weight before the reduction, which still divides by the element count
+  // (Keras's sum_over_batch_size: weights 2 and 0 give the unweighted mean, not twice it).
+  ValueRef Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred,
+                 ValueRef sample_weight = {}) const;
   // What a training_config stores: the name as given (Keras 3: the function name, since Keras
   // 3.15's .h5 loader does not know "mse"), or the class form with its config.
   nlohmann::json Saved(bool keras3) const;

@@ -491,7 +491,7 @@ Model::GraphView Model::training_view() const {
   if (!compiled_) throw ValueError("training_view: the model is not compiled");
   std::vector<ValueRef> inputs = train_.x;
   inputs.insert(inputs.end(), train_.y_true.begin(), train_.y_true.end());
-  return {train_.optimized, inputs, Fetches(train_), train_.updates};
+  return {train_unweighted_, inputs, Fetches(train_), train_.updates};
 }
 
 const Graph& Model::optimized_forward_graph() {
@@ -503,12 +503,15 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
   const size_t n = output_training_.size();
   std::vector<ValueRef> losses, metrics;
   l.y_true.clear();
+  l.sample_weight.clear();
   for (size_t k = 0; k < n; ++k) {
     const OutputTraining& o = output_training_[k];
     l.y_true.push_back(
         b.Placeholder(o.name + "_target", kFloat32, o.loss.TargetShape(outputs_[k].shape())));
+    l.sample_weight.push_back(
+        b.Placeholder(o.name + "_sample_weight", kFloat32, Shape{outputs_[k].shape().dim(0)}));
     auto scope = b.Scope(n > 1 ? o.name + "_loss" : "");
-    losses.push_back(o.loss.Lower(b, l.y_true[k], l.y_pred[k]));
+    losses.push_back(o.loss.Lower(b, l.y_true[k], l.y_pred[k], l.sample_weight[k]));
     for (const auto& m : o.metrics)
       metrics.push_back(metrics::Lower(b, m, o.loss.function(), l.y_true[k], l.y_pred[k]));
   }
@@ -615,6 +618,21 @@ void Model::compile(CompileOptions options) {
   const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, *variables_);
   train_.updates.insert(train_.updates.end(), optimizer_updates.begin(), optimizer_updates.end());
   Plan(train_, Fetches(train_));
+  train_unweighted_ = train_.optimized;
+  GraphBuilder ub(train_unweighted_);
+  for (size_t k = 0; k < train_.sample_weight.size(); ++k) {
+    const ValueRef t = train_.y_true[k], w = train_.sample_weight[k];
+    if (!train_unweighted_.HasNode(w.node)) continue;
+    ValueRef ones = ub.Op("OnesLike", {t});
+    const int rank = ub.type(t).shape.rank();
+    if (rank > 1) {
+      std::vector<int64_t> axes(static_cast<size_t>(rank - 1));
+      std::iota(axes.begin(), axes.end(), 1);
+      ones = ub.Op("ReduceMax", {ones}, {{"axes", axes}});
+    }
+    train_unweighted_.ReplaceAllUses(w, ones);
+    train_unweighted_.RemoveNode(w.node);
+  }
   // Evaluation: the same losses and metrics on the inference-mode forward graph.
   eval_ = Lowered{};
   GraphBuilder eb(eval_.graph);
@@ -736,16 +754,18 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
   return targets;
 }
 
-std::vector<double> Model::RunEvaluation(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
-                                         int64_t batch_size, Progbar* bar) {
-  const int64_t n = x[0].dim(0);
+std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar) {
+  const int64_t n = d.samples();
   std::vector<double> sums(1 + eval_.reported.size(), 0.0);
   std::vector<Feed> feeds;
   for (int64_t s = 0; s < n; s += batch_size) {
     const int64_t e = std::min(n, s + batch_size);
     feeds.clear();
-    for (size_t i = 0; i < x.size(); ++i) feeds.push_back({eval_.x[i], x[i].Slice(s, e)});
-    for (size_t i = 0; i < y.size(); ++i) feeds.push_back({eval_.y_true[i], y[i].Slice(s, e)});
+    for (size_t i = 0; i < d.x.size(); ++i) feeds.push_back({eval_.x[i], d.x[i].Slice(s, e)});
+    for (size_t i = 0; i < d.y.size(); ++i) {
+      feeds.push_back({eval_.y_true[i], d.y[i].Slice(s, e)});
+      feeds.push_back({eval_.sample_weight[i], d.sample_weight[i].Slice(s, e)});
+    }
     const auto& out = eval_.executor->RunInPlace(feeds);
     for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
     if (bar) bar->update(e);
@@ -754,40 +774,107 @@ std::vector<double> Model::RunEvaluation(const std::vector<Tensor>& x, const std
   return sums;
 }
 
-std::pair<std::vector<Tensor>, std::vector<Tensor>> Model::PrepareTraining(const Arrays& x,
-                                                                           const Arrays& y,
-                                                                           int64_t batch_size,
-                                                                           const char* what) {
+std::vector<Tensor> Model::PrepareSampleWeights(const Arrays& sample_weight,
+                                                const std::map<int64_t, double>& class_weight,
+                                                const std::vector<Tensor>& targets) {
+  const std::vector<std::string> names = output_names();
+  const int64_t n = targets[0].dim(0);
+  std::vector<Tensor> out;
+  for (size_t k = 0; k < names.size(); ++k) {
+    Tensor ones(kFloat32, Shape{n});
+    std::fill(ones.data<float>(), ones.data<float>() + n, 1.f);
+    out.push_back(ones);
+  }
+  auto set = [&](size_t k, const Tensor& w, const std::string& what) {
+    if (!w.valid() || w.num_elements() != n || (w.rank() != 1 && !(w.rank() == 2 && w.dim(1) == 1)))
+      throw ValueError("sample_weight for output '" + names[k] + "': expected " +
+                       std::to_string(n) + " weights (one per sample, shape (" + std::to_string(n) +
+                       ",)), got " + (w.valid() ? "shape " + w.shape().ToString() : "none") + what);
+    out[k] = w.astype(kFloat32).Reshaped(Shape{n});
+    for (float v : out[k].values<float>())
+      if (!std::isfinite(v))
+        throw ValueError("sample_weight for output '" + names[k] + "' holds " + std::to_string(v) +
+                         what);
+  };
+  if (!sample_weight.by_name.empty()) {
+    for (const auto& [key, w] : sample_weight.by_name) {
+      auto it = std::find(names.begin(), names.end(), key);
+      if (it == names.end())
+        throw ValueError("sample_weight: unknown output '" + key + "' (outputs: " + Joined(names) +
+                         ")");
+      set(static_cast<size_t>(it - names.begin()), w, "");
+    }
+  } else if (sample_weight.list.size() == 1) {
+    for (size_t k = 0; k < names.size(); ++k) set(k, sample_weight.list[0], "");
+  } else if (!sample_weight.list.empty()) {
+    if (sample_weight.list.size() != names.size())
+      throw ValueError("sample_weight: " + std::to_string(sample_weight.list.size()) +
+                       " arrays for " + std::to_string(names.size()) + " outputs");
+    for (size_t k = 0; k < names.size(); ++k) set(k, sample_weight.list[k], "");
+  }
+  if (class_weight.empty()) return out;
+  if (names.size() != 1)
+    throw ValueError("`class_weight` is only supported for Models with a single output.");
+  const Tensor& y = targets[0];
+  const int64_t units = outputs_[0].shape().dim(-1);
+  const bool ids = y.rank() == 1 || y.dim(-1) == 1;  // class ids, or a one-unit binary target
+  const int64_t classes = ids ? std::max<int64_t>(units, 2) : y.dim(-1);
+  for (const auto& [c, w] : class_weight)
+    if (c < 0 || c >= classes || !std::isfinite(w))
+      throw ValueError("class_weight: class " + std::to_string(c) +
+                       " is not one of the output's classes (0 to " + std::to_string(classes - 1) +
+                       ")" + (std::isfinite(w) ? "" : ", or its weight is not finite"));
+  const int64_t per = ids ? 1 : y.dim(-1);
+  float* sw = out[0].data<float>();
+  for (int64_t i = 0; i < n; ++i) {
+    const float* row = y.data<float>() + i * per;
+    const int64_t c =
+        ids ? static_cast<int64_t>(std::lround(row[0])) : std::max_element(row, row + per) - row;
+    auto it = class_weight.find(c);
+    if (it != class_weight.end()) sw[i] *= static_cast<float>(it->second);
+  }
+  return out;
+}
+
+Model::Data Model::PrepareTraining(const Arrays& x, const Arrays& y, const Arrays& sample_weight,
+                                   const std::map<int64_t, double>& class_weight,
+                                   int64_t batch_size, const char* what) {
   if (!compiled_)
     throw ValueError(
         "You must compile your model before training/testing. Use `model.compile(optimizer, "
         "loss)`.");
   if (batch_size <= 0) throw ValueError(std::string(what) + ": batch_size must be positive");
-  std::vector<Tensor> px = PrepareInputs(x);
-  return {px, PrepareTargets(y, px[0].dim(0))};
+  Data d;
+  d.x = PrepareInputs(x);
+  d.y = PrepareTargets(y, d.x[0].dim(0));
+  d.sample_weight = PrepareSampleWeights(sample_weight, class_weight, d.y);
+  return d;
 }
 
 History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
-  auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "fit");
-  std::vector<Tensor> vx, vy;
+  Data d = PrepareTraining(x_in, y_in, o.sample_weight, o.class_weight, o.batch_size, "fit");
+  Data v;
   if (o.validation_data) {
-    vx = PrepareInputs(o.validation_data->first);
-    vy = PrepareTargets(o.validation_data->second, vx[0].dim(0));
+    v.x = PrepareInputs(o.validation_data->first);
+    v.y = PrepareTargets(o.validation_data->second, v.x[0].dim(0));
+    v.sample_weight = PrepareSampleWeights({}, {}, v.y);
   } else if (o.validation_split > 0) {
     if (o.validation_split >= 1) throw ValueError("fit: validation_split must be in [0, 1)");
     // Keras takes the last fraction, before any shuffling.
-    const int64_t split = static_cast<int64_t>(double(x[0].dim(0)) * (1.0 - o.validation_split));
-    for (auto* arrays : {&x, &y})
-      for (Tensor& t : *arrays) {
-        (arrays == &x ? vx : vy).push_back(t.Slice(split, t.dim(0)));
+    const int64_t split = static_cast<int64_t>(double(d.samples()) * (1.0 - o.validation_split));
+    for (auto [from, to] : {std::pair{&d.x, &v.x}, std::pair{&d.y, &v.y},
+                            std::pair{&d.sample_weight, &v.sample_weight}})
+      for (Tensor& t : *from) {
+        to->push_back(t.Slice(split, t.dim(0)));
         t = t.Slice(0, split);
       }
   }
-  const bool validate = !vx.empty() && vx[0].dim(0) > 0;
-  const int64_t n = x[0].dim(0);
+  const bool validate = !v.x.empty() && v.samples() > 0;
+  const std::vector<Tensor>&x = d.x, &y = d.y;
+  const int64_t n = d.samples();
   std::ostream& out = *o.out;
   if (o.verbose && validate)
-    out << "Train on " << n << " samples, validate on " << vx[0].dim(0) << " samples\n";
+    out << "Train on " << n << " samples, validate on " << v.samples() << " samples\n";
   const bool dynamic = o.dynamic.value_or(o.out == &std::cout && isatty(STDOUT_FILENO));
   const bool steps = o.progress == ProgressStyle::kSteps;
   const int64_t num_steps = (n + o.batch_size - 1) / o.batch_size;
@@ -795,7 +882,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   History history;
   std::vector<int64_t> index(n);
   std::iota(index.begin(), index.end(), 0);
-  std::vector<Tensor> xbuf(x.size()), ybuf(y.size());
+  std::vector<Tensor> xbuf(x.size()), ybuf(y.size()), wbuf(y.size());
   std::vector<Feed> feeds;
   stop_training = false;
   callbacks::Logs logs;
@@ -818,8 +905,10 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       feeds.clear();
       for (size_t i = 0; i < x.size(); ++i)
         feeds.push_back({train_.x[i], Batch(x[i], idx, s, e, xbuf[i])});
-      for (size_t i = 0; i < y.size(); ++i)
+      for (size_t i = 0; i < y.size(); ++i) {
         feeds.push_back({train_.y_true[i], Batch(y[i], idx, s, e, ybuf[i])});
+        feeds.push_back({train_.sample_weight[i], Batch(d.sample_weight[i], idx, s, e, wbuf[i])});
+      }
       optimizer()->BeginStep();
       const auto& res = train_.executor->RunInPlace(feeds);
       shown.clear();
@@ -833,8 +922,8 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       for (const auto& cb : o.callbacks) cb->on_train_batch_end(step, logs);
     }
     if (validate) {
-      auto v = RunEvaluation(vx, vy, o.batch_size, nullptr);
-      for (size_t i = 0; i < v.size(); ++i) shown.emplace_back("val_" + names[i], v[i]);
+      const std::vector<double> scores = RunEvaluation(v, o.batch_size, nullptr);
+      for (size_t i = 0; i < scores.size(); ++i) shown.emplace_back("val_" + names[i], scores[i]);
     }
     bar.update(steps ? num_steps : n, shown);
     logs = callbacks::Logs(shown.begin(), shown.end());
@@ -847,11 +936,11 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
 }
 
 std::vector<double> Model::evaluate(const Arrays& x_in, const Arrays& y_in, EvaluateOptions o) {
-  auto [x, y] = PrepareTraining(x_in, y_in, o.batch_size, "evaluate");
+  const Data d = PrepareTraining(x_in, y_in, o.sample_weight, {}, o.batch_size, "evaluate");
   std::optional<Progbar> bar;
   if (o.verbose)
-    bar.emplace(x[0].dim(0), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
-  return RunEvaluation(x, y, o.batch_size, bar ? &*bar : nullptr);
+    bar.emplace(d.samples(), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
+  return RunEvaluation(d, o.batch_size, bar ? &*bar : nullptr);
 }
 
 std::vector<Tensor> Model::RunPredict(const Arrays& x_in, PredictOptions o, bool all) {

@@ -136,6 +136,13 @@ struct FitOptions {
   std::ostream* out = &std::cout;
   Clock clock = nullptr;                       // for tests; default steady clock
   std::optional<bool> dynamic = std::nullopt;  // rewrite the bar in place; default: stdout is a TTY
+  // One weight per sample scaling its loss: one array for every output, a list or a map by output
+  // name (Keras's sample_weight). validation_split keeps the last fraction of them too.
+  Arrays sample_weight = {};
+  // Class id -> weight, for a single-output model: each sample's weight is its class's (the
+  // target's argmax, or the rounded target of a one-unit or sparse output; unlisted classes 1),
+  // times its sample_weight.
+  std::map<int64_t, double> class_weight = {};
 };
 
 struct EvaluateOptions {
@@ -143,6 +150,7 @@ struct EvaluateOptions {
   int verbose = 1;
   std::ostream* out = &std::cout;
   Clock clock = nullptr;
+  Arrays sample_weight = {};
 };
 
 struct PredictOptions {
@@ -323,7 +331,7 @@ class Model : public Layer {
     std::map<const Layer*, LayerVariables> variables;
     Graph optimized;  // after the optimizer passes: what the executor runs
     std::string pass_report;
-    std::vector<ValueRef> x, y_true, y_pred;
+    std::vector<ValueRef> x, y_true, y_pred, sample_weight;
     ValueRef loss;
     // Each output's (unweighted) loss when there are several, then each output's metrics: what
     // metrics_names() names after "loss".
@@ -354,13 +362,19 @@ class Model : public Layer {
   // One array per input (or output), in order, from a list or a map by name; checked.
   std::vector<Tensor> PrepareInputs(const Arrays& x);
   std::vector<Tensor> PrepareTargets(const Arrays& y, int64_t samples);
+  // Inputs, targets and per-output sample weights ([samples] each, ones when none are given).
+  struct Data {
+    std::vector<Tensor> x, y, sample_weight;
+    int64_t samples() const { return x[0].dim(0); }
+  };
   // The checks and conversions fit and evaluate share.
-  std::pair<std::vector<Tensor>, std::vector<Tensor>> PrepareTraining(const Arrays& x,
-                                                                      const Arrays& y,
-                                                                      int64_t batch_size,
-                                                                      const char* what);
-  std::vector<double> RunEvaluation(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
-                                    int64_t batch_size, Progbar* bar);
+  Data PrepareTraining(const Arrays& x, const Arrays& y, const Arrays& sample_weight,
+                       const std::map<int64_t, double>& class_weight, int64_t batch_size,
+                       const char* what);
+  std::vector<Tensor> PrepareSampleWeights(const Arrays& sample_weight,
+                                           const std::map<int64_t, double>& class_weight,
+                                           const std::vector<Tensor>& targets);
+  std::vector<double> RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar);
   void ResolveOutputTraining(const CompileOptions& options);
   std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 
@@ -374,6 +388,9 @@ class Model : public Layer {
   // Behind a pointer so that executors' pointers to it survive a move of the model.
   std::unique_ptr<VariableStore> variables_ = std::make_unique<VariableStore>();
   Lowered forward_, train_, eval_;
+  // The optimized training step with every sample weight fixed at one (computed from the target's
+  // batch size): what training_view() exports, taking the inputs and the targets alone.
+  Graph train_unweighted_;
   // predict() may be called from several threads at once; they share forward_'s buffers.
   std::unique_ptr<std::mutex> predict_mutex_ = std::make_unique<std::mutex>();
 

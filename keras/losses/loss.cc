@@ -162,10 +162,19 @@ Shape Loss::TargetShape(const Shape& output_shape) const {
   return output_shape;
 }
 
-ValueRef Loss::Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred) const {
+ValueRef Loss::Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred,
+                     ValueRef sample_weight) const {
   if (empty()) throw ValueError("compile: an output has no loss");
   auto scope = b.Scope("loss");
-  const ValueRef per_example = (*per_example_)(b, y_true, y_pred);
+  ValueRef per_example = (*per_example_)(b, y_true, y_pred);
+  if (sample_weight.valid()) {
+    // [batch] against [batch, ...]: the weight of each example over its other axes.
+    const Shape& s = b.type(per_example).shape;
+    std::vector<int64_t> dims(static_cast<size_t>(std::max(s.rank(), 1)), 1);
+    dims[0] = -1;
+    ValueRef w = s.rank() > 1 ? b.Op("Reshape", {sample_weight}, {{"shape", dims}}) : sample_weight;
+    per_example = b.Op("Mul", {per_example, w});
+  }
   return b.Op(sum_ ? "ReduceSum" : "ReduceMean", {per_example}, {}, "value");
 }
 

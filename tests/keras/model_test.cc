@@ -395,5 +395,69 @@ TEST(BadInput, ClearKerasLikeErrors) {
             std::string::npos);
 }
 
+// Keras's weighting: each example's loss times its weight, still divided by the batch size; a
+// class weight multiplies the weight of every example of that class.
+TEST(Fit, SampleAndClassWeights) {
+  auto make = [](double lr) {
+    auto m = std::make_unique<Sequential>(
+        std::vector<LayerRef>{layers::Dense(3, {.activation = "softmax", .input_dim = 2})});
+    m->compile(
+        {.optimizer = optimizers::SGD({.learning_rate = lr}), .loss = "categorical_crossentropy"});
+    Tensor k(kFloat32, {2, 3}), b(kFloat32, {3});
+    for (int i = 0; i < 6; ++i) k.data<float>()[i] = 0.1f * static_cast<float>(i) - 0.2f;
+    m->set_weights({k, b});
+    return m;
+  };
+  const Tensor x = Tensor::FromVector<float>({1, 2, -1, 0.5f, 0, -2, 1.5f, 1}, {4, 2});
+  const Tensor y = Tensor::FromVector<float>({1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}, {4, 3});
+  const FitOptions plain = {.batch_size = 4, .epochs = 2, .verbose = 0, .shuffle = false};
+
+  // evaluate: weights (2, 0, 1, 1) over per-example losses l -> (2 l0 + l2 + l3) / 4.
+  auto m = make(0.1);
+  Tensor per(kFloat32, {4});
+  for (int i = 0; i < 4; ++i) {
+    Tensor w(kFloat32, {4});
+    w.data<float>()[i] = 1;
+    per.data<float>()[i] = float(m->evaluate(x, y, {.verbose = 0, .sample_weight = w})[0] * 4);
+  }
+  const Tensor w = Tensor::FromVector<float>({2, 0, 1, 1}, {4});
+  const float* l = per.data<float>();
+  EXPECT_NEAR(m->evaluate(x, y, {.verbose = 0, .sample_weight = w})[0],
+              (2 * l[0] + l[2] + l[3]) / 4, 1e-6);
+
+  // Weight 2 everywhere is a doubled gradient: plain SGD at twice the rate, bit for bit.
+  auto doubled = make(0.1), twice_lr = make(0.2);
+  FitOptions twos = plain;
+  twos.sample_weight = Tensor::FromVector<float>({2, 2, 2, 2}, {4});
+  doubled->fit(x, y, twos);
+  twice_lr->fit(x, y, plain);
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_TRUE(doubled->get_weights()[i].BitwiseEquals(twice_lr->get_weights()[i])) << i;
+
+  // class_weight {0: 3, 2: 0.5} is sample_weight (3, 1, 0.5, 3) for these one-hot targets, and
+  // composes with a sample_weight.
+  auto by_class = make(0.1), by_sample = make(0.1);
+  FitOptions cw = plain;
+  cw.class_weight = {{0, 3.0}, {2, 0.5}};
+  cw.sample_weight = Tensor::FromVector<float>({1, 2, 1, 1}, {4});
+  FitOptions sw = plain;
+  sw.sample_weight = Tensor::FromVector<float>({3, 2, 0.5f, 3}, {4});
+  EXPECT_EQ(by_class->fit(x, y, cw).history["loss"], by_sample->fit(x, y, sw).history["loss"]);
+  EXPECT_TRUE(by_class->get_weights()[0].BitwiseEquals(by_sample->get_weights()[0]));
+
+  // Bad weights are named.
+  FitOptions short_w = plain;
+  short_w.sample_weight = Tensor::FromVector<float>({1, 2, 3}, {3});
+  EXPECT_NE(ErrorOf([&] { m->fit(x, y, short_w); }).find("sample_weight for output 'dense_"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { m->fit(x, y, short_w); }).find("expected 4 weights"), std::string::npos);
+  FitOptions bad_class = plain;
+  bad_class.class_weight = {{3, 1.0}};
+  EXPECT_NE(ErrorOf([&] {
+              m->fit(x, y, bad_class);
+            }).find("class_weight: class 3 is not one of the output's classes (0 to 2)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kiln::keras

@@ -88,10 +88,15 @@ def check_loss_objects(keras, out, target):
         x, y = np.load(f"{out}/loss_{name}.x.npy"), np.load(f"{out}/loss_{name}.y.npy")
         path = f"{out}/{target}_loss_{name}.h5"
         model = keras3_load(keras, path) if target == "keras3" else keras.models.load_model(path)
+        want, want_weighted = np.load(f"{path[:-3]}.evaluate.npy")
         got = float(np.asarray(model.evaluate(x, y, batch_size=16, verbose=0)).reshape(-1)[0])
-        want = float(np.load(f"{path[:-3]}.evaluate.npy")[0])
-        print(f"  loss {name} ({type(model.loss).__name__}): keras {got:.7f}, kiln {want:.7f}")
-        assert abs(got - want) <= 1e-6 * abs(want) + 1e-7, (path, got, want)
+        w = 0.25 * np.arange(16, dtype="float32")
+        got_weighted = float(np.asarray(model.evaluate(x, y, sample_weight=w, batch_size=16,
+                                                       verbose=0)).reshape(-1)[0])
+        print(f"  loss {name} ({type(model.loss).__name__}): keras {got:.7f}, kiln {want:.7f}; "
+              f"with sample weights keras {got_weighted:.7f}, kiln {want_weighted:.7f}")
+        for g, k in ((got, want), (got_weighted, want_weighted)):
+            assert abs(g - k) <= 1e-6 * abs(k) + 1e-7, (path, g, k)
 
 
 def h5py_names(path):

@@ -121,7 +121,13 @@ void Write(const std::string& dir) {
       const std::string base = dir + "/" + label + "_loss_" + c.name;
       m.save(base + ".h5", {.target = target});
       const std::vector<double> score = m.evaluate(rx, c.y, {.batch_size = 16, .verbose = 0});
-      kiln::npy::Save(base + ".evaluate.npy", Tensor::FromVector<double>({score[0]}, {1}));
+      // And weighted: sample i weighs i / 4 (the first not at all).
+      Tensor w(kFloat32, {16});
+      for (int i = 0; i < 16; ++i) w.data<float>()[i] = 0.25f * static_cast<float>(i);
+      const std::vector<double> weighted =
+          m.evaluate(rx, c.y, {.batch_size = 16, .verbose = 0, .sample_weight = w});
+      kiln::npy::Save(base + ".evaluate.npy",
+                      Tensor::FromVector<double>({score[0], weighted[0]}, {2}));
     }
   }
   // Sparse labels with "accuracy": Kiln resolves it to sparse_categorical_accuracy from the loss.
