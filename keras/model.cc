@@ -482,8 +482,9 @@ Model::GraphView Model::serving_view() {
 }
 
 std::vector<ValueRef> Model::Fetches(const Lowered& l) const {
-  std::vector<ValueRef> out = {l.loss};
-  out.insert(out.end(), l.reported.begin(), l.reported.end());
+  std::vector<ValueRef> out;
+  for (const metrics::LoweredMetric& m : l.reported)
+    out.insert(out.end(), m.statistics.begin(), m.statistics.end());
   return out;
 }
 
@@ -501,7 +502,8 @@ const Graph& Model::optimized_forward_graph() {
 
 void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
   const size_t n = output_training_.size();
-  std::vector<ValueRef> losses, metrics;
+  std::vector<ValueRef> losses;
+  std::vector<metrics::LoweredMetric> metrics;
   l.y_true.clear();
   l.sample_weight.clear();
   for (size_t k = 0; k < n; ++k) {
@@ -531,8 +533,9 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
     auto scope = b.Scope("regularization");
     for (ValueRef t : l.added.terms) l.loss = b.Op("Add", {l.loss, t});
   }
-  l.reported.clear();
-  if (n > 1) l.reported = losses;
+  l.reported = {{{l.loss}, nullptr}};
+  if (n > 1)
+    for (ValueRef v : losses) l.reported.push_back({{v}, nullptr});
   l.reported.insert(l.reported.end(), metrics.begin(), metrics.end());
 }
 
@@ -756,7 +759,7 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
 
 std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar) {
   const int64_t n = d.samples();
-  std::vector<double> sums(1 + eval_.reported.size(), 0.0);
+  metrics::Accumulator totals(eval_.reported);
   std::vector<Feed> feeds;
   for (int64_t s = 0; s < n; s += batch_size) {
     const int64_t e = std::min(n, s + batch_size);
@@ -766,12 +769,10 @@ std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Prog
       feeds.push_back({eval_.y_true[i], d.y[i].Slice(s, e)});
       feeds.push_back({eval_.sample_weight[i], d.sample_weight[i].Slice(s, e)});
     }
-    const auto& out = eval_.executor->RunInPlace(feeds);
-    for (size_t i = 0; i < out.size(); ++i) sums[i] += out[i].item<double>() * double(e - s);
+    totals.Add(eval_.executor->RunInPlace(feeds), e - s);
     if (bar) bar->update(e);
   }
-  for (double& v : sums) v /= std::max<int64_t>(1, n);
-  return sums;
+  return totals.Results();
 }
 
 std::vector<Tensor> Model::PrepareSampleWeights(const Arrays& sample_weight,
@@ -895,7 +896,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
     Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock},
                 out);
-    std::vector<double> sums(names.size(), 0.0);
+    metrics::Accumulator totals(train_.reported);  // Keras resets the metrics every epoch
     std::vector<std::pair<std::string, double>> shown;
     for (int64_t s = 0, step = 0; s < n && !stop_training; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
@@ -910,13 +911,13 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
         feeds.push_back({train_.sample_weight[i], Batch(d.sample_weight[i], idx, s, e, wbuf[i])});
       }
       optimizer()->BeginStep();
-      const auto& res = train_.executor->RunInPlace(feeds);
+      totals.Add(train_.executor->RunInPlace(feeds), e - s);
       shown.clear();
       logs.clear();
-      for (size_t i = 0; i < res.size(); ++i) {
-        sums[i] += res[i].item<double>() * double(e - s);
-        shown.emplace_back(names[i], sums[i] / double(e));
-        logs[names[i]] = sums[i] / double(e);
+      const std::vector<double> values = totals.Results();
+      for (size_t i = 0; i < values.size(); ++i) {
+        shown.emplace_back(names[i], values[i]);
+        logs[names[i]] = values[i];
       }
       if (e < n) bar.update(steps ? step + 1 : e, shown);
       for (const auto& cb : o.callbacks) cb->on_train_batch_end(step, logs);

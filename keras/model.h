@@ -42,6 +42,7 @@
 #include "keras/callbacks/callback.h"
 #include "keras/layers/layer.h"
 #include "keras/losses.h"
+#include "keras/metrics.h"
 #include "keras/optimizers.h"
 #include "keras/progbar.h"
 #include "keras/summary.h"
@@ -333,9 +334,9 @@ class Model : public Layer {
     std::string pass_report;
     std::vector<ValueRef> x, y_true, y_pred, sample_weight;
     ValueRef loss;
-    // Each output's (unweighted) loss when there are several, then each output's metrics: what
-    // metrics_names() names after "loss".
-    std::vector<ValueRef> reported;
+    // The total loss, each output's (unweighted) loss when there are several, then each output's
+    // metrics: what metrics_names() names, in order; Fetches() lists their statistics.
+    std::vector<metrics::LoweredMetric> reported;
     std::vector<int> updates;
     AddedLosses added;  // regularization terms, in the total loss
     std::unique_ptr<Executor> executor;

@@ -130,5 +130,23 @@ TEST(Utils, ArrayReprLikeNumpy) {
             "array([-4. ,  1.5], dtype=float32)");
 }
 
+// Stateful metrics are ratios of totals over the whole evaluation, not means of per-batch
+// ratios: the batch size does not change them.
+TEST(Metrics, StatefulOnesAddUpAcrossBatches) {
+  auto p = Tensor::FromVector<float>({0.9f, 0.8f, 0.2f, 0.7f, 0.1f, 0.6f}, {6, 1});
+  auto t = Tensor::FromVector<float>({1, 0, 1, 1, 0, 0}, {6, 1});
+  Sequential m({layers::Activation("linear", {.input_shape = {1}})});
+  m.compile({.optimizer = "sgd", .loss = "mse", .metrics = {"precision", "recall", "auc"}});
+  const std::vector<double> all = m.evaluate(p, t, {.batch_size = 6, .verbose = 0});
+  const std::vector<double> pairs = m.evaluate(p, t, {.batch_size = 2, .verbose = 0});
+  // Predicted positive: 0.9, 0.8, 0.7, 0.6 -> tp 2 (0.9, 0.7), fp 2; fn 1 (0.2).
+  EXPECT_NEAR(all[1], 0.5, 1e-7);
+  EXPECT_NEAR(all[2], 2.0 / 3, 1e-7);
+  // ROC AUC: of the 9 (positive, negative) pairs, the positive scores higher in 6.
+  EXPECT_NEAR(all[3], 6.0 / 9, 1e-6);
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_DOUBLE_EQ(pairs[i], all[i]) << i;
+  EXPECT_EQ(m.metrics_names(), (std::vector<std::string>{"loss", "precision", "recall", "auc"}));
+}
+
 }  // namespace
 }  // namespace kiln::keras
