@@ -13,6 +13,7 @@
 
 #include "autodiff/backward.h"
 #include "keras/backend.h"
+#include "keras/constraints.h"
 #include "keras/layers/input_layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
@@ -359,6 +360,22 @@ void AddRegularization(GraphBuilder& b, const Layer& layer, std::span<const Valu
       losses.terms.push_back(t);
 }
 
+// Each weight's "<weight>_constraint" from its layer's config, in weights() order (a model's:
+// its layers'), with where it comes from; null for none.
+void WeightConstraints(const Layer& layer,
+                       std::vector<std::pair<nlohmann::json, std::string>>& out) {
+  if (const auto* m = dynamic_cast<const Model*>(&layer)) {
+    for (const auto& l : m->layers()) WeightConstraints(*l, out);
+    return;
+  }
+  const nlohmann::json c = layer.get_config();
+  for (const Weight& w : layer.weights()) {
+    const std::string key = w.name + "_constraint";
+    out.emplace_back(c.contains(key) ? c[key] : nlohmann::json(),
+                     layer.class_name() + " '" + layer.name() + "': " + key);
+  }
+}
+
 }  // namespace
 
 std::vector<ValueRef> Model::LowerNodes(
@@ -610,15 +627,27 @@ void Model::compile(CompileOptions options) {
   LowerForward(b, train_, true, /*with_losses=*/true);
   LowerLossAndMetrics(b, train_);
   std::vector<ValueRef> params;
+  std::vector<Optimizer::Constraint> constraints;
   for (auto& l : layers_) {
     auto it = train_.variables.find(l.get());
     if (it == train_.variables.end()) continue;  // not on the way to an output
     const std::vector<bool> mask = l->TrainableMask();
-    for (size_t i = 0; i < l->weights().size(); ++i)
-      if (mask[i]) params.push_back(it->second.weights[i]);
+    std::vector<std::pair<nlohmann::json, std::string>> cs;
+    WeightConstraints(*l, cs);
+    for (size_t i = 0; i < l->weights().size(); ++i) {
+      if (!mask[i]) continue;
+      params.push_back(it->second.weights[i]);
+      const auto& [c, where] = cs[i];
+      constraints::Check(c, where);
+      constraints.push_back(c.is_null() ? Optimizer::Constraint()
+                                        : [c, where](GraphBuilder& g, ValueRef v) {
+                                            return constraints::Apply(g, c, v, where);
+                                          });
+    }
   }
   std::vector<ValueRef> grads = BuildBackward(b, train_.loss, params);
-  const std::vector<int> optimizer_updates = optimizer()->Lower(b, params, grads, *variables_);
+  const std::vector<int> optimizer_updates =
+      optimizer()->Lower(b, params, grads, *variables_, constraints);
   train_.updates.insert(train_.updates.end(), optimizer_updates.begin(), optimizer_updates.end());
   Plan(train_, Fetches(train_));
   train_unweighted_ = train_.optimized;

@@ -172,35 +172,6 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
   return tc;
 }
 
-std::vector<std::string> ConstraintWarnings(const nlohmann::json& model_config) {
-  std::vector<std::string> out;
-  if (!model_config.is_object() || !model_config.contains("config")) return out;
-  // Written defensively: this runs on configs that may be malformed.
-  auto name_of = [](const nlohmann::json& j) {
-    return j.is_object() && j.contains("class_name") && j["class_name"].is_string()
-               ? j["class_name"].get<std::string>()
-               : std::string("?");
-  };
-  const nlohmann::json& cfg = model_config["config"];
-  const nlohmann::json layers = cfg.is_array()    ? cfg
-                                : cfg.is_object() ? cfg.value("layers", nlohmann::json::array())
-                                                  : nlohmann::json::array();
-  for (const auto& layer : layers) {
-    if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
-    const nlohmann::json& lc = layer["config"];
-    for (const auto& [key, value] : lc.items()) {
-      const bool constraint = key.size() > 11 && key.ends_with("_constraint");
-      if (!constraint || value.is_null()) continue;
-      const std::string what = value.is_object()   ? name_of(value)
-                               : value.is_string() ? value.get<std::string>()
-                                                   : value.dump();
-      out.push_back(name_of(layer) + " '" + config::Name(lc) + "': " + key + " " + what +
-                    " is kept but not applied in training yet");
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // Nested models deeper than this are refused (a file cannot exhaust the stack).

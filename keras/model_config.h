@@ -30,10 +30,6 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
 // A Sequential or functional model (nested models, shared layers, several inputs and outputs),
 // in tf.keras 2.x's or Keras 3's form. Throws one kiln::Error listing everything it cannot build.
 std::unique_ptr<Model> ModelFromConfig(const nlohmann::json& model_config);
-// One line per constraint in the model's layer configs ("Dense 'd': kernel_constraint MaxNorm is
-// kept but not applied in training yet"): Kiln loads and saves them but does not apply them yet,
-// so the loaders warn instead of refusing the file. (Regularizers are applied.)
-std::vector<std::string> ConstraintWarnings(const nlohmann::json& model_config);
 // A Keras 3 compile_config (config.json of a .keras archive: {"optimizer": <serialized optimizer or
 // name>, "loss", "metrics", ...}) in the training_config form that CompileFromTrainingConfig and
 // the inspector read ({"optimizer_config": {"class_name", "config"}, "loss", "metrics", ...}).

@@ -57,8 +57,8 @@ void CheckDType(const nlohmann::json& c, const std::string& where,
 void MustBeNull(const nlohmann::json& c, const std::string& key, const std::string& where,
                 std::vector<std::string>& unsupported);
 // The config of `key` as Keras wrote it, null when absent: for regularizers and constraints,
-// which Kiln keeps (a loaded model saves them back) but does not apply in training yet. The
-// loaders warn about them (ConstraintWarnings in model_config.h).
+// which the model applies when it compiles (keras/regularizers.h, keras/constraints.h) and saves
+// back as they were written.
 nlohmann::json Kept(const nlohmann::json& c, const std::string& key);
 // An activation name (string or {"class_name": ...}); records unknown ones.
 std::string Activation(const nlohmann::json& c, const std::string& where,

@@ -47,10 +47,9 @@ Optimizer::Optimizer(const std::string& class_name, CommonOptions c, UpdateRules
     if (!ok) throw ValueError(class_name + ": " + what);
   };
   require(learning_rate_ >= 0, "learning_rate must be >= 0, got " + std::to_string(learning_rate_));
-  for (const auto& [name, value] : {std::pair("weight_decay", weight_decay_),
-                                    std::pair("clipnorm", clipnorm_),
-                                    std::pair("clipvalue", clipvalue_),
-                                    std::pair("global_clipnorm", global_clipnorm_)})
+  for (const auto& [name, value] :
+       {std::pair("weight_decay", weight_decay_), std::pair("clipnorm", clipnorm_),
+        std::pair("clipvalue", clipvalue_), std::pair("global_clipnorm", global_clipnorm_)})
     require(!value || *value >= 0,
             std::string(name) + " must be >= 0, got " + std::to_string(value.value_or(0)));
   require(!(clipnorm_.value_or(0) > 0 && global_clipnorm_.value_or(0) > 0),
@@ -180,7 +179,8 @@ nlohmann::json Optimizer::keras_config(OptimizerGeneration g) const {
 }
 
 std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> params,
-                                  std::span<const ValueRef> grads, VariableStore& store) {
+                                  std::span<const ValueRef> grads, VariableStore& store,
+                                  std::span<const Constraint> constraints) {
   auto scope = b.Scope(class_name());
   store_ = &store;
   ValueRef lr = b.Variable("learning_rate", kFloat32, Shape{});
@@ -198,7 +198,8 @@ std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> par
                  .learning_rate = lr,
                  .iterations = iterations};
     for (const std::string& slot : names) a.slots.push_back(Slot(b, slot, params[i], store));
-    if (!decays)
+    const bool constrained = i < constraints.size() && constraints[i];
+    if (!decays && !constrained)
       if (std::optional<int> fused = EmitFused(b, a)) {
         updates.push_back(*fused);
         continue;
@@ -206,12 +207,13 @@ std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> par
     if (decays) {
       // Keras's _apply_weight_decay, before the update: var - var * wd * lr.
       ValueRef lr_t = b.Op("Cast", {lr}, {{"dtype", b.type(a.var).dtype}});
-      a.var = b.Op("Sub", {a.var, b.Op("Mul", {b.Op("Mul", {a.var, Const(b, a, *weight_decay_)}),
-                                             lr_t})});
+      a.var = b.Op("Sub",
+                   {a.var, b.Op("Mul", {b.Op("Mul", {a.var, Const(b, a, *weight_decay_)}), lr_t})});
     }
     const NewState next = Compose(b, a);
     // Assigned after every read of the old state (the executor orders in-place writers last).
-    b.OpN("Assign", {params[i], next.var}, {}, "update");
+    b.OpN("Assign", {params[i], constrained ? constraints[i](b, next.var) : next.var}, {},
+          "update");
     updates.push_back(b.graph().capacity() - 1);
     for (size_t k = 0; k < next.slots.size(); ++k) {
       if (!next.slots[k].valid()) continue;
@@ -239,7 +241,8 @@ std::vector<ValueRef> Optimizer::ClippedGradients(GraphBuilder& b,
     for (ValueRef& g : out) {
       const DType t = b.type(g).dtype;
       ValueRef c = b.Scalar(*clipnorm_, t);
-      g = b.Op("Div", {b.Op("Mul", {g, c}), b.Op("Maximum", {b.Op("Sqrt", {sum_of_squares(g)}), c})});
+      g = b.Op("Div",
+               {b.Op("Mul", {g, c}), b.Op("Maximum", {b.Op("Sqrt", {sum_of_squares(g)}), c})});
     }
   } else if (global_clipnorm_.value_or(0) > 0 && !out.empty()) {
     // Keras's clip_by_global_norm: scale = c * min(1/norm, 1/c) + (norm - norm), NaN for a
@@ -249,10 +252,10 @@ std::vector<ValueRef> Optimizer::ClippedGradients(GraphBuilder& b,
     for (size_t i = 1; i < out.size(); ++i) total = b.Op("Add", {total, sum_of_squares(out[i])});
     ValueRef norm = b.Op("Sqrt", {total});
     ValueRef inverse = b.Op("Div", {b.Scalar(1, t), norm});
-    ValueRef scale =
-        b.Op("Add", {b.Op("Mul", {b.Scalar(*global_clipnorm_, t),
-                                  b.Op("Minimum", {inverse, b.Scalar(1.0 / *global_clipnorm_, t)})}),
-                     b.Op("Sub", {norm, norm})});
+    ValueRef scale = b.Op(
+        "Add", {b.Op("Mul", {b.Scalar(*global_clipnorm_, t),
+                             b.Op("Minimum", {inverse, b.Scalar(1.0 / *global_clipnorm_, t)})}),
+                b.Op("Sub", {norm, norm})});
     for (ValueRef& g : out) g = b.Op("Mul", {g, scale});
   } else if (clipvalue_.value_or(0) > 0) {
     for (ValueRef& g : out)

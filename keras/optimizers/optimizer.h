@@ -22,9 +22,10 @@
 // the implementations whose files Kiln reads and writes.
 #pragma once
 
+#include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -58,7 +59,7 @@ UpdateRules RulesOf(OptimizerGeneration g);
 // gradient's own norm, global_clipnorm to all of them together, clipvalue elementwise; the first
 // set of these three wins, as in Keras); weight_decay subtracts var*weight_decay*lr before the
 // update; decay is Keras 2's lr / (1 + decay*iterations) (tf.keras's legacy optimizers).
-#define KILN_OPTIMIZER_COMMON_OPTIONS                  \
+#define KILN_OPTIMIZER_COMMON_OPTIONS                   \
   std::optional<double> weight_decay = std::nullopt;    \
   std::optional<double> clipnorm = std::nullopt;        \
   std::optional<double> clipvalue = std::nullopt;       \
@@ -109,8 +110,13 @@ class Optimizer {
   // Adds the update ops for `params` (Variable values) given their gradients, and the step
   // count's increment; creates the learning rate, step count and slot variables in `store`.
   // Returns the update nodes, which a training step must run.
+  // constraints: empty, or one per param (an empty function for none), applied to each updated
+  // value before it is assigned (Keras's variable constraints); a constrained param is updated
+  // with Compose's ops.
+  using Constraint = std::function<ValueRef(GraphBuilder& b, ValueRef updated)>;
   std::vector<int> Lower(GraphBuilder& b, std::span<const ValueRef> params,
-                         std::span<const ValueRef> grads, VariableStore& store);
+                         std::span<const ValueRef> grads, VariableStore& store,
+                         std::span<const Constraint> constraints = {});
 
   // The slots each variable gets, in the order Keras 3 creates them ("momentum", "velocity").
   virtual std::vector<std::string> slot_names() const = 0;

@@ -396,7 +396,6 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  for (const std::string& w : keras::ConstraintWarnings(config)) LogWarning(path + ": " + w);
   if (format == ModelFileFormat::kKerasArchive) {
     h5::File f = OpenArchiveWeights(path);
     LoadKeras3Weights(*model, f.id(), path);

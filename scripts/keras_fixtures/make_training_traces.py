@@ -75,6 +75,15 @@ CASES = [
      "forms, default factor 0.01.",
      [dense(5, "d1", activation="tanh", kernel_regularizer="l2"),
       dense(2, "d2", kernel_regularizer="l1")], {}),
+    ("constraints",
+     "Dense(5, tanh, kernel_constraint=MaxNorm(0.6), bias_constraint=NonNeg()) -> Dense(3, "
+     "kernel_constraint=UnitNorm(), bias_constraint=MinMaxNorm(0.2, 0.5, rate=0.5, axis=0)); the "
+     "constraints apply after every update.",
+     [dense(5, "d1", activation="tanh", kernel_constraint=["MaxNorm", {"max_value": 0.6}],
+            bias_constraint=["NonNeg", {}], bias_initializer=["Constant", {"value": 0.3}]),
+      dense(3, "d2", kernel_constraint=["UnitNorm", {}],
+            bias_constraint=["MinMaxNorm", {"min_value": 0.2, "max_value": 0.5, "rate": 0.5}])],
+     {}),
     ("frozen-dense",
      "Dense(5, tanh, name='base') with trainable=False set before compile -> Dense(2, name='head'); "
      "base's kernel and bias stay at their initial values.",
@@ -166,6 +175,9 @@ def build_layer(s):
     if s["type"] == "Dense":
         kw = {k: regularizer(s.get(k)) for k in ("kernel_regularizer", "bias_regularizer",
                                                   "activity_regularizer") if k in s}
+        for k in ("kernel_constraint", "bias_constraint"):
+            if k in s:
+                kw[k] = getattr(keras.constraints, s[k][0])(**s[k][1])
         if "bias_initializer" in s:
             kw["bias_initializer"] = getattr(keras.initializers, s["bias_initializer"][0])(**s["bias_initializer"][1])
         layer = keras.layers.Dense(s["units"], activation=s.get("activation"), name=s["name"], **kw)
