@@ -7,38 +7,23 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "keras/keras.h"
 #include "keras/metrics.h"
 #include "kernels/executor.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras::metrics {
 namespace {
 
+using ::kiln::testing::ReadJsonFixture;
+using ::kiln::testing::TensorFromNested;
 using nlohmann::json;
 
 const json& Cases() {
-  static const json j = [] {
-    std::ifstream in("tests/fixtures/keras/gen/metrics.json");
-    return json::parse(in)["cases"];
-  }();
+  static const json j = ReadJsonFixture("tests/fixtures/keras/gen/metrics.json")["cases"];
   return j;
-}
-
-Tensor FromNested(const json& v) {
-  std::vector<int64_t> dims;
-  for (const json* p = &v; p->is_array(); p = &(*p)[0]) dims.push_back(p->size());
-  std::vector<float> flat;
-  std::function<void(const json&)> walk = [&](const json& x) {
-    if (x.is_array())
-      for (const json& e : x) walk(e);
-    else
-      flat.push_back(x.get<float>());
-  };
-  walk(v);
-  return Tensor::FromVector<float>(flat, Shape(dims));
 }
 
 // The Kiln name for a Keras metric class with its default config; "" when the config is not the
@@ -91,8 +76,8 @@ TEST_P(KerasMetric, SameRunningResults) {
   const std::string name = KilnName(c["metric"]);
   if (name.empty()) GTEST_SKIP() << "not offered by name: " << c["metric"].dump();
   SCOPED_TRACE(c["keras"].get<std::string>() + " " + name + " on " + c["data"].get<std::string>());
-  const Tensor t1 = FromNested(c["y_true_1"]), p1 = FromNested(c["y_pred_1"]);
-  const Tensor t2 = FromNested(c["y_true_2"]), p2 = FromNested(c["y_pred_2"]);
+  const Tensor t1 = TensorFromNested(c["y_true_1"]), p1 = TensorFromNested(c["y_pred_1"]);
+  const Tensor t2 = TensorFromNested(c["y_true_2"]), p2 = TensorFromNested(c["y_pred_2"]);
   Graph g;
   GraphBuilder b(g);
   std::vector<int64_t> td(t1.shape().dims().begin(), t1.shape().dims().end());

@@ -7,37 +7,22 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
 
+using ::kiln::testing::ReadJsonFixture;
+using ::kiln::testing::TensorFromNested;
 using nlohmann::json;
 
 const json& Traces() {
-  static const json j = [] {
-    std::ifstream in("tests/fixtures/keras/gen/training_traces.json");
-    return json::parse(in);
-  }();
+  static const json j = ReadJsonFixture("tests/fixtures/keras/gen/training_traces.json");
   return j;
-}
-
-Tensor FromNested(const json& v) {
-  std::vector<int64_t> dims;
-  for (const json* p = &v; p->is_array(); p = &(*p)[0]) dims.push_back(p->size());
-  std::vector<float> flat;
-  std::function<void(const json&)> walk = [&](const json& x) {
-    if (x.is_array())
-      for (const json& e : x) walk(e);
-    else
-      flat.push_back(x.get<float>());
-  };
-  walk(v);
-  return Tensor::FromVector<float>(flat, Shape(dims));
 }
 
 double MaxRelative(const Tensor& got, const Tensor& want) {
@@ -69,7 +54,7 @@ TEST_P(KerasTrainingTrace, SameLossesAndWeights) {
   EXPECT_EQ(trainable, c["trainable_params"].get<int64_t>());
   EXPECT_EQ(total - trainable, c["non_trainable_params"].get<int64_t>());
 
-  const Tensor x = FromNested(c["x"]), y = FromNested(c["y"]);
+  const Tensor x = TensorFromNested(c["x"]), y = TensorFromNested(c["y"]);
   const std::vector<Tensor> start = model->get_weights();
   for (size_t step = 0; step < c["losses"].size(); ++step) {
     std::ostringstream out;
@@ -79,7 +64,7 @@ TEST_P(KerasTrainingTrace, SameLossesAndWeights) {
     const std::vector<Tensor> w = model->get_weights();
     ASSERT_EQ(w.size(), c["weights_after"][step].size());
     for (size_t i = 0; i < w.size(); ++i) {
-      const Tensor want_w = FromNested(c["weights_after"][step][i]);
+      const Tensor want_w = TensorFromNested(c["weights_after"][step][i]);
       ASSERT_EQ(w[i].shape(), want_w.shape()) << c["weight_names"][i];
       EXPECT_LE(MaxRelative(w[i], want_w), 1e-6)
           << c["weight_names"][i] << " after step " << step + 1;
@@ -92,7 +77,7 @@ TEST_P(KerasTrainingTrace, SameLossesAndWeights) {
   }
   const double want_eval = c["evaluate"];
   EXPECT_NEAR(model->evaluate(x, y, {.verbose = 0})[0], want_eval, 1e-6 * std::abs(want_eval));
-  EXPECT_LE(MaxRelative(model->predict(x), FromNested(c["predict"])), 1e-6);
+  EXPECT_LE(MaxRelative(model->predict(x), TensorFromNested(c["predict"])), 1e-6);
 }
 
 INSTANTIATE_TEST_SUITE_P(Keras, KerasTrainingTrace,

@@ -1,5 +1,6 @@
 #include "tests/testing/testing.h"
 
+#include <fstream>
 #include <sstream>
 
 namespace kiln::testing {
@@ -70,6 +71,24 @@ std::string ErrorOf(const std::function<void()>& f) {
     return e.what();
   }
   return "no error";
+}
+
+nlohmann::json ReadJsonFixture(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot read the fixture " + path);
+  return nlohmann::json::parse(in);
+}
+
+Tensor TensorFromNested(const nlohmann::json& nested) {
+  std::vector<int64_t> dims;
+  for (const nlohmann::json* p = &nested; p->is_array(); p = &(*p)[0]) dims.push_back(p->size());
+  std::vector<float> flat;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& x) {
+    if (!x.is_array()) return flat.push_back(x.get<float>());
+    for (const nlohmann::json& e : x) walk(e);
+  };
+  walk(nested);
+  return Tensor::FromVector<float>(flat, Shape(dims));
 }
 
 }  // namespace kiln::testing

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ Tensor RandomTensor(DType dtype, const Shape& shape, std::mt19937& rng, double l
 double MaxAbsDiff(const Tensor& a, const Tensor& b);
 // The message of the kiln::Error that f throws, or "no error".
 std::string ErrorOf(const std::function<void()>& f);
+
+// A JSON fixture file (the generated ones under tests/fixtures/keras/gen/), parsed; fails the test
+// binary with the path named when it cannot be read.
+nlohmann::json ReadJsonFixture(const std::string& path);
+// A float32 tensor from nested JSON lists ([[1, 2], [3, 4]] is [2,2]; a number is a scalar).
+Tensor TensorFromNested(const nlohmann::json& nested);
 
 }  // namespace kiln::testing
 

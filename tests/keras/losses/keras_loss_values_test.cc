@@ -6,38 +6,23 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "autodiff/backward.h"
 #include "keras/keras.h"
 #include "kernels/executor.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras::losses {
 namespace {
 
+using ::kiln::testing::ReadJsonFixture;
+using ::kiln::testing::TensorFromNested;
 using nlohmann::json;
 
 const json& Cases() {
-  static const json j = [] {
-    std::ifstream in("tests/fixtures/keras/gen/losses.json");
-    return json::parse(in)["cases"];
-  }();
+  static const json j = ReadJsonFixture("tests/fixtures/keras/gen/losses.json")["cases"];
   return j;
-}
-
-Tensor FromNested(const json& v) {
-  std::vector<int64_t> dims;
-  for (const json* p = &v; p->is_array(); p = &(*p)[0]) dims.push_back(p->size());
-  std::vector<float> flat;
-  std::function<void(const json&)> walk = [&](const json& x) {
-    if (x.is_array())
-      for (const json& e : x) walk(e);
-    else
-      flat.push_back(x.get<float>());
-  };
-  walk(v);
-  return Tensor::FromVector<float>(flat, Shape(dims));
 }
 
 // Where Kiln follows tf.keras rather than Keras 3: binary crossentropy from probabilities keeps
@@ -64,7 +49,7 @@ TEST_P(KerasLossValue, SameValueAndGradient) {
   const json& c = Cases()[GetParam()];
   SCOPED_TRACE(Label(c) + " " + c["loss"].dump());
   const Loss loss = Loss::FromConfig(c["loss"]);
-  const Tensor y_true = FromNested(c["y_true"]), y_pred = FromNested(c["y_pred"]);
+  const Tensor y_true = TensorFromNested(c["y_true"]), y_pred = TensorFromNested(c["y_pred"]);
   Graph g;
   GraphBuilder b(g);
   ValueRef t = b.Placeholder("y_true", kFloat32, y_true.shape());
@@ -81,7 +66,7 @@ TEST_P(KerasLossValue, SameValueAndGradient) {
   const double value_tol = KilnFollowsTfKerasHere(c) ? 5e-6 : 1e-6;
   EXPECT_NEAR(got, want, value_tol * std::abs(want) + 1e-7) << "value";
 
-  const Tensor want_grad = FromNested(c[reloaded ? "reloaded_grad" : "grad"]);
+  const Tensor want_grad = TensorFromNested(c[reloaded ? "reloaded_grad" : "grad"]);
   ASSERT_EQ(out[1].shape(), want_grad.shape());
   double scale = 0, worst = 0;
   for (float v : want_grad.values<float>()) scale = std::max(scale, double(std::abs(v)));

@@ -134,7 +134,7 @@ TEST(Loss, RegisteredCustomLossTrainsSavesAndLoads) {
                                                {{"axes", std::vector<int64_t>{-1}}});
                                  })});
   auto history = u.fit(p, Tensor::FromVector<float>({1, -1}, {2, 1}),
-                             {.batch_size = 2, .epochs = 3, .verbose = 0});
+                       {.batch_size = 2, .epochs = 3, .verbose = 0});
   EXPECT_LT(history.history["loss"].back(), history.history["loss"].front());
   EXPECT_EQ(u.output_training()[0].loss.Saved(true), "cubed");
 }

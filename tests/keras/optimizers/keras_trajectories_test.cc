@@ -8,36 +8,22 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "keras/keras.h"
+#include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
 
+using ::kiln::testing::ReadJsonFixture;
+using ::kiln::testing::TensorFromNested;
 using nlohmann::json;
 
 const json& Fixture() {
-  static const json j = [] {
-    std::ifstream in("tests/fixtures/keras/gen/optimizers.json");
-    return json::parse(in);
-  }();
+  static const json j = ReadJsonFixture("tests/fixtures/keras/gen/optimizers.json");
   return j;
-}
-
-Tensor Matrix(const json& rows) {
-  std::vector<float> v;
-  for (const json& r : rows)
-    for (const json& x : r) v.push_back(x.get<float>());
-  return Tensor::FromVector<float>(
-      v, {static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows[0].size())});
-}
-
-Tensor Vector(const json& values) {
-  const std::vector<float> v = values.get<std::vector<float>>();
-  return Tensor::FromVector<float>(v, {static_cast<int64_t>(v.size())});
 }
 
 // |got - want| <= 1e-6 |want| + 1e-7: float32 arithmetic in a different order than Keras's (XLA's
@@ -68,8 +54,8 @@ TEST_P(KerasOptimizerTrajectory, SameWeightsAfterEveryStep) {
 
   Sequential model({layers::Dense(2, {.input_dim = 3, .name = "dense"})});
   model.compile({.optimizer = opt, .loss = "mse"});
-  model.set_weights({Matrix(d["kernel"]), Vector(d["bias"])});
-  const Tensor x = Matrix(d["x"]), y = Matrix(d["y"]);
+  model.set_weights({TensorFromNested(d["kernel"]), TensorFromNested(d["bias"])});
+  const Tensor x = TensorFromNested(d["x"]), y = TensorFromNested(d["y"]);
   const json& after = c["after"];
   ASSERT_EQ(after.size(), Fixture()["steps"].get<size_t>());
   for (size_t step = 0; step < after.size(); ++step) {
