@@ -900,6 +900,9 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       }
   }
   const bool validate = !v.x.empty() && v.samples() > 0;
+  if (o.validation_freq < 1)
+    throw ValueError("fit: validation_freq must be a positive integer, got " +
+                     std::to_string(o.validation_freq));
   const std::vector<Tensor>&x = d.x, &y = d.y;
   const int64_t n = d.samples();
   std::ostream& out = *o.out;
@@ -951,7 +954,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       if (e < n) bar.update(steps ? step + 1 : e, shown);
       for (const auto& cb : o.callbacks) cb->on_train_batch_end(step, logs);
     }
-    if (validate) {
+    if (validate && (epoch + 1) % o.validation_freq == 0) {
       const std::vector<double> scores = RunEvaluation(v, o.batch_size, nullptr);
       for (size_t i = 0; i < scores.size(); ++i) shown.emplace_back("val_" + names[i], scores[i]);
     }

@@ -132,6 +132,9 @@ struct FitOptions {
   bool shuffle = true;
   double validation_split = 0.0;
   std::optional<std::pair<Arrays, Arrays>> validation_data = std::nullopt;
+  // Validate after every validation_freq-th epoch (Keras counts epochs from 1: 2 validates after
+  // epochs 2, 4, ...).
+  int validation_freq = 1;
   int initial_epoch = 0;
   ProgressStyle progress = ProgressStyle::kSamples;
   std::ostream* out = &std::cout;

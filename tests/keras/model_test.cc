@@ -459,5 +459,21 @@ TEST(Fit, SampleAndClassWeights) {
             std::string::npos);
 }
 
+TEST(Fit, ValidationFreqValidatesEveryNthEpoch) {
+  Sequential m({layers::Dense(1, {.input_dim = 2})});
+  m.compile({.optimizer = "sgd", .loss = "mse"});
+  const Tensor x = Tensor::FromVector<float>({1, 2, -1, 0, 0.5f, 1, 2, -2}, {4, 2});
+  const Tensor y = Tensor::FromVector<float>({1, 0, 2, -1}, {4, 1});
+  History h = m.fit(
+      x, y,
+      {.batch_size = 2, .epochs = 5, .verbose = 0, .validation_split = 0.5, .validation_freq = 2});
+  EXPECT_EQ(h.history["loss"].size(), 5u);
+  EXPECT_EQ(h.history["val_loss"].size(), 2u);  // after epochs 2 and 4
+  EXPECT_NE(ErrorOf([&] {
+              m.fit(x, y, {.verbose = 0, .validation_freq = 0});
+            }).find("validation_freq must be a positive integer, got 0"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kiln::keras
