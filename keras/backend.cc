@@ -48,4 +48,13 @@ std::string ToSnakeCase(const std::string& class_name) {
   return out;
 }
 
+ValueRef L2Normalize(GraphBuilder& b, ValueRef x, int64_t axis) {
+  const DType t = b.type(x).dtype;
+  ValueRef sq = b.Op("ReduceSum", {b.Op("Square", {x})},
+                     {{"axes", std::vector<int64_t>{axis}}, {"keep_dims", true}});
+  ValueRef inv =
+      b.Op("Minimum", {b.Op("Div", {b.Scalar(1, t), b.Op("Sqrt", {sq})}), b.Scalar(1e7, t)});
+  return b.Op("Mul", {x, inv});
+}
+
 }  // namespace kiln::keras::backend

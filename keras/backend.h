@@ -9,6 +9,8 @@
 #include <random>
 #include <string>
 
+#include "graph/graph_builder.h"
+
 namespace kiln::keras::backend {
 
 // "dense" the first time for a prefix, then "dense_1", "dense_2", ...
@@ -21,5 +23,9 @@ void SetSeed(uint64_t seed);
 
 // "Dense" -> "dense", "BatchNormalization" -> "batch_normalization".
 std::string ToSnakeCase(const std::string& class_name);
+
+// x * min(1 / sqrt(sum(x^2, axis)), 1 / 1e-7): Keras 3's ops.normalize (order 2), which the
+// cosine-similarity loss and the orthogonal regularizer use.
+ValueRef L2Normalize(GraphBuilder& b, ValueRef x, int64_t axis);
 
 }  // namespace kiln::keras::backend

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "keras/backend.h"
+
 namespace kiln::keras::regularizers {
 namespace {
 
@@ -42,16 +44,6 @@ double Factor(const json& config, const char* key, double fallback, const std::s
     throw ValueError(where + ": invalid value for argument " + key +
                      ": expected a non-negative float, got " + v.dump());
   return v.get<double>();
-}
-
-// x * min(1 / sqrt(sum(x^2, axis)), 1 / eps): Keras 3's ops.normalize.
-ValueRef Normalize(GraphBuilder& b, ValueRef x, int64_t axis) {
-  const DType t = b.type(x).dtype;
-  ValueRef sq = b.Op("ReduceSum", {b.Op("Square", {x})},
-                     {{"axes", std::vector<int64_t>{axis}}, {"keep_dims", true}});
-  ValueRef inv =
-      b.Op("Minimum", {b.Op("Div", {b.Scalar(1, t), b.Op("Sqrt", {sq})}), b.Scalar(1e7, t)});
-  return b.Op("Mul", {x, inv});
 }
 
 }  // namespace
@@ -104,7 +96,7 @@ ValueRef Lower(GraphBuilder& b, const json& regularizer, ValueRef x, const std::
                        b.type(x).shape.ToString());
     const bool rows = c.value("mode", "rows") == "rows";
     const int64_t size = b.type(x).shape.dim(rows ? 0 : 1);
-    ValueRef n = Normalize(b, x, rows ? 1 : 0);
+    ValueRef n = backend::L2Normalize(b, x, rows ? 1 : 0);
     ValueRef product = b.Op("MatMul", {n, n}, {{"transpose_a", !rows}, {"transpose_b", rows}});
     Tensor off_diagonal(t, Shape{size, size});
     for (int64_t i = 0; i < size * size; ++i)

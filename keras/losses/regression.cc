@@ -1,5 +1,6 @@
 // The regression losses: mean squared / absolute (percentage) / squared logarithmic error,
 // Huber, log-cosh and cosine similarity, in Keras 3's arithmetic.
+#include "keras/backend.h"
 #include "keras/losses.h"
 
 namespace kiln::keras::losses {
@@ -18,29 +19,18 @@ ValueRef Softplus(GraphBuilder& b, ValueRef x) {
   return b.Op("Add", {b.Op("Relu", {x}), tail});
 }
 
-// x * min(1 / sqrt(sum(x^2, -1)), 1 / eps): Keras 3's ops.normalize.
-ValueRef L2Normalize(GraphBuilder& b, ValueRef x) {
-  const DType t = TypeOf(b, x);
-  ValueRef sq = detail::SumLastAxis(b, b.Op("Square", {x}), /*keep_dims=*/true);
-  ValueRef inv = b.Op(
-      "Minimum", {b.Op("Div", {b.Scalar(1, t), b.Op("Sqrt", {sq})}), b.Scalar(1 / kEpsilon, t)});
-  return b.Op("Mul", {x, inv});
-}
-
-LossFn Fixed(LossFn f) { return f; }
-
 }  // namespace
 
 KILN_REGISTER_LOSS(mse, "mean_squared_error", {"mse", "MSE"}, "MeanSquaredError", json::object(),
                    [](const json&) {
-                     return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+                     return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
                        return MeanLastAxis(b, b.Op("Square", {b.Op("Sub", {y_pred, y_true})}));
                      });
                    });
 
 KILN_REGISTER_LOSS(mae, "mean_absolute_error", {"mae", "MAE"}, "MeanAbsoluteError", json::object(),
                    [](const json&) {
-                     return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+                     return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
                        return MeanLastAxis(b, b.Op("Abs", {b.Op("Sub", {y_pred, y_true})}));
                      });
                    });
@@ -49,7 +39,7 @@ KILN_REGISTER_LOSS(mae, "mean_absolute_error", {"mae", "MAE"}, "MeanAbsoluteErro
 KILN_REGISTER_LOSS(
     mape, "mean_absolute_percentage_error", {"mape", "MAPE"}, "MeanAbsolutePercentageError",
     json::object(), [](const json&) {
-      return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+      return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
         const DType t = TypeOf(b, y_pred);
         ValueRef scale = b.Op("Maximum", {b.Op("Abs", {y_true}), b.Scalar(kEpsilon, t)});
         ValueRef diff = b.Op("Abs", {b.Op("Div", {b.Op("Sub", {y_true, y_pred}), scale})});
@@ -61,7 +51,7 @@ KILN_REGISTER_LOSS(
 KILN_REGISTER_LOSS(
     msle, "mean_squared_logarithmic_error", {"msle", "MSLE"}, "MeanSquaredLogarithmicError",
     json::object(), [](const json&) {
-      return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+      return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
         const DType t = TypeOf(b, y_pred);
         auto log1p = [&](ValueRef v) {
           return b.Op("Log",
@@ -89,7 +79,7 @@ KILN_REGISTER_LOSS(
 
 // x + softplus(-2x) - log(2), x = y_pred - y_true
 KILN_REGISTER_LOSS(log_cosh, "log_cosh", {"logcosh"}, "LogCosh", json::object(), [](const json&) {
-  return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+  return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
     const DType t = TypeOf(b, y_pred);
     ValueRef x = b.Op("Sub", {y_pred, y_true});
     ValueRef v = b.Op("Sub", {b.Op("Add", {x, Softplus(b, b.Op("Mul", {x, b.Scalar(-2, t)}))}),
@@ -101,9 +91,10 @@ KILN_REGISTER_LOSS(log_cosh, "log_cosh", {"logcosh"}, "LogCosh", json::object(),
 // -sum(normalize(y_true) * normalize(y_pred))
 KILN_REGISTER_LOSS(cosine_similarity, "cosine_similarity", {"cosine_proximity"}, "CosineSimilarity",
                    (json{{"axis", -1}}), [](const json&) {
-                     return Fixed([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
+                     return LossFn([](GraphBuilder& b, ValueRef y_true, ValueRef y_pred) {
                        ValueRef dot = detail::SumLastAxis(
-                           b, b.Op("Mul", {L2Normalize(b, y_true), L2Normalize(b, y_pred)}));
+                           b, b.Op("Mul", {backend::L2Normalize(b, y_true, -1),
+                                           backend::L2Normalize(b, y_pred, -1)}));
                        return b.Op("Neg", {dot});
                      });
                    });

@@ -111,9 +111,7 @@ INSTANTIATE_TEST_SUITE_P(Keras, KerasMetric, ::testing::Range(0, static_cast<int
                            std::string n = std::to_string(p.param) + "_" +
                                            c["metric"]["class_name"].get<std::string>() + "_" +
                                            c["keras"].get<std::string>();
-                           for (char& ch : n)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
+                           return ::kiln::testing::SafeTestName(n);
                          });
 
 }  // namespace

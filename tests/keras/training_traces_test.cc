@@ -85,9 +85,7 @@ INSTANTIATE_TEST_SUITE_P(Keras, KerasTrainingTrace,
                          [](const ::testing::TestParamInfo<int>& p) {
                            std::string name = Traces()["cases"][p.param]["file"].get<std::string>();
                            name = std::to_string(p.param) + "_" + name.substr(0, name.size() - 3);
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
+                           return ::kiln::testing::SafeTestName(name);
                          });
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tests/testing/testing.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -71,6 +72,12 @@ std::string ErrorOf(const std::function<void()>& f) {
     return e.what();
   }
   return "no error";
+}
+
+std::string SafeTestName(std::string text) {
+  for (char& c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return text;
 }
 
 nlohmann::json ReadJsonFixture(const std::string& path) {

@@ -33,6 +33,10 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b);
 // The message of the kiln::Error that f throws, or "no error".
 std::string ErrorOf(const std::function<void()>& f);
 
+// `text` with every character but letters and digits replaced by '_': a parameterized test's
+// name from a fixture's label.
+std::string SafeTestName(std::string text);
+
 // A JSON fixture file (the generated ones under tests/fixtures/keras/gen/), parsed; fails the test
 // binary with the path named when it cannot be read.
 nlohmann::json ReadJsonFixture(const std::string& path);

@@ -81,9 +81,7 @@ INSTANTIATE_TEST_SUITE_P(Keras, KerasLossValue,
                          [](const ::testing::TestParamInfo<int>& p) {
                            std::string name =
                                std::to_string(p.param) + "_" + Label(Cases()[p.param]);
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
+                           return ::kiln::testing::SafeTestName(name);
                          });
 
 }  // namespace

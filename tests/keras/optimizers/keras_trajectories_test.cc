@@ -78,9 +78,7 @@ INSTANTIATE_TEST_SUITE_P(Keras, KerasOptimizerTrajectory,
                                               "_" + c["keras"].get<std::string>();
                            if (c["optimizer"]["module"] == "keras.optimizers.legacy")
                              name += "_legacy";
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
+                           return ::kiln::testing::SafeTestName(name);
                          });
 
 class KerasScheduleValues : public ::testing::TestWithParam<int> {};
@@ -102,9 +100,7 @@ INSTANTIATE_TEST_SUITE_P(Keras, KerasScheduleValues,
                            std::string name = std::to_string(p.param) + "_" +
                                               c["schedule"]["class_name"].get<std::string>() + "_" +
                                               c["keras"].get<std::string>();
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
+                           return ::kiln::testing::SafeTestName(name);
                          });
 
 }  // namespace

@@ -80,9 +80,7 @@ void ExpectPredictsLikeKeras(Model& m, const json& f) {
 
 std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = info.param;
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return name;
+  return ::kiln::testing::SafeTestName(name);
 }
 
 class FunctionalFixture : public ::testing::TestWithParam<std::string> {};
