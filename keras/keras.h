@@ -9,11 +9,13 @@
 
 #include "graph/tensor.h"
 #include "keras/backend.h"
+#include "keras/callbacks/backup_and_restore.h"
 #include "keras/callbacks/csv_logger.h"
 #include "keras/callbacks/early_stopping.h"
 #include "keras/callbacks/lambda_callback.h"
 #include "keras/callbacks/learning_rate_scheduler.h"
 #include "keras/callbacks/model_checkpoint.h"
+#include "keras/callbacks/progbar_logger.h"
 #include "keras/callbacks/reduce_lr_on_plateau.h"
 #include "keras/callbacks/terminate_on_nan.h"
 #include "keras/datasets/fashion_mnist.h"

@@ -786,12 +786,18 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
   return targets;
 }
 
-std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar) {
+std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar,
+                                         const callbacks::CallbackList& cbs) {
   const int64_t n = d.samples();
+  const std::vector<std::string> names = metrics_names();
   metrics::Accumulator totals(eval_.reported);
   std::vector<Feed> feeds;
-  for (int64_t s = 0; s < n; s += batch_size) {
+  callbacks::Logs logs;
+  for (const auto& cb : cbs) cb->on_test_begin(logs);
+  for (int64_t s = 0, step = 0; s < n; s += batch_size, ++step) {
     const int64_t e = std::min(n, s + batch_size);
+    logs.clear();
+    for (const auto& cb : cbs) cb->on_test_batch_begin(step, logs);
     feeds.clear();
     for (size_t i = 0; i < d.x.size(); ++i) feeds.push_back({eval_.x[i], d.x[i].Slice(s, e)});
     for (size_t i = 0; i < d.y.size(); ++i) {
@@ -800,8 +806,18 @@ std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Prog
     }
     totals.Add(eval_.executor->RunInPlace(feeds), e - s);
     if (bar) bar->update(e);
+    if (!cbs.empty()) {
+      logs.clear();
+      const std::vector<double> values = totals.Results();
+      for (size_t i = 0; i < values.size(); ++i) logs[names[i]] = values[i];
+      for (const auto& cb : cbs) cb->on_test_batch_end(step, logs);
+    }
   }
-  return totals.Results();
+  const std::vector<double> results = totals.Results();
+  logs.clear();
+  for (size_t i = 0; i < results.size(); ++i) logs[names[i]] = results[i];
+  for (const auto& cb : cbs) cb->on_test_end(logs);
+  return results;
 }
 
 std::vector<Tensor> Model::PrepareSampleWeights(const Arrays& sample_weight,
@@ -905,35 +921,52 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
                      std::to_string(o.validation_freq));
   const std::vector<Tensor>&x = d.x, &y = d.y;
   const int64_t n = d.samples();
-  std::ostream& out = *o.out;
   if (o.verbose && validate)
-    out << "Train on " << n << " samples, validate on " << v.samples() << " samples\n";
-  const bool dynamic = o.dynamic.value_or(o.out == &std::cout && isatty(STDOUT_FILENO));
-  const bool steps = o.progress == ProgressStyle::kSteps;
-  const int64_t num_steps = (n + o.batch_size - 1) / o.batch_size;
-  std::vector<std::string> names = metrics_names();
+    *o.out << "Train on " << n << " samples, validate on " << v.samples() << " samples\n";
+  const std::vector<std::string> names = metrics_names();
+  callbacks::Params params{.epochs = o.epochs,
+                           .steps = (n + o.batch_size - 1) / o.batch_size,
+                           .samples = n,
+                           .batch_size = o.batch_size,
+                           .verbose = o.verbose,
+                           .metrics = names};
+  if (validate)
+    for (const std::string& k : names) params.metrics.push_back("val_" + k);
+  callbacks::CallbackList cbs = o.callbacks;
+  const bool has_bar = std::any_of(cbs.begin(), cbs.end(), [](const auto& cb) {
+    return dynamic_cast<const callbacks::ProgbarLogger*>(cb.get()) != nullptr;
+  });
+  if (o.verbose && !has_bar) {
+    const bool steps = o.progress == ProgressStyle::kSteps;
+    auto bar = std::make_shared<callbacks::ProgbarLogger>(callbacks::ProgbarLoggerOptions{
+        .count_mode = steps ? "steps" : "samples", .dynamic = o.dynamic, .clock = o.clock});
+    cbs.insert(steps ? cbs.end() : cbs.begin(), bar);
+  }
   History history;
   std::vector<int64_t> index(n);
-  std::iota(index.begin(), index.end(), 0);
   std::vector<Tensor> xbuf(x.size()), ybuf(y.size()), wbuf(y.size());
   std::vector<Feed> feeds;
   stop_training = false;
   callbacks::Logs logs;
-  for (const auto& cb : o.callbacks) cb->set_model(this, o.out);
-  for (const auto& cb : o.callbacks) cb->on_train_begin(logs);
-  for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
+  for (const auto& cb : cbs) {
+    cb->set_model(this, o.out);
+    cb->set_params(params);
+  }
+  for (const auto& cb : cbs) cb->on_train_begin(logs);
+  int first_epoch = o.initial_epoch;
+  for (const auto& cb : cbs) first_epoch = cb->initial_epoch(first_epoch);
+  for (int epoch = first_epoch; epoch < o.epochs && !stop_training; ++epoch) {
+    // A fresh order each epoch, as Keras shuffles a new arange: the epoch's batches depend on the
+    // generator's state alone (BackupAndRestore resumes from it).
+    std::iota(index.begin(), index.end(), 0);
     if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
     logs.clear();
-    for (const auto& cb : o.callbacks) cb->on_epoch_begin(epoch, logs);
-    if (o.verbose) out << "Epoch " << epoch + 1 << "/" << o.epochs << "\n";
-    Progbar bar(steps ? num_steps : n, {.verbose = o.verbose, .dynamic = dynamic, .clock = o.clock},
-                out);
+    for (const auto& cb : cbs) cb->on_epoch_begin(epoch, logs);
     metrics::Accumulator totals(train_.reported);  // Keras resets the metrics every epoch
-    std::vector<std::pair<std::string, double>> shown;
     for (int64_t s = 0, step = 0; s < n && !stop_training; s += o.batch_size, ++step) {
       const int64_t e = std::min(n, s + o.batch_size);
       logs.clear();
-      for (const auto& cb : o.callbacks) cb->on_train_batch_begin(step, logs);
+      for (const auto& cb : cbs) cb->on_train_batch_begin(step, logs);
       const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
       feeds.clear();
       for (size_t i = 0; i < x.size(); ++i)
@@ -944,27 +977,24 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       }
       optimizer()->BeginStep();
       totals.Add(train_.executor->RunInPlace(feeds), e - s);
-      shown.clear();
       logs.clear();
       const std::vector<double> values = totals.Results();
-      for (size_t i = 0; i < values.size(); ++i) {
-        shown.emplace_back(names[i], values[i]);
-        logs[names[i]] = values[i];
-      }
-      if (e < n) bar.update(steps ? step + 1 : e, shown);
-      for (const auto& cb : o.callbacks) cb->on_train_batch_end(step, logs);
+      for (size_t i = 0; i < values.size(); ++i) logs[names[i]] = values[i];
+      for (const auto& cb : cbs) cb->on_train_batch_end(step, logs);
     }
+    callbacks::Logs epoch_logs;
+    for (size_t i = 0; i < names.size(); ++i)
+      if (auto it = logs.find(names[i]); it != logs.end()) epoch_logs[names[i]] = it->second;
     if (validate && (epoch + 1) % o.validation_freq == 0) {
-      const std::vector<double> scores = RunEvaluation(v, o.batch_size, nullptr);
-      for (size_t i = 0; i < scores.size(); ++i) shown.emplace_back("val_" + names[i], scores[i]);
+      const std::vector<double> scores = RunEvaluation(v, o.batch_size, nullptr, cbs);
+      for (size_t i = 0; i < scores.size(); ++i) epoch_logs["val_" + names[i]] = scores[i];
     }
-    bar.update(steps ? num_steps : n, shown);
-    logs = callbacks::Logs(shown.begin(), shown.end());
-    for (const auto& cb : o.callbacks) cb->on_epoch_end(epoch, logs);
+    logs = std::move(epoch_logs);
+    for (const auto& cb : cbs) cb->on_epoch_end(epoch, logs);
     history.epoch.push_back(epoch);
     for (const auto& [k, v] : logs) history.history[k].push_back(v);
   }
-  for (const auto& cb : o.callbacks) cb->on_train_end(logs);
+  for (const auto& cb : cbs) cb->on_train_end(logs);
   return history;
 }
 
@@ -973,7 +1003,15 @@ std::vector<double> Model::evaluate(const Arrays& x_in, const Arrays& y_in, Eval
   std::optional<Progbar> bar;
   if (o.verbose)
     bar.emplace(d.samples(), ProgbarOptions{.verbose = o.verbose, .clock = o.clock}, *o.out);
-  return RunEvaluation(d, o.batch_size, bar ? &*bar : nullptr);
+  for (const auto& cb : o.callbacks) {
+    cb->set_model(this, o.out);
+    cb->set_params({.steps = (d.samples() + o.batch_size - 1) / o.batch_size,
+                    .samples = d.samples(),
+                    .batch_size = o.batch_size,
+                    .verbose = o.verbose,
+                    .metrics = metrics_names()});
+  }
+  return RunEvaluation(d, o.batch_size, bar ? &*bar : nullptr, o.callbacks);
 }
 
 std::vector<Tensor> Model::RunPredict(const Arrays& x_in, PredictOptions o, bool all) {
@@ -991,14 +1029,24 @@ std::vector<Tensor> Model::RunPredict(const Arrays& x_in, PredictOptions o, bool
     // float32 but for a model that only reshapes an integer input (Input(int32) -> Flatten).
     result.emplace_back(forward_.graph.type(forward_.y_pred[k]).dtype, Shape(dims));
   }
+  for (const auto& cb : o.callbacks) {
+    cb->set_model(this, &std::cout);
+    cb->set_params(
+        {.steps = (n + o.batch_size - 1) / o.batch_size, .samples = n, .batch_size = o.batch_size});
+  }
+  callbacks::Logs logs;
+  for (const auto& cb : o.callbacks) cb->on_predict_begin(logs);
   std::vector<Feed> feeds;
-  for (int64_t s = 0; s < n; s += o.batch_size) {
+  for (int64_t s = 0, step = 0; s < n; s += o.batch_size, ++step) {
     const int64_t e = std::min(n, s + o.batch_size);
+    for (const auto& cb : o.callbacks) cb->on_predict_batch_begin(step, logs);
     feeds.clear();
     for (size_t i = 0; i < x.size(); ++i) feeds.push_back({forward_.x[i], x[i].Slice(s, e)});
     const auto& out = forward_.executor->RunInPlace(feeds);
     for (size_t k = 0; k < outputs; ++k) result[k].Slice(s, e).CopyFrom(out[k]);
+    for (const auto& cb : o.callbacks) cb->on_predict_batch_end(step, logs);
   }
+  for (const auto& cb : o.callbacks) cb->on_predict_end(logs);
   return result;
 }
 

@@ -40,6 +40,7 @@
 
 #include "graph/variable_store.h"
 #include "keras/callbacks/callback.h"
+#include "keras/callbacks/progbar_logger.h"
 #include "keras/layers/layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
@@ -155,10 +156,14 @@ struct EvaluateOptions {
   std::ostream* out = &std::cout;
   Clock clock = nullptr;
   Arrays sample_weight = {};
+  // Their on_test_* hooks run (batch logs: the running results; the end's: the results).
+  callbacks::CallbackList callbacks = {};
 };
 
 struct PredictOptions {
   int64_t batch_size = 32;
+  // Their on_predict_* hooks run, with empty logs (Kiln's logs hold numbers, not the outputs).
+  callbacks::CallbackList callbacks = {};
 };
 
 // Which Keras a saved .h5 is for. Both read the model and its weights from either; they differ in
@@ -378,7 +383,8 @@ class Model : public Layer {
   std::vector<Tensor> PrepareSampleWeights(const Arrays& sample_weight,
                                            const std::map<int64_t, double>& class_weight,
                                            const std::vector<Tensor>& targets);
-  std::vector<double> RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar);
+  std::vector<double> RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar,
+                                    const callbacks::CallbackList& callbacks);
   void ResolveOutputTraining(const CompileOptions& options);
   std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 

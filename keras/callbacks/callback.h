@@ -12,6 +12,9 @@
 //     void on_epoch_end(int epoch, Logs& logs) override { std::cout << logs["loss"] << "\n"; }
 //   };
 //
+// evaluate() and predict() take callbacks too (their on_test_* and on_predict_* hooks), and fit
+// runs the on_test_* hooks around each validation.
+//
 // Contract: the hooks run in fit's thread, in the order the callbacks are given; logs are
 // mutable (a callback may add entries, as ReduceLROnPlateau adds "lr"), and History records the
 // epoch logs after every callback ran, as in Keras. A callback stops training by setting
@@ -34,6 +37,17 @@ namespace kiln::keras::callbacks {
 
 using Logs = std::map<std::string, double>;
 
+// Keras's callback.params: what the running fit (or evaluate, predict) does.
+struct Params {
+  int epochs = 0;          // 0 outside fit
+  int64_t steps = 0;       // batches per epoch (or per evaluate/predict call)
+  int64_t samples = 0;     // per epoch
+  int64_t batch_size = 0;  // every batch's but perhaps the last
+  int verbose = 0;
+  // The logs' names in display order: metrics_names(), then val_ each (fit with validation).
+  std::vector<std::string> metrics;
+};
+
 class Callback {
  public:
   virtual ~Callback() = default;
@@ -43,19 +57,34 @@ class Callback {
   virtual void on_epoch_end(int epoch, Logs& logs) {}
   virtual void on_train_batch_begin(int64_t batch, Logs& logs) {}
   virtual void on_train_batch_end(int64_t batch, Logs& logs) {}
+  // Around evaluate() and each validation inside fit; batch logs hold the running results.
+  virtual void on_test_begin(Logs& logs) {}
+  virtual void on_test_end(Logs& logs) {}
+  virtual void on_test_batch_begin(int64_t batch, Logs& logs) {}
+  virtual void on_test_batch_end(int64_t batch, Logs& logs) {}
+  virtual void on_predict_begin(Logs& logs) {}
+  virtual void on_predict_end(Logs& logs) {}
+  virtual void on_predict_batch_begin(int64_t batch, Logs& logs) {}
+  virtual void on_predict_batch_end(int64_t batch, Logs& logs) {}
+  // The epoch fit starts from, asked after on_train_begin with the one fit was given
+  // (BackupAndRestore resumes a killed run's).
+  virtual int initial_epoch(int given) { return given; }
 
-  // Set by fit before on_train_begin.
+  // Set by fit, evaluate and predict before their first hook.
   void set_model(Model* model, std::ostream* out) {
     model_ = model;
     out_ = out;
   }
+  void set_params(Params params) { params_ = std::move(params); }
   // Throws kiln::ValueError when the callback is not in a fit.
   Model& model() const;
   std::ostream& out() const { return *out_; }
+  const Params& params() const { return params_; }
 
  private:
   Model* model_ = nullptr;
   std::ostream* out_ = nullptr;
+  Params params_;
 };
 
 using CallbackList = std::vector<std::shared_ptr<Callback>>;

@@ -317,32 +317,62 @@ std::string FormatName(ModelFileFormat f) {
   return "unknown";
 }
 
-void SaveModel(Model& model, const std::string& path, SaveOptions options) {
+void WriteModel(Model& model, hid_t file, SaveOptions options) {
   model.Build();
-  const std::string config = keras::ModelConfig(model, options.target).dump();
   const std::string version = KerasVersionFor(options.target);
   const OptimizerGeneration generation = model.compiled()
                                              ? GenerationFor(*model.optimizer(), options.target)
                                              : OptimizerGeneration::kKeras2;
-  const std::string training =
-      model.compiled() ? keras::TrainingConfig(model, generation).dump() : "";
+  h5::WriteVlenStringAttr(file, "keras_version", version);
+  h5::WriteVlenStringAttr(file, "backend", "tensorflow");
+  h5::WriteVlenStringAttr(file, "model_config", keras::ModelConfig(model, options.target).dump());
+  if (model.compiled())
+    h5::WriteVlenStringAttr(file, "training_config",
+                            keras::TrainingConfig(model, generation).dump());
+  h5::Handle mw = h5::CreateGroup(file, "model_weights");
+  WriteWeightsGroup(model, mw.id(), version);
+  if (model.compiled()) {
+    h5::Handle ow = h5::CreateGroup(file, "optimizer_weights");
+    std::vector<std::string> names;
+    for (const auto& [n, v] : OptimizerState(model, generation)) {
+      names.push_back(n);
+      h5::WriteDataset(ow.id(), n, v);
+    }
+    h5::WriteFixedStringListAttr(ow.id(), "weight_names", names);
+  }
+}
+
+void RestoreModel(Model& model, hid_t file, const std::string& path) {
+  model.Build();
+  h5::Handle mw = h5::OpenGroup(file, "model_weights");
+  LoadLegacyWeights(model, mw.id(), path, /*by_name=*/false);
+  if (!model.compiled()) return;
+  nlohmann::json tc = nlohmann::json::parse(
+      h5::ReadStringAttr(file, "training_config").value_or("{}"), nullptr, false);
+  if (!tc.is_object()) throw IOError(path + ": training_config is not a JSON object");
+  const OptimizerGeneration g =
+      GenerationOf(h5::ReadStringAttr(file, "keras_version").value_or(""),
+                   tc.value("optimizer_config", nlohmann::json::object()));
+  std::vector<Tensor> values;
+  if (h5::Exists(file, "optimizer_weights")) {
+    h5::Handle ow = h5::OpenGroup(file, "optimizer_weights");
+    for (const auto& n :
+         h5::ReadStringListAttr(ow.id(), "weight_names").value_or(std::vector<std::string>{}))
+      values.push_back(h5::ReadDataset(ow.id(), n));
+  }
+  const std::string warning = RestoreOptimizerState(model, g, values);
+  if (!warning.empty())
+    throw IOError(path + ": the optimizer state does not fit this model's optimizer (" + warning +
+                  ")");
+}
+
+void SaveModel(Model& model, const std::string& path, SaveOptions options) {
+  // Lowering the configs can fail (a layer Keras cannot load): before any file is touched.
+  model.Build();
+  keras::ModelConfig(model, options.target);
   WriteFileAtomically(path, [&](const std::string& tmp) {
     h5::File f = h5::File::Create(tmp);
-    h5::WriteVlenStringAttr(f.id(), "keras_version", version);
-    h5::WriteVlenStringAttr(f.id(), "backend", "tensorflow");
-    h5::WriteVlenStringAttr(f.id(), "model_config", config);
-    if (!training.empty()) h5::WriteVlenStringAttr(f.id(), "training_config", training);
-    h5::Handle mw = h5::CreateGroup(f.id(), "model_weights");
-    WriteWeightsGroup(model, mw.id(), version);
-    if (model.compiled()) {
-      h5::Handle ow = h5::CreateGroup(f.id(), "optimizer_weights");
-      std::vector<std::string> names;
-      for (const auto& [n, v] : OptimizerState(model, generation)) {
-        names.push_back(n);
-        h5::WriteDataset(ow.id(), n, v);
-      }
-      h5::WriteFixedStringListAttr(ow.id(), "weight_names", names);
-    }
+    WriteModel(model, f.id(), options);
     f.Close();
   });
 }

@@ -39,6 +39,12 @@ std::string FormatName(ModelFileFormat f);
 
 void SaveModel(Model& model, const std::string& path, SaveOptions options = {});
 void SaveWeights(Model& model, const std::string& path);
+// What SaveModel writes, into an open file's root group.
+void WriteModel(Model& model, hid_t file, SaveOptions options = {});
+// Sets the weights and (when compiled) the optimizer state of `model` from a full-model file
+// written for the same model, by position; throws kiln::IOError naming `path` when they do not
+// fit (no fresh-optimizer fallback: the caller resumes a run).
+void RestoreModel(Model& model, hid_t file, const std::string& path);
 std::unique_ptr<Model> LoadModel(const std::string& path);
 void LoadWeights(Model& model, const std::string& path, bool by_name = false);
 

@@ -158,7 +158,8 @@ TEST(FitCallbacks, LearningRateCallbacksChangeTheStepAndReachHistory) {
                       .epochs = 3,
                       .verbose = 0,
                       .callbacks = {std::make_shared<LearningRateScheduler>(
-                          [](int epoch, double) { return epoch == 1 ? 0.0 : 0.1; })}});
+                          [](int epoch, double) { return epoch == 1 ? 0.0 : 0.1; })},
+                      .shuffle = false});  // the same summation order every epoch
   EXPECT_EQ(h.history["lr"],
             (std::vector<double>{static_cast<float>(0.1), 0.0, static_cast<float>(0.1)}));
   // One batch an epoch, so each epoch logs the loss before its step. Epoch 1 stepped at rate 0:
@@ -168,6 +169,87 @@ TEST(FitCallbacks, LearningRateCallbacksChangeTheStepAndReachHistory) {
   EXPECT_EQ(loss[2], loss[1]);
   EXPECT_THROW(ReduceLROnPlateau({.factor = 1.5}), ValueError);
   EXPECT_THROW(EarlyStopping({.mode = "biggest"}), ValueError);
+}
+
+TEST(FitCallbacks, TestAndPredictHooksInEvaluatePredictAndValidation) {
+  const Data d = Regression(20);
+  auto m = Model();
+  std::vector<std::string> events;
+  struct Spy : Callback {
+    std::vector<std::string>* events;
+    void on_test_begin(Logs&) override { events->push_back("test_begin"); }
+    void on_test_batch_end(int64_t b, Logs& logs) override {
+      events->push_back("T" + std::to_string(b) + (logs.count("loss") ? "+" : "-"));
+    }
+    void on_test_end(Logs& logs) override {
+      events->push_back("test_end " + std::to_string(logs.at("loss")));
+    }
+    void on_predict_begin(Logs&) override {
+      events->push_back("predict_begin " + std::to_string(params().steps));
+    }
+    void on_predict_batch_end(int64_t b, Logs&) override {
+      events->push_back("P" + std::to_string(b));
+    }
+    void on_predict_end(Logs&) override { events->push_back("predict_end"); }
+    void on_epoch_end(int e, Logs&) override { events->push_back("epoch_end"); }
+  };
+  auto spy = std::make_shared<Spy>();
+  spy->events = &events;
+  // 4 validation samples in batches of 3: two test batches per validation, before epoch_end.
+  m->fit(d.x, d.y,
+         {.batch_size = 3, .epochs = 1, .verbose = 0, .callbacks = {spy}, .validation_split = 0.2});
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[0], "test_begin");
+  EXPECT_EQ(events[1], "T0+");
+  EXPECT_EQ(events[2], "T1+");
+  EXPECT_EQ(events[4], "epoch_end");
+  events.clear();
+  const std::vector<double> score =
+      m->evaluate(d.x, d.y, {.batch_size = 8, .verbose = 0, .callbacks = {spy}});
+  EXPECT_EQ(events, (std::vector<std::string>{"test_begin", "T0+", "T1+", "T2+",
+                                              "test_end " + std::to_string(score[0])}));
+  events.clear();
+  m->predict(d.x, {.batch_size = 16, .callbacks = {spy}});
+  EXPECT_EQ(events, (std::vector<std::string>{"predict_begin 2", "P0", "P1", "predict_end"}));
+}
+
+// Where fit puts its progress bar among the callbacks: Keras 2.3.1 (samples) first, so the bar's
+// epoch line ends before another callback's message and shows the model's metrics only; tf.keras
+// (steps) last, so the message comes first and ReduceLROnPlateau's lr is on the bar.
+TEST(FitCallbacks, ProgressBarPlacedAsEachKerasPlacesIt) {
+  const Data d = Regression(16);
+  for (ProgressStyle style : {ProgressStyle::kSamples, ProgressStyle::kSteps}) {
+    auto m = Model(0.1);
+    std::ostringstream out;
+    double t = 0;
+    m->fit(d.x, d.y,
+           {.batch_size = 16,
+            .epochs = 2,
+            .callbacks = {std::make_shared<ReduceLROnPlateau>(ReduceLROnPlateauOptions{
+                .monitor = "loss",
+                .factor = 0.5,
+                .patience = 0,
+                .verbose = 1,
+                .min_delta = 1e9})},  // nothing counts as better: the rate halves every epoch
+            .progress = style,
+            .out = &out,
+            .clock = [&] { return t += 1; },
+            .dynamic = false});
+    // Epoch 1 sets the best loss; epoch 2 is no better, and the rate halves at its end.
+    const std::string s = out.str().substr(out.str().find("Epoch 2/2"));
+    const size_t message = s.find("Epoch 2: ReduceLROnPlateau reducing learning rate to 0.05");
+    const size_t bar_end = s.find(style == ProgressStyle::kSteps ? "1/1 [" : "16/16 [");
+    ASSERT_NE(message, std::string::npos) << out.str();
+    ASSERT_NE(bar_end, std::string::npos) << out.str();
+    if (style == ProgressStyle::kSamples) {
+      EXPECT_LT(bar_end, message) << out.str();
+      EXPECT_EQ(out.str().find("- lr:"), std::string::npos) << out.str();
+    } else {
+      EXPECT_LT(message, bar_end) << out.str();
+      EXPECT_NE(s.find("- lr: 0.1000\n"), std::string::npos) << out.str();  // logged before
+    }
+  }
+  EXPECT_THROW(ProgbarLogger({.count_mode = "batches"}), ValueError);
 }
 
 TEST(FitCallbacks, PathFormatting) {
