@@ -65,6 +65,8 @@ class Loss {
   // (Keras's sum_over_batch_size: weights 2 and 0 give the unweighted mean, not twice it).
   ValueRef Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred,
                  ValueRef sample_weight = {}) const;
+  // The loss of each example (the last axis reduced), before the reduction.
+  ValueRef PerExample(GraphBuilder& b, ValueRef y_true, ValueRef y_pred) const;
   // What a training_config stores: the name as given (Keras 3: the function name, since Keras
   // 3.15's .h5 loader does not know "mse"), or the class form with its config.
   nlohmann::json Saved(bool keras3) const;

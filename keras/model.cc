@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "autodiff/backward.h"
+#include "graph/logging.h"
 #include "keras/backend.h"
 #include "keras/constraints.h"
 #include "keras/layers/input_layer.h"
@@ -533,6 +534,9 @@ void Model::LowerLossAndMetrics(GraphBuilder& b, Lowered& l) {
     losses.push_back(o.loss.Lower(b, l.y_true[k], l.y_pred[k], l.sample_weight[k]));
     for (const auto& m : o.metrics)
       metrics.push_back(metrics::Lower(b, m, o.loss.function(), l.y_true[k], l.y_pred[k]));
+    for (const auto& m : o.weighted_metrics)
+      metrics.push_back(
+          metrics::Lower(b, m, o.loss.function(), l.y_true[k], l.y_pred[k], l.sample_weight[k]));
   }
   // Keras's total loss: the sum of each output's loss times its weight, plus the layers' losses
   // (regularization).
@@ -608,10 +612,20 @@ void Model::ResolveOutputTraining(const CompileOptions& options) {
   for (auto& o : out) o.metrics = options.metrics.all;
   for (const auto& [key, value] : options.metrics.by_name)
     out[index_of("metrics", key)].metrics = value;
+  for (auto& o : out) o.weighted_metrics = options.weighted_metrics.all;
+  for (const auto& [key, value] : options.weighted_metrics.by_name)
+    out[index_of("weighted_metrics", key)].weighted_metrics = value;
   for (size_t k = 0; k < n; ++k) {
-    // Validates the metric names before anything is built.
+    // Validates the metric names before anything is built; a weighted metric named like a plain
+    // one of its output is "weighted_<name>", as in tf.keras.
     for (const auto& m : out[k].metrics)
       metrics::Resolve(m, out[k].loss.function(), outputs_[k].shape());
+    for (auto& m : out[k].weighted_metrics) {
+      metrics::Resolve(m, out[k].loss.function(), outputs_[k].shape());
+      if (std::any_of(out[k].metrics.begin(), out[k].metrics.end(),
+                      [&](const auto& p) { return p.name() == m.name(); }))
+        m = m.Renamed("weighted_" + m.name());
+    }
   }
   output_training_ = std::move(out);
 }
@@ -680,7 +694,8 @@ std::vector<std::string> Model::metrics_names() {
   if (several)
     for (const auto& o : output_training_) names.push_back(o.name + "_loss");
   for (const auto& o : output_training_)
-    for (const auto& m : o.metrics) names.push_back(several ? o.name + "_" + m : m);
+    for (const auto* list : {&o.metrics, &o.weighted_metrics})
+      for (const auto& m : *list) names.push_back(several ? o.name + "_" + m.name() : m.name());
   return names;
 }
 
@@ -897,6 +912,85 @@ Model::Data Model::PrepareTraining(const Arrays& x, const Arrays& y, const Array
   return d;
 }
 
+Shuffle::Shuffle(const char* mode) {
+  if (std::string(mode) != "batch")
+    throw ValueError(std::string("fit: shuffle must be true, false or \"batch\", got \"") + mode +
+                     "\"");
+  batches = true;
+}
+
+void ValidationFreq::Check() const {
+  if (epochs.empty() && every < 1)
+    throw ValueError("fit: validation_freq must be a positive integer, got " +
+                     std::to_string(every));
+  for (int e : epochs)
+    if (e < 1)
+      throw ValueError("fit: validation_freq lists epoch " + std::to_string(e) +
+                       "; epochs are counted from 1");
+}
+
+bool ValidationFreq::Due(int epoch) const {
+  if (epochs.empty()) return (epoch + 1) % every == 0;
+  return std::find(epochs.begin(), epochs.end(), epoch + 1) != epochs.end();
+}
+
+namespace {
+
+// Keras 2.3.1's batch_shuffle: the full batches in a random order, the last partial one last.
+void ShuffleBatches(std::vector<int64_t>& index, int64_t batch_size) {
+  const int64_t full = static_cast<int64_t>(index.size()) / batch_size;
+  std::vector<int64_t> order(full);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), backend::GlobalGenerator());
+  std::vector<int64_t> out;
+  out.reserve(index.size());
+  for (int64_t b : order)
+    out.insert(out.end(), index.begin() + b * batch_size, index.begin() + (b + 1) * batch_size);
+  out.insert(out.end(), index.begin() + full * batch_size, index.end());
+  index = std::move(out);
+}
+
+}  // namespace
+
+void Model::RunTrainStep(const Data& d, const std::vector<int64_t>* index, int64_t s, int64_t e,
+                         std::vector<Tensor>& buffers, metrics::Accumulator& totals) {
+  buffers.resize(d.x.size() + 2 * d.y.size());
+  std::vector<Feed> feeds;
+  size_t k = 0;
+  for (size_t i = 0; i < d.x.size(); ++i)
+    feeds.push_back({train_.x[i], Batch(d.x[i], index, s, e, buffers[k++])});
+  for (size_t i = 0; i < d.y.size(); ++i) {
+    feeds.push_back({train_.y_true[i], Batch(d.y[i], index, s, e, buffers[k++])});
+    feeds.push_back(
+        {train_.sample_weight[i], Batch(d.sample_weight[i], index, s, e, buffers[k++])});
+  }
+  optimizer()->BeginStep();
+  totals.Add(train_.executor->RunInPlace(feeds), e - s);
+}
+
+std::vector<double> Model::train_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions o) {
+  const Data d =
+      PrepareTraining(x, y, o.sample_weight, o.class_weight, /*batch_size=*/1, "train_on_batch");
+  std::vector<Tensor> buffers;
+  metrics::Accumulator totals(train_.reported);
+  RunTrainStep(d, nullptr, 0, d.samples(), buffers, totals);
+  return totals.Results();
+}
+
+std::vector<double> Model::test_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions o) {
+  const Data d = PrepareTraining(x, y, o.sample_weight, {}, /*batch_size=*/1, "test_on_batch");
+  return RunEvaluation(d, std::max<int64_t>(1, d.samples()), nullptr, {});
+}
+
+Tensor Model::predict_on_batch(const Arrays& x) {
+  // predict checks the arrays; this only sizes the one batch.
+  const Tensor& first = !x.list.empty()      ? x.list[0]
+                        : !x.by_name.empty() ? x.by_name.begin()->second
+                                             : Tensor();
+  const int64_t n = first.valid() && first.rank() > 0 ? first.dim(0) : 1;
+  return predict(x, {.batch_size = std::max<int64_t>(1, n)});
+}
+
 History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   Data d = PrepareTraining(x_in, y_in, o.sample_weight, o.class_weight, o.batch_size, "fit");
   Data v;
@@ -916,16 +1010,17 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       }
   }
   const bool validate = !v.x.empty() && v.samples() > 0;
-  if (o.validation_freq < 1)
-    throw ValueError("fit: validation_freq must be a positive integer, got " +
-                     std::to_string(o.validation_freq));
-  const std::vector<Tensor>&x = d.x, &y = d.y;
+  o.validation_freq.Check();
+  if (o.steps_per_epoch && *o.steps_per_epoch < 1)
+    throw ValueError("fit: steps_per_epoch must be positive, got " +
+                     std::to_string(*o.steps_per_epoch));
   const int64_t n = d.samples();
+  const int64_t batches = (n + o.batch_size - 1) / o.batch_size;
   if (o.verbose && validate)
     *o.out << "Train on " << n << " samples, validate on " << v.samples() << " samples\n";
   const std::vector<std::string> names = metrics_names();
   callbacks::Params params{.epochs = o.epochs,
-                           .steps = (n + o.batch_size - 1) / o.batch_size,
+                           .steps = o.steps_per_epoch.value_or(batches),
                            .samples = n,
                            .batch_size = o.batch_size,
                            .verbose = o.verbose,
@@ -937,15 +1032,14 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     return dynamic_cast<const callbacks::ProgbarLogger*>(cb.get()) != nullptr;
   });
   if (o.verbose && !has_bar) {
-    const bool steps = o.progress == ProgressStyle::kSteps;
+    const bool steps = o.progress == ProgressStyle::kSteps || o.steps_per_epoch;
     auto bar = std::make_shared<callbacks::ProgbarLogger>(callbacks::ProgbarLoggerOptions{
         .count_mode = steps ? "steps" : "samples", .dynamic = o.dynamic, .clock = o.clock});
     cbs.insert(steps ? cbs.end() : cbs.begin(), bar);
   }
   History history;
   std::vector<int64_t> index(n);
-  std::vector<Tensor> xbuf(x.size()), ybuf(y.size()), wbuf(y.size());
-  std::vector<Feed> feeds;
+  std::vector<Tensor> buffers;
   stop_training = false;
   callbacks::Logs logs;
   for (const auto& cb : cbs) {
@@ -955,28 +1049,32 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   for (const auto& cb : cbs) cb->on_train_begin(logs);
   int first_epoch = o.initial_epoch;
   for (const auto& cb : cbs) first_epoch = cb->initial_epoch(first_epoch);
+  int64_t seen = batches;  // batches of the current pass over the data taken so far
   for (int epoch = first_epoch; epoch < o.epochs && !stop_training; ++epoch) {
-    // A fresh order each epoch, as Keras shuffles a new arange: the epoch's batches depend on the
-    // generator's state alone (BackupAndRestore resumes from it).
-    std::iota(index.begin(), index.end(), 0);
-    if (o.shuffle) std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
+    if (seen >= batches || !o.steps_per_epoch) {
+      // A fresh order for each pass, as Keras shuffles a new arange: the batches depend on the
+      // generator's state alone (BackupAndRestore resumes from it).
+      std::iota(index.begin(), index.end(), 0);
+      if (o.shuffle.batches)
+        ShuffleBatches(index, o.batch_size);
+      else if (o.shuffle.on)
+        std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
+      seen = 0;
+    }
     logs.clear();
     for (const auto& cb : cbs) cb->on_epoch_begin(epoch, logs);
     metrics::Accumulator totals(train_.reported);  // Keras resets the metrics every epoch
-    for (int64_t s = 0, step = 0; s < n && !stop_training; s += o.batch_size, ++step) {
-      const int64_t e = std::min(n, s + o.batch_size);
+    for (int64_t step = 0; step < params.steps && !stop_training; ++step, ++seen) {
+      if (seen >= batches) {
+        LogWarning(
+            "Your input ran out of data; interrupting epoch. Make sure that your dataset or "
+            "generator can generate at least `steps_per_epoch * epochs` batches.");
+        break;
+      }
+      const int64_t s = seen * o.batch_size, e = std::min(n, s + o.batch_size);
       logs.clear();
       for (const auto& cb : cbs) cb->on_train_batch_begin(step, logs);
-      const std::vector<int64_t>* idx = o.shuffle ? &index : nullptr;
-      feeds.clear();
-      for (size_t i = 0; i < x.size(); ++i)
-        feeds.push_back({train_.x[i], Batch(x[i], idx, s, e, xbuf[i])});
-      for (size_t i = 0; i < y.size(); ++i) {
-        feeds.push_back({train_.y_true[i], Batch(y[i], idx, s, e, ybuf[i])});
-        feeds.push_back({train_.sample_weight[i], Batch(d.sample_weight[i], idx, s, e, wbuf[i])});
-      }
-      optimizer()->BeginStep();
-      totals.Add(train_.executor->RunInPlace(feeds), e - s);
+      RunTrainStep(d, o.shuffle.on ? &index : nullptr, s, e, buffers, totals);
       logs.clear();
       const std::vector<double> values = totals.Results();
       for (size_t i = 0; i < values.size(); ++i) logs[names[i]] = values[i];
@@ -985,7 +1083,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     callbacks::Logs epoch_logs;
     for (size_t i = 0; i < names.size(); ++i)
       if (auto it = logs.find(names[i]); it != logs.end()) epoch_logs[names[i]] = it->second;
-    if (validate && (epoch + 1) % o.validation_freq == 0) {
+    if (validate && o.validation_freq.Due(epoch)) {
       const std::vector<double> scores = RunEvaluation(v, o.batch_size, nullptr, cbs);
       for (size_t i = 0; i < scores.size(); ++i) epoch_logs["val_" + names[i]] = scores[i];
     }
@@ -994,6 +1092,8 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     history.epoch.push_back(epoch);
     for (const auto& [k, v] : logs) history.history[k].push_back(v);
   }
+  // Keras's finalize_variable_values once training ran: EMA's averages become the weights.
+  if (first_epoch < o.epochs) optimizer()->finalize_variable_values();
   for (const auto& cb : cbs) cb->on_train_end(logs);
   return history;
 }

@@ -85,18 +85,21 @@ struct LossWeights : PerOutput<double> {
       : PerOutput(std::map<std::string, double>(m)) {}
 };
 
-// A list of metric names applies to every output (as tf.keras); a map gives each output its own.
+// A list of metrics (names or metrics::Metric objects) applies to every output (as tf.keras); a
+// map gives each output its own.
 struct MetricsSpec {
   MetricsSpec() = default;
-  MetricsSpec(std::vector<std::string> all) : all(std::move(all)) {}              // NOLINT
-  MetricsSpec(std::initializer_list<const char*> l) : all(l.begin(), l.end()) {}  // NOLINT
-  MetricsSpec(std::map<std::string, std::vector<std::string>> m)
+  MetricsSpec(std::vector<metrics::Metric> all) : all(std::move(all)) {}  // NOLINT
+  MetricsSpec(std::initializer_list<metrics::Metric> l) : all(l) {}       // NOLINT
+  MetricsSpec(const std::vector<std::string>& names)                      // NOLINT
+      : all(names.begin(), names.end()) {}
+  MetricsSpec(std::map<std::string, std::vector<metrics::Metric>> m)
       : by_name(std::move(m)) {}  // NOLINT
   MetricsSpec(                    // NOLINT
-      std::initializer_list<std::pair<const std::string, std::vector<std::string>>> m)
+      std::initializer_list<std::pair<const std::string, std::vector<metrics::Metric>>> m)
       : by_name(m) {}
-  std::vector<std::string> all;
-  std::map<std::string, std::vector<std::string>> by_name;
+  std::vector<metrics::Metric> all;
+  std::map<std::string, std::vector<metrics::Metric>> by_name;
 };
 
 struct CompileOptions {
@@ -104,6 +107,10 @@ struct CompileOptions {
   LossSpec loss = {};
   MetricsSpec metrics = {};
   LossWeights loss_weights = {};
+  // Metrics that weigh each sample by its sample_weight (and class_weight), as Keras's
+  // weighted_metrics; named like the others, "weighted_<name>" where a plain metric of the same
+  // output has the name. `metrics` ignore the weights, as in Keras.
+  MetricsSpec weighted_metrics = {};
 };
 
 // Arrays for a model's inputs or targets: one tensor, a list in the model's order, or a map by
@@ -124,18 +131,37 @@ enum class ProgressStyle {
   kSteps,    // tf.keras: "1875/1875 [====...] - 3s 2ms/step"
 };
 
+// fit's shuffle: true (each epoch a fresh random order), false, or "batch" (Keras 2.3.1's
+// shuffle for HDF5 data: whole batches in a random order, a last partial batch last).
+struct Shuffle {
+  Shuffle(bool on) : on(on) {}  // NOLINT
+  Shuffle(const char* mode);    // NOLINT: "batch"; throws kiln::ValueError otherwise
+  bool on = true, batches = false;
+};
+
+// fit's validation_freq: every n-th epoch (n >= 1), or the epochs listed (counted from 1, as in
+// Keras: {1, 5} validates after the first and the fifth).
+struct ValidationFreq {
+  ValidationFreq(int every) : every(every) {}                             // NOLINT
+  ValidationFreq(std::initializer_list<int> epochs) : epochs(epochs) {}   // NOLINT
+  ValidationFreq(std::vector<int> epochs) : epochs(std::move(epochs)) {}  // NOLINT
+  // Throws kiln::ValueError for n < 1 or a listed epoch < 1.
+  void Check() const;
+  bool Due(int epoch) const;  // `epoch` counted from 0
+  int every = 1;
+  std::vector<int> epochs;
+};
+
 struct FitOptions {
   int64_t batch_size = 32;
   int epochs = 1;
   int verbose = 1;
   // Called in order at each hook (keras/callbacks/); History records the epoch logs after them.
   callbacks::CallbackList callbacks = {};
-  bool shuffle = true;
+  Shuffle shuffle = true;
   double validation_split = 0.0;
   std::optional<std::pair<Arrays, Arrays>> validation_data = std::nullopt;
-  // Validate after every validation_freq-th epoch (Keras counts epochs from 1: 2 validates after
-  // epochs 2, 4, ...).
-  int validation_freq = 1;
+  ValidationFreq validation_freq = 1;
   int initial_epoch = 0;
   ProgressStyle progress = ProgressStyle::kSamples;
   std::ostream* out = &std::cout;
@@ -148,6 +174,10 @@ struct FitOptions {
   // target's argmax, or the rounded target of a one-unit or sparse output; unlisted classes 1),
   // times its sample_weight.
   std::map<int64_t, double> class_weight = {};
+  // Batches per epoch, as Keras 3 takes them from arrays: the pass over the data continues into
+  // the next epoch and starts again (reshuffled) once every batch was seen; an epoch that would
+  // need more batches than a pass has left ends early with Keras's warning. The bar counts steps.
+  std::optional<int64_t> steps_per_epoch = std::nullopt;
 };
 
 struct EvaluateOptions {
@@ -158,6 +188,11 @@ struct EvaluateOptions {
   Arrays sample_weight = {};
   // Their on_test_* hooks run (batch logs: the running results; the end's: the results).
   callbacks::CallbackList callbacks = {};
+};
+
+struct OnBatchOptions {
+  Arrays sample_weight = {};
+  std::map<int64_t, double> class_weight = {};  // train_on_batch only
 };
 
 struct PredictOptions {
@@ -214,6 +249,14 @@ class Model : public Layer {
   Tensor predict(const Arrays& x, PredictOptions options = {});
   // Every output, in the model's output order.
   std::vector<Tensor> predict_all(const Arrays& x, PredictOptions options = {});
+  // One step on one whole batch (Keras's train_on_batch): the loss and metrics of that batch
+  // alone, in metrics_names() order. The pieces of a training loop of one's own: a GAN alternates
+  // its discriminator's step and the combined model's, whose discriminator was frozen before the
+  // combined model's compile (each model trains what was trainable when it compiled).
+  std::vector<double> train_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions options = {});
+  // The loss and metrics of one batch; nothing is trained.
+  std::vector<double> test_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions options = {});
+  Tensor predict_on_batch(const Arrays& x);
 
   // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load), with the
   // optimizer's state in the form `options.target` restores. Writes a temporary file and renames
@@ -281,7 +324,7 @@ class Model : public Layer {
     losses::Loss loss;
     double weight = 1.0;
     Shape shape;  // the output's
-    std::vector<std::string> metrics;
+    std::vector<metrics::Metric> metrics, weighted_metrics;
   };
   const std::vector<OutputTraining>& output_training() const { return output_training_; }
 
@@ -385,6 +428,10 @@ class Model : public Layer {
                                            const std::vector<Tensor>& targets);
   std::vector<double> RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar,
                                     const callbacks::CallbackList& callbacks);
+  // One training step on rows [s, e) of `d` (in `index`'s order when given), added to `totals`;
+  // `buffers` hold the gathered batch.
+  void RunTrainStep(const Data& d, const std::vector<int64_t>* index, int64_t s, int64_t e,
+                    std::vector<Tensor>& buffers, metrics::Accumulator& totals);
   void ResolveOutputTraining(const CompileOptions& options);
   std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 

@@ -122,15 +122,27 @@ nlohmann::json ModelConfig(Model& model, KerasTarget target) {
 
 nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation) {
   const std::vector<Model::OutputTraining>& outs = model.output_training();
-  auto saved_metrics = [](const Model::OutputTraining& o) {
-    std::vector<std::string> m;
-    for (const auto& name : o.metrics)
-      m.push_back(metrics::SavedName(name, o.loss.function(), o.shape));
+  const bool keras3 = generation == OptimizerGeneration::kKeras3;
+  auto saved_metrics = [keras3](const Model::OutputTraining& o, bool weighted = false) {
+    nlohmann::json m = nlohmann::json::array();
+    for (const auto& metric : weighted ? o.weighted_metrics : o.metrics)
+      m.push_back(metrics::Saved(metric, o.loss.function(), o.shape, keras3));
     return m;
   };
+  // weighted_metrics: a list for one output, else a dict by output name (what compile takes).
+  nlohmann::json weighted = nullptr;
+  if (std::any_of(outs.begin(), outs.end(),
+                  [](const auto& o) { return !o.weighted_metrics.empty(); })) {
+    if (outs.size() == 1) {
+      weighted = saved_metrics(outs[0], true);
+    } else {
+      weighted = nlohmann::json::object();
+      for (const auto& o : outs) weighted[o.name] = saved_metrics(o, true);
+    }
+  }
   nlohmann::json loss, metrics, weights;
   if (outs.size() == 1) {
-    loss = outs[0].loss.Saved(generation == OptimizerGeneration::kKeras3);
+    loss = outs[0].loss.Saved(keras3);
     metrics = saved_metrics(outs[0]);
     if (outs[0].weight != 1.0) weights = nlohmann::json::array({outs[0].weight});
   } else {
@@ -138,7 +150,6 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
     // metrics in each Keras's own form: Keras 3's dict of names; tf.keras's list (in output order)
     // of MeanMetricWrappers named "<output>_<metric>" (from a dict of names tf.keras computes the
     // same but drops the output from the names: "accuracy" for "cls_accuracy").
-    const bool keras3 = generation == OptimizerGeneration::kKeras3;
     loss = weights = nlohmann::json::object();
     metrics = keras3 ? nlohmann::json::object() : nlohmann::json::array();
     for (const auto& o : outs) {
@@ -149,18 +160,24 @@ nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation
         continue;
       }
       nlohmann::json list = nlohmann::json::array();
-      for (const auto& name : o.metrics)
+      for (const auto& m : o.metrics) {
+        if (!m.class_name().empty()) {
+          list.push_back(metrics::Saved(m.Renamed(o.name + "_" + m.name()), o.loss.function(),
+                                        o.shape, false));
+          continue;
+        }
         list.push_back({{"class_name", "MeanMetricWrapper"},
                         {"config",
-                         {{"name", o.name + "_" + name},
+                         {{"name", o.name + "_" + m.name()},
                           {"dtype", "float32"},
-                          {"fn", metrics::Resolve(name, o.loss.function(), o.shape)}}}});
+                          {"fn", metrics::Resolve(m, o.loss.function(), o.shape)}}}});
+      }
       metrics.push_back(list);
     }
   }
   nlohmann::json tc = {{"loss", loss},
                        {"metrics", metrics},
-                       {"weighted_metrics", nullptr},
+                       {"weighted_metrics", weighted},
                        {"loss_weights", weights},
                        {"optimizer_config", model.optimizer()->keras_config(generation)}};
   if (generation == OptimizerGeneration::kKeras3) {
@@ -506,19 +523,13 @@ std::string CompileFromTrainingConfigOrThrow(Model& model, const nlohmann::json&
   }
   const std::string uncompiled = "; the model is loaded uncompiled";
   // loss, loss_weights and metrics in each of Keras's forms: one, a list, or a dict by output.
-  auto strings = [](const nlohmann::json& j, std::vector<std::string>& out) {
-    if (j.is_string()) {
-      out = {j.get<std::string>()};
-      return true;
-    }
-    if (!j.is_array()) return j.is_null();
-    for (const auto& e : j)
-      if (e.is_string())
-        out.push_back(e.get<std::string>());
-      else
-        return false;
-    return true;
+  // A list of metrics: names or serialized metric objects (metrics::Metric::FromConfig).
+  auto metric_list = [](const nlohmann::json& j, std::vector<metrics::Metric>& out) {
+    if (j.is_null()) return;
+    for (const auto& e : j.is_array() ? j : nlohmann::json::array({j}))
+      out.push_back(metrics::Metric::FromConfig(e));
   };
+
   CompileOptions options{.optimizer = optimizer};
   // A loss: a name or a serialized Loss ({"class_name", "config"}); one, a list, or a dict by
   // output (a dict without "class_name").
@@ -540,38 +551,51 @@ std::string CompileFromTrainingConfigOrThrow(Model& model, const nlohmann::json&
   } catch (const Error& e) {
     return "the training_config's loss: " + std::string(e.what()) + uncompiled;
   }
-  nlohmann::json metrics = tc.value("metrics", nlohmann::json::array());
   // tf.keras 2.x writes a multi-output model's metrics as one list per output (in output order)
   // of serialized MeanMetricWrappers named "<output>_<metric>": back to Keras's dict of names.
   const std::vector<std::string> outputs = model.output_names();
-  if (metrics.is_array() && metrics.size() == outputs.size() && outputs.size() > 1 &&
-      std::all_of(metrics.begin(), metrics.end(), [](const auto& e) { return e.is_array(); })) {
-    nlohmann::json by_output = nlohmann::json::object();
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      nlohmann::json& names = by_output[outputs[i]] = nlohmann::json::array();
-      for (const nlohmann::json& m : metrics[i]) {
-        const std::string prefix = outputs[i] + "_";
-        std::string name = m.is_string() ? m.get<std::string>() : "";
-        if (m.is_object() && m.value("class_name", "") == "MeanMetricWrapper" &&
-            m.contains("config") && m["config"].is_object())
-          name = m["config"].value("name", "");
-        if (name.starts_with(prefix)) name = name.substr(prefix.size());
-        names.push_back(name.empty() ? m : nlohmann::json(name));
+  auto parse_metrics = [&](nlohmann::json metrics) {
+    if (metrics.is_array() && metrics.size() == outputs.size() && outputs.size() > 1 &&
+        std::all_of(metrics.begin(), metrics.end(), [](const auto& e) { return e.is_array(); })) {
+      nlohmann::json by_output = nlohmann::json::object();
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        nlohmann::json& names = by_output[outputs[i]] = nlohmann::json::array();
+        for (const nlohmann::json& m : metrics[i]) {
+          const std::string prefix = outputs[i] + "_";
+          std::string name = m.is_string() ? m.get<std::string>() : "";
+          const bool object = m.is_object() && m.contains("config") && m["config"].is_object();
+          if (object && m.value("class_name", "") == "MeanMetricWrapper")
+            name = m["config"].value("name", "");
+          if (name.starts_with(prefix)) name = name.substr(prefix.size());
+          if (object && m.value("class_name", "") != "MeanMetricWrapper") {
+            // A metric object: its config's name loses the output prefix the same way.
+            nlohmann::json o = m;
+            const std::string n = o["config"].value("name", "");
+            if (n.starts_with(prefix)) o["config"]["name"] = n.substr(prefix.size());
+            names.push_back(o);
+            continue;
+          }
+          names.push_back(name.empty() ? m : nlohmann::json(name));
+        }
       }
+      metrics = by_output;
     }
-    metrics = by_output;
-  }
-  if (metrics.is_object()) {
-    std::map<std::string, std::vector<std::string>> by_name;
-    for (const auto& [k, v] : metrics.items())
-      if (!strings(v, by_name[k]))
-        return "the training_config's metrics are not plain names" + uncompiled;
-    options.metrics = by_name;
-  } else {
-    std::vector<std::string> all;
-    if (!strings(metrics, all))
-      return "the training_config's metrics are not plain names" + uncompiled;
-    options.metrics = all;
+    if (metrics.is_object()) {
+      std::map<std::string, std::vector<metrics::Metric>> by_name;
+      for (const auto& [k, v] : metrics.items()) metric_list(v, by_name[k]);
+      return MetricsSpec(by_name);
+    }
+    std::vector<metrics::Metric> all;
+    metric_list(metrics, all);
+    return MetricsSpec(all);
+  };
+  for (const char* key : {"metrics", "weighted_metrics"}) {
+    try {
+      (std::string(key) == "metrics" ? options.metrics : options.weighted_metrics) =
+          parse_metrics(tc.value(key, nlohmann::json::array()));
+    } catch (const Error& e) {
+      return "the training_config's " + std::string(key) + ": " + e.what() + uncompiled;
+    }
   }
   const nlohmann::json weights = tc.value("loss_weights", nlohmann::json());
   if (weights.is_object()) {

@@ -25,7 +25,7 @@ nlohmann::json ModelConfig(Model& model, KerasTarget target = KerasTarget::kTfKe
 // The training_config of a compiled model, with its optimizer in generation `generation`'s form
 // (plain class names such as "SGD"; Keras 3's extra compile fields for kKeras3). Metrics are saved
 // as Kiln resolved them wherever Keras's loaders would resolve the name differently
-// (metrics::SavedName).
+// (metrics::Saved).
 nlohmann::json TrainingConfig(const Model& model, OptimizerGeneration generation);
 // A Sequential or functional model (nested models, shared layers, several inputs and outputs),
 // in tf.keras 2.x's or Keras 3's form. Throws one kiln::Error listing everything it cannot build.

@@ -19,7 +19,7 @@ struct BatchNormalizationOptions {
   double epsilon = 1e-3;
   bool center = true;
   bool scale = true;
-  // Keras configs, kept and saved back but not applied in training yet.
+  // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).
   nlohmann::json beta_regularizer = nullptr, gamma_regularizer = nullptr;
   nlohmann::json beta_constraint = nullptr, gamma_constraint = nullptr;
   std::vector<int64_t> input_shape = {};

@@ -20,7 +20,7 @@ struct Conv2DOptions {
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
-  // Keras configs, kept and saved back but not applied in training yet (as Dense's).
+  // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).
   nlohmann::json kernel_regularizer = nullptr, bias_regularizer = nullptr,
                  activity_regularizer = nullptr;
   nlohmann::json kernel_constraint = nullptr, bias_constraint = nullptr;

@@ -6,7 +6,7 @@
 //   layers::Dense(10, {.kernel_initializer = "zeros", .use_bias = false, .name = "logits"})
 //
 // Regularizers and constraints are Keras configs ({"class_name": "L2", "config": {"l2": 0.01}}),
-// kept and saved back but not applied in training yet.
+// applied by the model in training (keras/regularizers.h, keras/constraints.h).
 #pragma once
 
 #include "keras/initializers.h"

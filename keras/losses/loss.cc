@@ -162,11 +162,15 @@ Shape Loss::TargetShape(const Shape& output_shape) const {
   return output_shape;
 }
 
+ValueRef Loss::PerExample(GraphBuilder& b, ValueRef y_true, ValueRef y_pred) const {
+  if (empty()) throw ValueError("compile: an output has no loss");
+  return (*per_example_)(b, y_true, y_pred);
+}
+
 ValueRef Loss::Lower(GraphBuilder& b, ValueRef y_true, ValueRef y_pred,
                      ValueRef sample_weight) const {
-  if (empty()) throw ValueError("compile: an output has no loss");
   auto scope = b.Scope("loss");
-  ValueRef per_example = (*per_example_)(b, y_true, y_pred);
+  ValueRef per_example = PerExample(b, y_true, y_pred);
   if (sample_weight.valid()) {
     // [batch] against [batch, ...]: the weight of each example over its other axes.
     const Shape& s = b.type(per_example).shape;

@@ -27,12 +27,12 @@ Optimizer::NewState Adadelta::Compose(GraphBuilder& b, const UpdateArgs& a) {
   ValueRef lr = b.Op("Cast", {a.learning_rate}, {{"dtype", b.type(a.var).dtype}});
   ValueRef rho = Const(b, a, o_.rho), one_minus_rho = Const(b, a, 1 - o_.rho);
   auto average = [&](ValueRef old, ValueRef x) {
-    return b.Op("Add", {b.Op("Mul", {rho, old}), b.Op("Mul", {one_minus_rho, b.Op("Square", {x})})});
+    return b.Op("Add",
+                {b.Op("Mul", {rho, old}), b.Op("Mul", {one_minus_rho, b.Op("Square", {x})})});
   };
   auto rms = [&](ValueRef x) { return b.Op("Sqrt", {b.Op("Add", {x, Const(b, a, o_.epsilon)})}); };
   ValueRef grads = average(a.slots[0], a.grad);
-  ValueRef delta =
-      b.Op("Neg", {b.Op("Div", {b.Op("Mul", {rms(a.slots[1]), a.grad}), rms(grads)})});
+  ValueRef delta = b.Op("Neg", {b.Op("Div", {b.Op("Mul", {rms(a.slots[1]), a.grad}), rms(grads)})});
   ValueRef deltas = average(a.slots[1], delta);
   return {.var = b.Op("Add", {a.var, b.Op("Mul", {lr, delta})}), .slots = {grads, deltas}};
 }

@@ -4,7 +4,8 @@
 
 namespace kiln::keras::optimizers {
 
-Adagrad::Adagrad(AdagradOptions o) : Optimizer("Adagrad", CommonOf(o), UpdateRules::kKeras3), o_(o) {
+Adagrad::Adagrad(AdagradOptions o)
+    : Optimizer("Adagrad", CommonOf(o), UpdateRules::kKeras3), o_(o) {
   if (!(o_.initial_accumulator_value >= 0) || !(o_.epsilon > 0))
     throw ValueError("Adagrad: initial_accumulator_value >= 0 and epsilon > 0 are required");
 }

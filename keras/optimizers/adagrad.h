@@ -29,6 +29,7 @@ class Adagrad : public Optimizer {
   double slot_initial_value(const std::string&) const override {
     return o_.initial_accumulator_value;
   }
+
  protected:
   NewState Compose(GraphBuilder& b, const UpdateArgs& a) override;
 

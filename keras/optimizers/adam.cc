@@ -53,17 +53,20 @@ Optimizer::NewState Adam::Compose(GraphBuilder& b, const UpdateArgs& a) {
   ValueRef one = Const(b, a, 1);
   ValueRef alpha = b.Op("Div", {b.Op("Mul", {lr, b.Op("Sqrt", {b.Op("Sub", {one, beta_2_power})})}),
                                 b.Op("Sub", {one, beta_1_power})});
-  ValueRef m = b.Op("Add", {a.slots[0], b.Op("Mul", {b.Op("Sub", {a.grad, a.slots[0]}),
-                                                     Const(b, a, 1 - beta_1_)})});
-  ValueRef v = b.Op("Add", {a.slots[1], b.Op("Mul", {b.Op("Sub", {b.Op("Square", {a.grad}), a.slots[1]}),
-                                                     Const(b, a, 1 - beta_2_)})});
+  ValueRef m = b.Op(
+      "Add",
+      {a.slots[0], b.Op("Mul", {b.Op("Sub", {a.grad, a.slots[0]}), Const(b, a, 1 - beta_1_)})});
+  ValueRef v =
+      b.Op("Add", {a.slots[1], b.Op("Mul", {b.Op("Sub", {b.Op("Square", {a.grad}), a.slots[1]}),
+                                            Const(b, a, 1 - beta_2_)})});
   NewState next{.var = {}, .slots = {m, v}};
   if (amsgrad_) {
     v = b.Op("Maximum", {a.slots[2], v});
     next.slots.push_back(v);
   }
-  next.var = b.Op("Sub", {a.var, b.Op("Div", {b.Op("Mul", {m, alpha}),
-                                              b.Op("Add", {b.Op("Sqrt", {v}), Const(b, a, epsilon_)})})});
+  next.var =
+      b.Op("Sub", {a.var, b.Op("Div", {b.Op("Mul", {m, alpha}),
+                                       b.Op("Add", {b.Op("Sqrt", {v}), Const(b, a, epsilon_)})})});
   return next;
 }
 

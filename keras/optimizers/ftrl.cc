@@ -11,7 +11,8 @@ Ftrl::Ftrl(FtrlOptions o) : Optimizer("Ftrl", CommonOf(o), UpdateRules::kKeras3)
   };
   require(o_.initial_accumulator_value >= 0,
           "`initial_accumulator_value` needs to be positive or zero. Received: "
-          "initial_accumulator_value=" + nlohmann::json(o_.initial_accumulator_value).dump() + ".");
+          "initial_accumulator_value=" +
+              nlohmann::json(o_.initial_accumulator_value).dump() + ".");
   require(o_.learning_rate_power <= 0,
           "`learning_rate_power` needs to be negative or zero. Received: learning_rate_power=" +
               nlohmann::json(o_.learning_rate_power).dump() + ".");
@@ -43,10 +44,12 @@ Optimizer::NewState Ftrl::Compose(GraphBuilder& b, const UpdateArgs& a) {
   // Keras 3's update_step, op for op.
   ValueRef lr = b.Op("Cast", {a.learning_rate}, {{"dtype", b.type(a.var).dtype}});
   ValueRef power = Const(b, a, -o_.learning_rate_power);
-  ValueRef l2 = b.Op("Add", {Const(b, a, o_.l2_regularization_strength),
-                             b.Op("Div", {Const(b, a, o_.beta), b.Op("Mul", {Const(b, a, 2), lr})})});
+  ValueRef l2 =
+      b.Op("Add", {Const(b, a, o_.l2_regularization_strength),
+                   b.Op("Div", {Const(b, a, o_.beta), b.Op("Mul", {Const(b, a, 2), lr})})});
   ValueRef grad = b.Op(
-      "Add", {a.grad, b.Op("Mul", {Const(b, a, 2 * o_.l2_shrinkage_regularization_strength), a.var})});
+      "Add",
+      {a.grad, b.Op("Mul", {Const(b, a, 2 * o_.l2_shrinkage_regularization_strength), a.var})});
   ValueRef accum = a.slots[0];
   ValueRef new_accum = b.Op("Add", {accum, b.Op("Square", {a.grad})});
   ValueRef new_accum_power = b.Op("Pow", {new_accum, power});
@@ -66,14 +69,13 @@ KILN_REGISTER_OPTIMIZER("Ftrl", [](const nlohmann::json& c, UpdateRules rules) {
   using namespace optimizer_config;
   RequireCurrentRules(rules, "Ftrl");
   return std::make_shared<Ftrl>(WithCommon(
-      c, FtrlOptions{
-             .learning_rate_power = Number(c, "learning_rate_power", -0.5),
-             .initial_accumulator_value = Number(c, "initial_accumulator_value", 0.1),
-             .l1_regularization_strength = Number(c, "l1_regularization_strength", 0.0),
-             .l2_regularization_strength = Number(c, "l2_regularization_strength", 0.0),
-             .l2_shrinkage_regularization_strength =
-                 Number(c, "l2_shrinkage_regularization_strength", 0.0),
-             .beta = Number(c, "beta", 0.0)}));
+      c, FtrlOptions{.learning_rate_power = Number(c, "learning_rate_power", -0.5),
+                     .initial_accumulator_value = Number(c, "initial_accumulator_value", 0.1),
+                     .l1_regularization_strength = Number(c, "l1_regularization_strength", 0.0),
+                     .l2_regularization_strength = Number(c, "l2_regularization_strength", 0.0),
+                     .l2_shrinkage_regularization_strength =
+                         Number(c, "l2_shrinkage_regularization_strength", 0.0),
+                     .beta = Number(c, "beta", 0.0)}));
 });
 
 }  // namespace

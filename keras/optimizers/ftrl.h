@@ -35,6 +35,7 @@ class Ftrl : public Optimizer {
   double slot_initial_value(const std::string& slot) const override {
     return slot == "accumulator" ? o_.initial_accumulator_value : 0.0;
   }
+
  protected:
   NewState Compose(GraphBuilder& b, const UpdateArgs& a) override;
 

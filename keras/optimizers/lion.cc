@@ -6,9 +6,10 @@ namespace kiln::keras::optimizers {
 
 Lion::Lion(LionOptions o) : Optimizer("Lion", CommonOf(o), UpdateRules::kKeras3), o_(o) {
   if (!(o_.beta_1 > 0 && o_.beta_1 <= 1))
-    throw ValueError("Argument `beta_1` must be in the [0, 1] range. Otherwise, the optimizer "
-                     "degenerates to SignSGD. Received: beta_1=" +
-                     nlohmann::json(o_.beta_1).dump() + ".");
+    throw ValueError(
+        "Argument `beta_1` must be in the [0, 1] range. Otherwise, the optimizer "
+        "degenerates to SignSGD. Received: beta_1=" +
+        nlohmann::json(o_.beta_1).dump() + ".");
   if (!(o_.beta_2 >= 0 && o_.beta_2 <= 1))
     throw ValueError("Lion: beta_2 must be in [0, 1], got " + nlohmann::json(o_.beta_2).dump());
 }

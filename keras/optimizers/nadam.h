@@ -30,6 +30,7 @@ class Nadam : public Optimizer {
   std::vector<std::string> slot_names() const override;
   std::vector<SavedSlot> saved_slots(OptimizerGeneration g) const override;
   void StateRestored(bool shared_restored) override;
+
  protected:
   NewState Compose(GraphBuilder& b, const UpdateArgs& a) override;
   std::vector<int> Prepare(GraphBuilder& b, const StepArgs& step) override;

@@ -40,6 +40,9 @@ Optimizer::Optimizer(const std::string& class_name, CommonOptions c, UpdateRules
       clipnorm_(c.clipnorm),
       clipvalue_(c.clipvalue),
       global_clipnorm_(c.global_clipnorm),
+      use_ema_(c.use_ema),
+      ema_momentum_(c.ema_momentum),
+      ema_overwrite_frequency_(c.ema_overwrite_frequency),
       schedule_(c.learning_rate.schedule()),
       decay_(c.decay),
       learning_rate_value_(Tensor::Scalar<float>(static_cast<float>(learning_rate_))) {
@@ -55,6 +58,11 @@ Optimizer::Optimizer(const std::string& class_name, CommonOptions c, UpdateRules
   require(!(clipnorm_.value_or(0) > 0 && global_clipnorm_.value_or(0) > 0),
           "Only one of `clipnorm` and `global_clipnorm` can be set.");
   require(decay_ >= 0, "decay must be >= 0, got " + std::to_string(decay_));
+  require(ema_momentum_ >= 0 && ema_momentum_ <= 1,
+          "ema_momentum must be in [0, 1], got " + std::to_string(ema_momentum_));
+  require(ema_overwrite_frequency_.value_or(1) >= 1,
+          "ema_overwrite_frequency must be a positive number of steps, got " +
+              std::to_string(ema_overwrite_frequency_.value_or(0)));
   require(!(schedule_ && decay_ > 0), "decay with a learning rate schedule is not supported");
 }
 
@@ -65,6 +73,10 @@ Optimizer::Optimizer(const Optimizer& other)
       clipnorm_(other.clipnorm_),
       clipvalue_(other.clipvalue_),
       global_clipnorm_(other.global_clipnorm_),
+      use_ema_(other.use_ema_),
+      ema_momentum_(other.ema_momentum_),
+      ema_overwrite_frequency_(other.ema_overwrite_frequency_),
+      tf_keras_ema_(other.tf_keras_ema_),
       name_(other.name_),
       schedule_(other.schedule_),
       decay_(other.decay_),
@@ -93,6 +105,20 @@ void Optimizer::BeginStep() {
   // optimizer_v2's _decayed_lr, in float32.
   if (decay_ > 0) lr = lr / (1.0f + static_cast<float>(decay_) * static_cast<float>(step));
   *learning_rate_value_.data<float>() = lr;
+  if (use_ema_) {
+    // Keras 3: momentum * (iterations != 0), in float32; overwrite when (iterations + 1) % f == 0.
+    // tf.keras: the averages start as copies of the weights, and the momentum is always applied.
+    if (tf_keras_ema_ && step == 0)
+      for (auto& [var, average] : averaged_) average.CopyFrom(var);
+    *ema_momentum_value_.data<float>() =
+        step == 0 && !tf_keras_ema_ ? 0.f : static_cast<float>(ema_momentum_);
+    *ema_overwrite_value_.data<float>() =
+        ema_overwrite_frequency_ && (step + 1) % *ema_overwrite_frequency_ == 0 ? 1.f : 0.f;
+  }
+}
+
+void Optimizer::finalize_variable_values() {
+  for (auto& [var, average] : averaged_) var.CopyFrom(average);
 }
 
 std::string Optimizer::keras_name(OptimizerGeneration g) const {
@@ -109,30 +135,16 @@ nlohmann::json Optimizer::keras_config(OptimizerGeneration g) const {
       config = {{"name", keras_name(g)}, {"learning_rate", learning_rate_}, {"decay", 0.0}};
       break;
     case OptimizerGeneration::kTfKeras:
-      config = {{"name", keras_name(g)},
-                {"weight_decay", nullptr},
-                {"clipnorm", nullptr},
-                {"global_clipnorm", nullptr},
-                {"clipvalue", nullptr},
-                {"use_ema", false},
-                {"ema_momentum", 0.99},
-                {"ema_overwrite_frequency", nullptr},
-                {"jit_compile", false},
-                {"is_legacy_optimizer", false},
-                {"learning_rate", learning_rate_}};
+      config = {{"name", keras_name(g)},        {"weight_decay", nullptr},
+                {"clipnorm", nullptr},          {"global_clipnorm", nullptr},
+                {"clipvalue", nullptr},         {"jit_compile", false},
+                {"is_legacy_optimizer", false}, {"learning_rate", learning_rate_}};
       break;
     case OptimizerGeneration::kKeras3:
-      config = {{"name", keras_name(g)},
-                {"learning_rate", learning_rate_},
-                {"weight_decay", nullptr},
-                {"clipnorm", nullptr},
-                {"global_clipnorm", nullptr},
-                {"clipvalue", nullptr},
-                {"use_ema", false},
-                {"ema_momentum", 0.99},
-                {"ema_overwrite_frequency", nullptr},
-                {"loss_scale_factor", nullptr},
-                {"gradient_accumulation_steps", nullptr}};
+      config = {{"name", keras_name(g)},        {"learning_rate", learning_rate_},
+                {"weight_decay", nullptr},      {"clipnorm", nullptr},
+                {"global_clipnorm", nullptr},   {"clipvalue", nullptr},
+                {"loss_scale_factor", nullptr}, {"gradient_accumulation_steps", nullptr}};
       break;
   }
   auto optional = [](const std::optional<double>& v) -> nlohmann::json {
@@ -149,6 +161,11 @@ nlohmann::json Optimizer::keras_config(OptimizerGeneration g) const {
     config["clipnorm"] = optional(clipnorm_);
     config["global_clipnorm"] = optional(global_clipnorm_);
     config["clipvalue"] = optional(clipvalue_);
+    config["use_ema"] = use_ema_;
+    config["ema_momentum"] = ema_momentum_;
+    config["ema_overwrite_frequency"] = ema_overwrite_frequency_
+                                            ? nlohmann::json(*ema_overwrite_frequency_)
+                                            : nlohmann::json(nullptr);
   }
   for (auto& [key, value] : own.items()) config[key] = value;
   // What passes through a float32 variable is written rounded (0.1 as 0.10000000149011612): every
@@ -188,6 +205,14 @@ std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> par
   ValueRef iterations = b.Variable("iteration", kInt64, Shape{});
   store.Set(b.graph().node(iterations.node).name, iterations_);
   std::vector<int> updates = Prepare(b, {.learning_rate = lr, .iterations = iterations});
+  ValueRef ema_momentum, ema_overwrite;
+  averaged_.clear();
+  if (use_ema_) {
+    ema_momentum = b.Variable("ema_momentum", kFloat32, Shape{});
+    store.Set(b.graph().node(ema_momentum.node).name, ema_momentum_value_);
+    ema_overwrite = b.Variable("ema_overwrite", kFloat32, Shape{});
+    store.Set(b.graph().node(ema_overwrite.node).name, ema_overwrite_value_);
+  }
   const std::vector<ValueRef> clipped = ClippedGradients(b, grads);
   const std::vector<std::string> names = slot_names();
   const bool decays = weight_decay_.value_or(0) != 0;
@@ -199,7 +224,7 @@ std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> par
                  .iterations = iterations};
     for (const std::string& slot : names) a.slots.push_back(Slot(b, slot, params[i], store));
     const bool constrained = i < constraints.size() && constraints[i];
-    if (!decays && !constrained)
+    if (!decays && !constrained && !use_ema_)
       if (std::optional<int> fused = EmitFused(b, a)) {
         updates.push_back(*fused);
         continue;
@@ -211,9 +236,26 @@ std::vector<int> Optimizer::Lower(GraphBuilder& b, std::span<const ValueRef> par
                    {a.var, b.Op("Mul", {b.Op("Mul", {a.var, Const(b, a, *weight_decay_)}), lr_t})});
     }
     const NewState next = Compose(b, a);
+    ValueRef updated = constrained ? constraints[i](b, next.var) : next.var;
+    if (use_ema_) {
+      // Keras 3 averages the updated weight, then may overwrite the weight with the average:
+      // f * average + (1 - f) * weight is one of the two exactly for f = 1 or 0.
+      const DType t = b.type(updated).dtype;
+      ValueRef avg = Slot(b, "average", params[i], store);
+      ValueRef m = b.Op("Cast", {ema_momentum}, {{"dtype", t}});
+      ValueRef one = b.Scalar(1, t);
+      ValueRef next_avg =
+          b.Op("Add", {b.Op("Mul", {m, avg}), b.Op("Mul", {b.Op("Sub", {one, m}), updated})});
+      b.OpN("Assign", {avg, next_avg}, {}, "update_average");
+      updates.push_back(b.graph().capacity() - 1);
+      ValueRef f = b.Op("Cast", {ema_overwrite}, {{"dtype", t}});
+      updated =
+          b.Op("Add", {b.Op("Mul", {f, next_avg}), b.Op("Mul", {b.Op("Sub", {one, f}), updated})});
+      averaged_.emplace_back(store.Get(b.graph().node(params[i].node).name),
+                             *FindSlot("average", b.graph().node(params[i].node).name));
+    }
     // Assigned after every read of the old state (the executor orders in-place writers last).
-    b.OpN("Assign", {params[i], constrained ? constraints[i](b, next.var) : next.var}, {},
-          "update");
+    b.OpN("Assign", {params[i], updated}, {}, "update");
     updates.push_back(b.graph().capacity() - 1);
     for (size_t k = 0; k < next.slots.size(); ++k) {
       if (!next.slots[k].valid()) continue;

@@ -58,12 +58,19 @@ UpdateRules RulesOf(OptimizerGeneration g);
 // optimizer's options struct ends with them. Clipping applies to the gradients (clipnorm to each
 // gradient's own norm, global_clipnorm to all of them together, clipvalue elementwise; the first
 // set of these three wins, as in Keras); weight_decay subtracts var*weight_decay*lr before the
-// update; decay is Keras 2's lr / (1 + decay*iterations) (tf.keras's legacy optimizers).
-#define KILN_OPTIMIZER_COMMON_OPTIONS                   \
-  std::optional<double> weight_decay = std::nullopt;    \
-  std::optional<double> clipnorm = std::nullopt;        \
-  std::optional<double> clipvalue = std::nullopt;       \
-  std::optional<double> global_clipnorm = std::nullopt; \
+// update; use_ema keeps Keras 3's exponential moving average of each trained weight (an
+// "average" slot: avg = m * avg + (1 - m) * var after every update, m = ema_momentum but 0 at
+// the first step), copied into the weights every ema_overwrite_frequency steps and when fit ends
+// (finalize_variable_values); decay is Keras 2's lr / (1 + decay*iterations) (tf.keras's legacy
+// optimizers).
+#define KILN_OPTIMIZER_COMMON_OPTIONS                            \
+  std::optional<double> weight_decay = std::nullopt;             \
+  std::optional<double> clipnorm = std::nullopt;                 \
+  std::optional<double> clipvalue = std::nullopt;                \
+  std::optional<double> global_clipnorm = std::nullopt;          \
+  bool use_ema = false;                                          \
+  double ema_momentum = 0.99;                                    \
+  std::optional<int64_t> ema_overwrite_frequency = std::nullopt; \
   double decay = 0.0
 
 // What the base keeps of an optimizer's options.
@@ -71,6 +78,9 @@ struct CommonOptions {
   optimizers::LearningRate learning_rate = 0.001;
   std::optional<double> weight_decay = std::nullopt, clipnorm = std::nullopt,
                         clipvalue = std::nullopt, global_clipnorm = std::nullopt;
+  bool use_ema = false;
+  double ema_momentum = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency = std::nullopt;
   double decay = 0.0;
 };
 // From any optimizer's options struct (its learning_rate, lr alias and the common options).
@@ -81,6 +91,9 @@ CommonOptions CommonOf(const O& o) {
           .clipnorm = o.clipnorm,
           .clipvalue = o.clipvalue,
           .global_clipnorm = o.global_clipnorm,
+          .use_ema = o.use_ema,
+          .ema_momentum = o.ema_momentum,
+          .ema_overwrite_frequency = o.ema_overwrite_frequency,
           .decay = o.decay};
 }
 
@@ -164,6 +177,14 @@ class Optimizer {
   }
   // Keras 2's time decay; 0 when off.
   double decay() const { return decay_; }
+  bool use_ema() const { return use_ema_; }
+  // tf.keras 2.11+'s EMA starts differently from Keras 3's: the averages start at the weights'
+  // values (taken at the first step) and the momentum applies from the first step on.
+  // OptimizerFromConfig sets it for configs tf.keras wrote, so their models go on as in tf.keras.
+  void set_tf_keras_ema(bool on) { tf_keras_ema_ = on; }
+  // Keras's finalize_variable_values: with use_ema, copies each average into its weight (what
+  // fit does when it ends). Nothing otherwise, or before the first compile.
+  void finalize_variable_values();
   // The rate the next step uses (schedule, time decay), written where the training step reads
   // it. The training loop calls this before every step.
   void BeginStep();
@@ -209,6 +230,10 @@ class Optimizer {
   UpdateRules rules_;
   double learning_rate_;
   std::optional<double> weight_decay_, clipnorm_, clipvalue_, global_clipnorm_;
+  bool use_ema_ = false;
+  double ema_momentum_ = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency_;
+  bool tf_keras_ema_ = false;
 
  private:
   std::string name_;
@@ -221,6 +246,11 @@ class Optimizer {
   // Shared with the variable store, so the training step reads and writes them in place.
   Tensor iterations_ = Tensor::Scalar<int64_t>(0);
   Tensor learning_rate_value_;
+  // The step's EMA momentum (0 at the first step) and whether it overwrites the weights (1 or 0),
+  // set by BeginStep; each trained weight with its average, for finalize_variable_values.
+  Tensor ema_momentum_value_ = Tensor::Scalar<float>(0),
+         ema_overwrite_value_ = Tensor::Scalar<float>(0);
+  std::vector<std::pair<Tensor, Tensor>> averaged_;
   std::vector<std::pair<std::string, Tensor>> slots_, shared_;
   VariableStore* store_ = nullptr;  // the store being lowered into, for SharedVariable
 };

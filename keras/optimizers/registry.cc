@@ -55,11 +55,11 @@ std::shared_ptr<Optimizer> OptimizerFromConfig(const nlohmann::json& optimizer_c
                      (config[key].is_number() && config[key].get<double>() == 0.0);
     if (!off) throw ValueError(it->second.first + " " + key + " is not supported");
   }
-  if (optimizer_config::Flag(config, "use_ema"))
-    throw ValueError(it->second.first + " use_ema is not supported");
   std::shared_ptr<Optimizer> optimizer = it->second.second(config, rules);
   if (config.contains("name") && config["name"].is_string())
     optimizer->set_name(config["name"].get<std::string>());
+  // Only tf.keras 2.11+ writes is_legacy_optimizer (false) into a current optimizer's config.
+  optimizer->set_tf_keras_ema(config.contains("is_legacy_optimizer"));
   return optimizer;
 }
 
@@ -83,8 +83,7 @@ std::optional<double> Optional(const nlohmann::json& c, const char* key) {
 
 optimizers::LearningRate LearningRate(const nlohmann::json& c, double fallback) {
   if (c.contains("learning_rate") && c["learning_rate"].is_object())
-    return optimizers::LearningRate(
-        optimizers::schedules::ScheduleFromConfig(c["learning_rate"]));
+    return optimizers::LearningRate(optimizers::schedules::ScheduleFromConfig(c["learning_rate"]));
   return Number(c, "lr", Number(c, "learning_rate", fallback));
 }
 

@@ -63,6 +63,11 @@ O WithCommon(const nlohmann::json& c, O o) {
   o.clipnorm = Optional(c, "clipnorm");
   o.clipvalue = Optional(c, "clipvalue");
   o.global_clipnorm = Optional(c, "global_clipnorm");
+  o.use_ema = Flag(c, "use_ema");
+  o.ema_momentum = Number(c, "ema_momentum", 0.99);
+  // Keras tests the frequency for truth: 0 means never.
+  if (const std::optional<double> f = Optional(c, "ema_overwrite_frequency"); f && *f != 0)
+    o.ema_overwrite_frequency = static_cast<int64_t>(*f);
   o.decay = Number(c, "decay", 0.0);
   return o;
 }

@@ -14,8 +14,9 @@ RMSprop::RMSprop(RMSpropOptions o)
     throw ValueError(
         "RMSprop: learning_rate >= 0, rho in [0, 1], momentum >= 0 and epsilon > 0 are required");
   if (rules_ == UpdateRules::kKeras2 && (momentum_ > 0 || centered_ || weight_decay_))
-    throw ValueError("RMSprop with momentum, centered or weight_decay is not supported under "
-                     "Keras 2's rules (tf.keras's legacy optimizers)");
+    throw ValueError(
+        "RMSprop with momentum, centered or weight_decay is not supported under "
+        "Keras 2's rules (tf.keras's legacy optimizers)");
 }
 
 nlohmann::json RMSprop::get_config() const {
@@ -37,8 +38,7 @@ std::vector<Optimizer::SavedSlot> RMSprop::saved_slots(OptimizerGeneration g) co
   if (g == OptimizerGeneration::kKeras2) return {{"velocity", "rms"}};
   // Each kind for every variable before the next, as Keras creates them.
   std::vector<SavedSlot> out;
-  for (const std::string& s : slot_names())
-    out.push_back({s, s, static_cast<int>(out.size())});
+  for (const std::string& s : slot_names()) out.push_back({s, s, static_cast<int>(out.size())});
   return out;
 }
 
@@ -56,8 +56,8 @@ Optimizer::NewState RMSprop::Compose(GraphBuilder& b, const UpdateArgs& a) {
   if (centered_) {
     ValueRef mg = average(a.slots[k], a.grad);
     next.slots.push_back(mg);
-    denominator = b.Op("Add", {b.Op("Sub", {next.slots[0], b.Op("Square", {mg})}),
-                               Const(b, a, epsilon_)});
+    denominator =
+        b.Op("Add", {b.Op("Sub", {next.slots[0], b.Op("Square", {mg})}), Const(b, a, epsilon_)});
   } else {
     denominator = b.Op("Add", {next.slots[0], Const(b, a, epsilon_)});
   }
@@ -84,11 +84,12 @@ namespace {
 
 std::shared_ptr<Optimizer> FromConfig(const nlohmann::json& c, UpdateRules rules) {
   using namespace optimizer_config;
-  return std::make_shared<RMSprop>(WithCommon(c, RMSpropOptions{.rho = Number(c, "rho", 0.9),
-                                                                .momentum = Number(c, "momentum", 0.0),
-                                                                .epsilon = Number(c, "epsilon", 1e-7),
-                                                                .centered = Flag(c, "centered"),
-                                                                .rules = rules}));
+  return std::make_shared<RMSprop>(
+      WithCommon(c, RMSpropOptions{.rho = Number(c, "rho", 0.9),
+                                   .momentum = Number(c, "momentum", 0.0),
+                                   .epsilon = Number(c, "epsilon", 1e-7),
+                                   .centered = Flag(c, "centered"),
+                                   .rules = rules}));
 }
 
 KILN_REGISTER_OPTIMIZER("RMSprop", FromConfig);

@@ -15,6 +15,15 @@ void ExportModel(Model& model, const std::string& path, bool training) {
   add("serving", model.serving_view());
   if (training) {
     if (!model.compiled()) throw ValueError("export with training: the model is not compiled");
+    // kiln::Runtime runs the exported step as it is: what the training loop sets on the host
+    // before each step (a scheduled or decayed rate, EMA's momentum and overwrite flag) would
+    // stay frozen at its last value.
+    const Optimizer& opt = *model.optimizer();
+    if (opt.schedule() || opt.decay() > 0 || opt.use_ema())
+      throw ValueError("export with training: the optimizer's " +
+                       std::string(opt.use_ema() ? "use_ema" : "learning-rate schedule") +
+                       " changes between steps on the host, which kiln::Runtime does not do; "
+                       "export without training, or with a constant learning rate");
     add("train", model.training_view());
   }
   // Only the variables the exported graphs read (no optimizer slots in a serving-only file).

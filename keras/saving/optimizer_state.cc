@@ -41,7 +41,12 @@ std::vector<Entry> SlotEntries(Model& model, OptimizerGeneration g) {
   Optimizer& opt = *model.optimizer();
   const std::string cls = opt.keras_name(g);
   const std::vector<TrainableVariable> vars = TrainableVariables(model);
-  const std::vector<Optimizer::SavedSlot> saved = opt.saved_slots(g);
+  std::vector<Optimizer::SavedSlot> saved = opt.saved_slots(g);
+  if (opt.use_ema()) {
+    // The current Kerases create the averages first, before the optimizer's own slots.
+    for (auto& s : saved) ++s.group;
+    saved.insert(saved.begin(), {"average", "average", 0});
+  }
   auto entry = [&](const Optimizer::SavedSlot& s, const TrainableVariable& v) {
     Tensor* value = s.slot.empty() ? nullptr : opt.FindSlot(s.slot, v.name);
     if (!s.slot.empty() && !value)
@@ -97,8 +102,9 @@ OptimizerGeneration GenerationOf(const std::string& keras_version,
 
 OptimizerGeneration GenerationFor(const Optimizer& optimizer, KerasTarget target) {
   if (target == KerasTarget::kKeras3) return OptimizerGeneration::kKeras3;
-  return optimizer.follows_optimizer_v2() ? OptimizerGeneration::kKeras2
-                                          : OptimizerGeneration::kTfKeras;
+  // optimizer_v2 has no moving averages.
+  return optimizer.follows_optimizer_v2() && !optimizer.use_ema() ? OptimizerGeneration::kKeras2
+                                                                  : OptimizerGeneration::kTfKeras;
 }
 
 std::string KerasVersionFor(KerasTarget target) {

@@ -12,6 +12,14 @@ average=None, Recall with several thresholds, R2Score with class_aggregation=Non
 runs in Keras 3 and in tf.keras 2.x, each in its own worker process; where a flavour lacks a metric
 or an argument the case is skipped with a note.
 
+Each input set also has one weight per sample for each batch, "sample_weight_1" and
+"sample_weight_2" (float32 in [0, 2), shape (n,), with at least one exact 0.0 in every batch of 3
+or more samples, drawn from their own seeded generator so the data draws above stay as they were).
+A fresh metric built from the same (serialized) config repeats the three steps with
+update_state(y_true, y_pred, sample_weight=w): "weighted_after_1", "weighted_after_2" (running, same
+object) and "weighted_batch_2_alone" (after reset_state()). Where a flavour's metric raises when
+given sample_weight, the three weighted keys are null and a note is printed.
+
 Run once with the pinned Keras (scripts/keras_fixtures/requirements.txt), from the repo root:
 
     ~/.cache/kiln-keras-venv/bin/python scripts/keras_fixtures/make_metric_values.py
@@ -27,6 +35,25 @@ import numpy as np
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "keras" / "gen" / "metrics.json"
 
 BATCH_SIZES = (6, 4)
+WEIGHT_SEED = 29
+
+
+def make_weights(names):
+    """One weight per sample for each batch of each input set: float32 in [0, 2), with at least one
+    exact 0.0 per batch of 3 or more samples. Drawn from a generator of their own, so that adding
+    them leaves the data draws in make_data unchanged. Returns {label: [w_1, w_2]} as lists."""
+    rng = np.random.default_rng(WEIGHT_SEED)
+    out = {}
+    for name in names:
+        ws = []
+        for n in BATCH_SIZES:
+            w = rng.random(n, dtype=np.float32) * np.float32(2.0)  # exact in float32: [0, 2)
+            if n >= 3:
+                w[rng.integers(0, n)] = 0.0
+            assert w.dtype == np.float32 and w.shape == (n,) and np.all((w >= 0) & (w < 2)), name
+            ws.append(w.tolist())
+        out[name] = ws
+    return out
 
 
 def make_data():
@@ -71,6 +98,8 @@ def make_data():
         out[name] = {"int_true": batches[0][0].dtype == np.int32,
                      "int_pred": batches[0][1].dtype == np.int32,
                      "batches": [(yt.tolist(), yp.tolist()) for yt, yp in batches]}
+    for name, (w1, w2) in make_weights(list(sets)).items():
+        out[name]["sample_weights"] = [w1, w2]
     return out
 
 
@@ -160,6 +189,9 @@ def batches(name):
                     np.asarray(yp, dtype="int32" if d["int_pred"] else "float32")))
     return out
 
+def weights(name):
+    return [np.asarray(w, dtype="float32") for w in spec["data"][name]["sample_weights"]]
+
 def value(metric):
     r = np.asarray(metric.result(), dtype="float32")
     return float(r) if r.shape == () else r.tolist()
@@ -184,11 +216,12 @@ for cls_name, kwargs, data in spec["cases"]:
     metric.update_state(yt2, yp2)
     batch_2_alone = value(metric)
     serialized = json.loads(json.dumps(keras.metrics.serialize(metric)))
-    cases.append({"keras": version, "metric": serialized, "name": metric.name, "data": data,
+    case = {"keras": version, "metric": serialized, "name": metric.name, "data": data,
                   "y_true_1": yt1.tolist(), "y_pred_1": yp1.tolist(),
                   "y_true_2": yt2.tolist(), "y_pred_2": yp2.tolist(),
                   "after_1": after_1, "after_2": after_2, "batch_2_alone": batch_2_alone,
-                  "_args": json.dumps(kwargs, sort_keys=True)})  # for the comparison; not written
+                  "_args": json.dumps(kwargs, sort_keys=True)}  # for the comparison; not written
+    cases.append(case)
     # A metric rebuilt from its serialized config should compute the same; report where not.
     try:
         reloaded = keras.metrics.deserialize(serialized)
@@ -200,6 +233,30 @@ for cls_name, kwargs, data in spec["cases"]:
                            f"after_2 {r2} instead of {after_2}")
     except Exception as e:
         skipped.append(f"{version}: note: {cls_name}({kwargs}) does not deserialize: {e!r}")
+    # The same steps with per-sample weights, on a fresh metric built from the same config. Built
+    # from the serialized config (which names it) rather than from cls(**kwargs), so that it takes
+    # no automatic name ("precision_1", ...) and the names of the cases after it stay as they are.
+    sw1, sw2 = weights(data)
+    case["sample_weight_1"], case["sample_weight_2"] = sw1.tolist(), sw2.tolist()
+    try:
+        weighted = keras.metrics.deserialize(serialized)
+    except Exception:
+        weighted = cls(name=metric.name, **kwargs)
+    try:
+        weighted.update_state(yt1, yp1, sample_weight=sw1)
+        w_after_1 = value(weighted)
+        weighted.update_state(yt2, yp2, sample_weight=sw2)
+        w_after_2 = value(weighted)
+        weighted.reset_state()
+        weighted.update_state(yt2, yp2, sample_weight=sw2)
+        w_batch_2_alone = value(weighted)
+    except Exception as e:
+        skipped.append(f"{version}: note: {cls_name}({kwargs}) with sample_weight raises: {e!r}; "
+                       "weighted keys null")
+        w_after_1 = w_after_2 = w_batch_2_alone = None
+    case["weighted_after_1"] = w_after_1
+    case["weighted_after_2"] = w_after_2
+    case["weighted_batch_2_alone"] = w_batch_2_alone
 
 json.dump({"cases": cases, "skipped": skipped}, sys.stdout)
 """
@@ -227,6 +284,11 @@ def main():
     for case in cases:
         for field in ("after_1", "after_2", "batch_2_alone"):
             assert np.all(np.isfinite(np.asarray(case[field], dtype="float64"))), (case["name"], field)
+        fields = ("weighted_after_1", "weighted_after_2", "weighted_batch_2_alone")
+        assert all(case[f] is None for f in fields) or not any(case[f] is None for f in fields)
+        for field in fields:
+            if case[field] is not None:
+                assert np.all(np.isfinite(np.asarray(case[field], dtype="float64"))), (case["name"], field)
         assert "class_name" in case["metric"] and "config" in case["metric"], case["metric"]
 
     doc = {"_comment": "Written by scripts/keras_fixtures/make_metric_values.py; do not edit.", "cases": cases}
@@ -238,17 +300,23 @@ def main():
           f"tf.keras cases, {size // 1024} KB")
 
     k3, tk = keyed["keras3"], keyed["tfkeras"]
-    print("max |after_2(keras3) - after_2(tf.keras)| (and after_1, batch_2_alone):")
+    print("max |after_2(keras3) - after_2(tf.keras)| (and after_1, batch_2_alone; unweighted and "
+          "weighted; nan where a weighted value is null):")
     for k in k3:
         if k in tk:
             a, b = k3[k], tk[k]
             diffs = []
-            for field in ("after_2", "after_1", "batch_2_alone"):
+            for field in ("after_2", "after_1", "batch_2_alone", "weighted_after_2",
+                          "weighted_after_1", "weighted_batch_2_alone"):
+                if a[field] is None or b[field] is None:
+                    diffs.append(float("nan"))
+                    continue
                 x, y = np.asarray(a[field], dtype="float64"), np.asarray(b[field], dtype="float64")
                 diffs.append(float(np.max(np.abs(x - y))) if x.shape == y.shape else float("inf"))
-            flag = "  <--" if max(diffs) > 1e-5 else ""
+            flag = "  <--" if np.nanmax(diffs) > 1e-5 or np.isnan(diffs).any() else ""
             print(f"  {' '.join(map(str, k)):75s} after_2 {diffs[0]:.2e} after_1 {diffs[1]:.2e} "
-                  f"alone {diffs[2]:.2e}{flag}")
+                  f"alone {diffs[2]:.2e}  weighted: after_2 {diffs[3]:.2e} after_1 {diffs[4]:.2e} "
+                  f"alone {diffs[5]:.2e}{flag}")
         else:
             print(f"  {' '.join(map(str, k)):75s} keras3 only")
     for k in tk:

@@ -51,6 +51,11 @@ OPTIMIZERS = [
               "beta": 0.5, "learning_rate_power": -0.7}),
     ("Lion", {"learning_rate": 0.01}),
     ("Lion", {"learning_rate": 0.01, "beta_1": 0.5, "beta_2": 0.9}),
+    # Exponential moving averages of the weights, copied into them every few steps and by
+    # finalize_variable_values (what fit does at its end), recorded as "finalized".
+    ("SGD", {"learning_rate": 0.1, "use_ema": True, "ema_momentum": 0.5,
+             "ema_overwrite_frequency": 2}),
+    ("Adam", {"learning_rate": 0.05, "use_ema": True, "ema_momentum": 0.9}),
     # An optimizer driven by a schedule, as model files store it.
     ("SGD", {"learning_rate": ("ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 2,
                                                      "decay_rate": 0.5})}),
@@ -134,12 +139,17 @@ for cls, kwargs, legacy in cases:
         model.train_on_batch(x, y)
         k, b = model.layers[0].get_weights()
         after.append({"kernel": k.tolist(), "bias": b.tolist()})
-    out["optimizers"].append({
+    case = {
         "keras": version,
         "optimizer": keras.optimizers.serialize(opt),
         "run_eagerly": eager,
         "after": after,
-    })
+    }
+    if kwargs.get("use_ema"):
+        opt.finalize_variable_values(model.trainable_variables)
+        k, b = model.layers[0].get_weights()
+        case["finalized"] = {"kernel": k.tolist(), "bias": b.tolist()}
+    out["optimizers"].append(case)
 if flavour == "keras3":
     import keras.ops as K
 for cls, kwargs in spec["schedules"]:

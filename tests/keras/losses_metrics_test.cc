@@ -101,15 +101,15 @@ TEST(Metrics, AccuracyResolvesLikeKeras) {
 
 // tf.keras's .h5 loader resolves "accuracy" from the outputs alone (binary for one unit, else
 // categorical); where Kiln resolves it otherwise, the concrete name is what gets saved.
-TEST(Metrics, SavedNameIsResolvedWhereKerasWouldDiffer) {
+TEST(Metrics, SavedNamesAreResolvedWhereKerasWouldDiffer) {
   const Shape ten{kUnknownDim, 10}, one{kUnknownDim, 1}, three{kUnknownDim, 3};
-  EXPECT_EQ(metrics::SavedName("accuracy", "sparse_categorical_crossentropy", ten),
+  EXPECT_EQ(metrics::Saved("accuracy", "sparse_categorical_crossentropy", ten, false),
             "sparse_categorical_accuracy");
-  EXPECT_EQ(metrics::SavedName("acc", "binary_crossentropy", three), "binary_accuracy");
-  EXPECT_EQ(metrics::SavedName("accuracy", "categorical_crossentropy", ten), "accuracy");
-  EXPECT_EQ(metrics::SavedName("accuracy", "binary_crossentropy", one), "accuracy");
-  EXPECT_EQ(metrics::SavedName("accuracy", "mse", one), "accuracy");
-  EXPECT_EQ(metrics::SavedName("mse", "sparse_categorical_crossentropy", ten), "mse");
+  EXPECT_EQ(metrics::Saved("acc", "binary_crossentropy", three, false), "binary_accuracy");
+  EXPECT_EQ(metrics::Saved("accuracy", "categorical_crossentropy", ten, false), "accuracy");
+  EXPECT_EQ(metrics::Saved("accuracy", "binary_crossentropy", one, false), "accuracy");
+  EXPECT_EQ(metrics::Saved("accuracy", "mse", one, false), "accuracy");
+  EXPECT_EQ(metrics::Saved("mse", "sparse_categorical_crossentropy", ten, false), "mse");
 }
 
 TEST(Utils, ToCategorical) {

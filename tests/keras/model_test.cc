@@ -475,5 +475,101 @@ TEST(Fit, ValidationFreqValidatesEveryNthEpoch) {
             std::string::npos);
 }
 
+TEST(Fit, ValidationFreqAsAListOfEpochs) {
+  Sequential m({layers::Dense(1, {.input_dim = 2})});
+  m.compile({.optimizer = "sgd", .loss = "mse"});
+  const Tensor x = Tensor::FromVector<float>({1, 2, -1, 0, 0.5f, 1, 2, -2}, {4, 2});
+  const Tensor y = Tensor::FromVector<float>({1, 0, 2, -1}, {4, 1});
+  std::vector<int> validated;
+  auto spy = std::make_shared<callbacks::LambdaCallback>(
+      callbacks::LambdaCallbackOptions{.on_epoch_end = [&](int e, callbacks::Logs& logs) {
+        if (logs.count("val_loss")) validated.push_back(e);
+      }});
+  m.fit(x, y,
+        {.batch_size = 2,
+         .epochs = 5,
+         .verbose = 0,
+         .callbacks = {spy},
+         .validation_split = 0.5,
+         .validation_freq = {1, 4}});
+  EXPECT_EQ(validated, (std::vector<int>{0, 3}));  // Keras's epochs 1 and 4
+  EXPECT_NE(ErrorOf([&] {
+              m.fit(x, y, {.verbose = 0, .validation_freq = {0, 2}});
+            }).find("validation_freq lists epoch 0"),
+            std::string::npos);
+}
+
+TEST(Fit, ShuffleBatchAndStepsPerEpoch) {
+  Tensor x(kFloat32, Shape{32, 1}), y(kFloat32, Shape{32, 1});
+  for (int i = 0; i < 32; ++i) x.data<float>()[i] = y.data<float>()[i] = float(i);
+  utils::set_random_seed(2);
+  Sequential m({layers::Dense(1, {.kernel_initializer = "zeros", .input_dim = 1})});
+  metrics::Register("mean_of_targets",
+                    [](GraphBuilder&, ValueRef y_true, ValueRef) { return y_true; });
+  m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.0}),
+             .loss = "mse",
+             .metrics = {"mean_of_targets"}});
+  // Each batch's mean target, from the running means the batch logs hold.
+  std::vector<std::vector<double>> means;
+  auto spy = std::make_shared<callbacks::LambdaCallback>(callbacks::LambdaCallbackOptions{
+      .on_epoch_begin = [&](int, callbacks::Logs&) { means.emplace_back(); },
+      .on_train_batch_end =
+          [&](int64_t batch, callbacks::Logs& logs) {
+            double before = 0;
+            for (double v : means.back()) before += v;
+            means.back().push_back(logs.at("mean_of_targets") * double(batch + 1) - before);
+          }});
+  m.fit(x, y, {.batch_size = 8, .epochs = 3, .verbose = 0, .callbacks = {spy}, .shuffle = "batch"});
+  bool reordered = false;
+  for (const auto& epoch : means) {
+    ASSERT_EQ(epoch.size(), 4u);
+    std::vector<double> sorted = epoch;
+    for (double& v : sorted) v = std::round(v * 2) / 2;
+    reordered = reordered || !std::is_sorted(sorted.begin(), sorted.end());
+    std::sort(sorted.begin(), sorted.end());
+    // Whole batches of consecutive rows: 0-7, 8-15, ... in some order.
+    EXPECT_EQ(sorted, (std::vector<double>{3.5, 11.5, 19.5, 27.5}));
+  }
+  EXPECT_TRUE(reordered);
+  EXPECT_THROW(m.fit(x, y, {.verbose = 0, .shuffle = "rows"}), ValueError);
+
+  // steps_per_epoch 3 of 4 batches, unshuffled: the pass runs on into the next epoch, which ends
+  // early when the pass is used up; the third epoch starts a new pass.
+  means.clear();
+  m.fit(x, y,
+        {.batch_size = 8,
+         .epochs = 3,
+         .verbose = 0,
+         .callbacks = {spy},
+         .shuffle = false,
+         .steps_per_epoch = 3});
+  ASSERT_EQ(means.size(), 3u);
+  EXPECT_EQ(means[0], (std::vector<double>{3.5, 11.5, 19.5}));
+  EXPECT_EQ(means[1], (std::vector<double>{27.5}));
+  EXPECT_EQ(means[2], (std::vector<double>{3.5, 11.5, 19.5}));
+  EXPECT_THROW(m.fit(x, y, {.verbose = 0, .steps_per_epoch = 0}), ValueError);
+}
+
+TEST(Compile, WeightedMetricsWeighSamplesAndRoundTrip) {
+  Sequential m({layers::Dense(1, {.kernel_initializer = "ones", .input_dim = 1})});
+  m.compile({.loss = "mse", .metrics = {"mae"}, .weighted_metrics = {"mae", "accuracy"}});
+  EXPECT_EQ(m.metrics_names(),
+            (std::vector<std::string>{"loss", "mae", "weighted_mae", "accuracy"}));
+  // Predictions 1, 2, 3, 4 against targets 0: errors 1..4, weights 3, 1, 0, 2.
+  const Tensor x = Tensor::FromVector<float>({1, 2, 3, 4}, {4, 1});
+  const Tensor y = Tensor::FromVector<float>({0, 0, 0, 0}, {4, 1});
+  const Tensor w = Tensor::FromVector<float>({3, 1, 0, 2}, {4});
+  const std::vector<double> s =
+      m.evaluate(x, y, {.batch_size = 3, .verbose = 0, .sample_weight = w});
+  EXPECT_DOUBLE_EQ(s[1], 2.5);                                    // unweighted, as Keras's metrics
+  EXPECT_DOUBLE_EQ(s[2], (3 * 1 + 1 * 2 + 0 * 3 + 2 * 4) / 6.0);  // sum(w |e|) / sum(w)
+  const std::string path = ::testing::TempDir() + "/weighted_metrics.h5";
+  m.save(path);
+  std::unique_ptr<Model> loaded = load_model(path);
+  ASSERT_TRUE(loaded->compiled());
+  EXPECT_EQ(loaded->metrics_names(), m.metrics_names());
+  EXPECT_EQ(loaded->evaluate(x, y, {.batch_size = 3, .verbose = 0, .sample_weight = w}), s);
+}
+
 }  // namespace
 }  // namespace kiln::keras

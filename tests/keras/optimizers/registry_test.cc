@@ -25,10 +25,9 @@ TEST(OptimizerRegistry, FindsKerasClassNamesInAnyCase) {
   EXPECT_EQ(adam->get_config()["learning_rate"], 0.25);
   EXPECT_EQ(adam->get_config()["beta_1"], 0.5);
   EXPECT_EQ(adam->get_config()["beta_2"], 0.999);  // Keras's default where the config has none
-  EXPECT_NE(ErrorOf([] {
-              OptimizerRef("lamb");
-            }).find("Unknown optimizer: 'lamb' (known: adadelta, adagrad, adam, adamax, adamw, "
-                    "ftrl, lion, nadam, rmsprop, sgd)"),
+  EXPECT_NE(ErrorOf([] { OptimizerRef("lamb"); })
+                .find("Unknown optimizer: 'lamb' (known: adadelta, adagrad, adam, adamax, adamw, "
+                      "ftrl, lion, nadam, rmsprop, sgd)"),
             std::string::npos);
 }
 
@@ -53,11 +52,18 @@ TEST(OptimizerRegistry, RefusesOptionsKilnDoesNotFollow) {
   };
   // Settings Kiln does not follow: refused rather than ignored, so that a loaded model never
   // trains differently from its writer. Keras tests them for truth, so null and 0 mean off.
-  EXPECT_EQ(refuse("SGD", {{"use_ema", true}}), "SGD use_ema is not supported");
+  EXPECT_EQ(refuse("SGD", {{"loss_scale_factor", 128.0}}),
+            "SGD loss_scale_factor is not supported");
+  EXPECT_EQ(refuse("SGD", {{"use_ema", true}, {"ema_momentum", 1.5}}),
+            "SGD: ema_momentum must be in [0, 1], got 1.500000");
+  EXPECT_EQ(refuse("SGD", {{"use_ema", true}, {"ema_overwrite_frequency", -2}}),
+            "SGD: ema_overwrite_frequency must be a positive number of steps, got -2");
+  EXPECT_EQ(refuse("SGD", {{"use_ema", true}, {"ema_overwrite_frequency", 0}}), "no error");
   EXPECT_EQ(refuse("Adam", {{"gradient_accumulation_steps", 4}}),
             "Adam gradient_accumulation_steps is not supported");
-  EXPECT_EQ(refuse("SGD", {{"weight_decay", nullptr}, {"use_ema", false}, {"loss_scale_factor", 0}}),
-            "no error");
+  EXPECT_EQ(
+      refuse("SGD", {{"weight_decay", nullptr}, {"use_ema", false}, {"loss_scale_factor", 0}}),
+      "no error");
   // Bad values name the optimizer and the option.
   EXPECT_EQ(refuse("Adam", {{"clipnorm", -1.0}}), "Adam: clipnorm must be >= 0, got -1.000000");
   EXPECT_EQ(refuse("SGD", {{"clipnorm", 1.0}, {"global_clipnorm", 1.0}}),

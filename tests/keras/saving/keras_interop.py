@@ -60,7 +60,8 @@ def keras3_load(keras, path):
     return model
 
 
-MORE_OPTIMIZERS = ["adamw", "adagrad", "adadelta", "adamax", "ftrl", "lion", "adam-schedule"]
+MORE_OPTIMIZERS = ["adamw", "adagrad", "adadelta", "adamax", "ftrl", "lion", "adam-schedule",
+                   "adam-ema"]
 
 
 def resume_in_keras(keras, out, target, names):

@@ -85,8 +85,11 @@ TEST_P(KerasWroteIt, TwoMoreStepsInKilnEqualTheWritersTwoMoreSteps) {
   ASSERT_TRUE(model->compiled());
   EXPECT_EQ(model->optimizer()->class_name(), r.optimizer);
   EXPECT_EQ(model->optimizer()->iterations(), 3);
-  model->fit(TwoBatches(Gen(r.file + ".resume_x.npy")), TwoBatches(Gen(r.file + ".resume_y.npy")),
-             {.batch_size = 8, .epochs = 1, .verbose = 0, .shuffle = false});
+  // Two steps as the writer took them (train_on_batch: fit's end would also copy EMA's averages).
+  const Tensor rx = TwoBatches(Gen(r.file + ".resume_x.npy")),
+               ry = TwoBatches(Gen(r.file + ".resume_y.npy"));
+  for (int64_t s = 0; s < rx.dim(0); s += 8)
+    model->train_on_batch(rx.Slice(s, s + 8), ry.Slice(s, s + 8));
   EXPECT_EQ(model->optimizer()->iterations(), 5);
   const std::vector<Tensor> got = model->get_weights();
   ASSERT_EQ(got.size(), 4u);
@@ -137,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, KerasWroteIt,
 // The rest of Keras's optimizers (make_fixtures.py --only resume-more): each its own slots and
 // order, Ftrl's and Adagrad's non-zero initial accumulators, Nadam's shared u_product (Keras 3
 // only: tf.keras's compiled Nadam does not compute Nadam), AMSGrad, centered RMSprop, and a
-// schedule (Keras 3 then writes no learning-rate entry).
+// schedule (Keras 3 then writes no learning-rate entry), and EMA's averages (saved before the
+// slots; tf.keras's start at the weights).
 INSTANTIATE_TEST_SUITE_P(
     MoreOptimizers, KerasWroteIt,
     ::testing::Values(Resume{"tfkeras-2.21_resume-adamw.h5", "AdamW", 9},
@@ -149,6 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Resume{"tfkeras-2.21_resume-adam-amsgrad.h5", "Adam", 13},
                       Resume{"tfkeras-2.21_resume-adam-schedule.h5", "Adam", 9},
                       Resume{"tfkeras-2.21_resume-rmsprop-centered.h5", "RMSprop", 13},
+                      Resume{"tfkeras-2.21_resume-adam-ema.h5", "Adam", 13},
                       Resume{"keras-3.15_resume-adamw.h5", "AdamW", 10},
                       Resume{"keras-3.15_resume-adagrad.h5", "Adagrad", 6},
                       Resume{"keras-3.15_resume-adadelta.h5", "Adadelta", 10},
@@ -159,6 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Resume{"keras-3.15_resume-adam-amsgrad.h5", "Adam", 14},
                       Resume{"keras-3.15_resume-adam-schedule.h5", "Adam", 9},
                       Resume{"keras-3.15_resume-rmsprop-centered.h5", "RMSprop", 14},
+                      Resume{"keras-3.15_resume-adam-ema.h5", "Adam", 14},
                       Resume{"keras-3.15_resume-adamw.keras", "AdamW", 10},
                       Resume{"keras-3.15_resume-adagrad.keras", "Adagrad", 6},
                       Resume{"keras-3.15_resume-adadelta.keras", "Adadelta", 10},
@@ -168,7 +174,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Resume{"keras-3.15_resume-lion.keras", "Lion", 6},
                       Resume{"keras-3.15_resume-adam-amsgrad.keras", "Adam", 14},
                       Resume{"keras-3.15_resume-adam-schedule.keras", "Adam", 9},
-                      Resume{"keras-3.15_resume-rmsprop-centered.keras", "RMSprop", 14}));
+                      Resume{"keras-3.15_resume-rmsprop-centered.keras", "RMSprop", 14},
+                      Resume{"keras-3.15_resume-adam-ema.keras", "Adam", 14}));
 
 // The .keras archives' optimizer/vars, read into the same model built by hand (whatever the
 // archive reader does with the layers' object paths): Keras 3's order, and Keras 3's arithmetic.
@@ -228,7 +235,7 @@ std::vector<std::string> WeightNames(const std::string& path) {
 TEST(KilnWritesIt, TheWritersOwnLayout) {
   for (const std::string opt :
        {"sgd-momentum", "rmsprop", "adam", "adamw", "adagrad", "adadelta", "adamax", "nadam",
-        "ftrl", "lion", "adam-amsgrad", "adam-schedule", "rmsprop-centered"}) {
+        "ftrl", "lion", "adam-amsgrad", "adam-schedule", "rmsprop-centered", "adam-ema"}) {
     SCOPED_TRACE(opt);
     for (const auto& [writer, target] : {std::pair{"tfkeras-2.21", KerasTarget::kTfKeras2},
                                          std::pair{"keras-3.15", KerasTarget::kKeras3}}) {

@@ -67,6 +67,13 @@ void Write(const std::string& dir) {
              {.learning_rate = optimizers::schedules::ExponentialDecay(
                   {.initial_learning_rate = 0.01, .decay_steps = 2, .decay_rate = 0.5})});
        }},
+      {"adam-ema",
+       [] {
+         return optimizers::Adam({.learning_rate = 0.01,
+                                  .use_ema = true,
+                                  .ema_momentum = 0.8,
+                                  .ema_overwrite_frequency = 3});
+       }},
       // Keras 2 rules: written as tf.keras's optimizer_v2, which tf.keras continues with.
       {"rmsprop-keras2",
        [] { return optimizers::RMSprop({.learning_rate = 0.01, .rules = UpdateRules::kKeras2}); }},
@@ -85,7 +92,10 @@ void Write(const std::string& dir) {
       m.fit(x, y, kSteps);
       const std::string base = dir + "/" + label + "_" + c.name;
       m.save(base + ".h5", {.target = target});
-      m.fit(rx, ry, kSteps);
+      // Two steps, as Keras continues the file (train_on_batch; fit's end would also copy EMA's
+      // averages into the weights).
+      for (int64_t s = 0; s < rx.dim(0); s += 8)
+        m.train_on_batch(rx.Slice(s, s + 8), ry.Slice(s, s + 8));
       SaveWeights(m, base + ".after");
     }
   }
