@@ -103,7 +103,13 @@ std::vector<ValueRef> Confusion(GraphBuilder& b, ValueRef y_true, ValueRef pos, 
 // Keras's config value `key`, or `fallback` when it is missing or null.
 template <typename T>
 T Get(const json& c, const std::string& key, T fallback) {
-  return c.contains(key) && !c[key].is_null() ? c[key].get<T>() : fallback;
+  if (!c.contains(key) || c[key].is_null()) return fallback;
+  try {
+    return c[key].get<T>();
+  } catch (const json::exception&) {
+    throw ValueError("metric config: `" + key + "` is " + c[key].dump().substr(0, 80) +
+                     ", not of the type Keras takes");
+  }
 }
 
 // One threshold from a config's "thresholds" (a number or a list of one); `fallback` when null.
@@ -239,8 +245,8 @@ LoweredMetric LowerAtConstraint(GraphBuilder& b, const std::string& cls, const j
   if (!(value >= 0 && value <= 1))
     throw ValueError(where + ": `" + key + "` must be in [0, 1], got " + c[key].dump());
   if (c.contains("class_id") && !c["class_id"].is_null()) {
-    y_true = Column(b, y_true, c["class_id"].get<int64_t>(), where);
-    y_pred = Column(b, y_pred, c["class_id"].get<int64_t>(), where);
+    y_true = Column(b, y_true, Get<int64_t>(c, "class_id", 0), where);
+    y_pred = Column(b, y_pred, Get<int64_t>(c, "class_id", 0), where);
   }
   std::vector<double> thr;
   if (n == 1) {
@@ -285,14 +291,14 @@ LoweredMetric LowerFBeta(GraphBuilder& b, const json& c, double beta, ValueRef y
     throw ValueError(where +
                      ": average None gives one score per class; Kiln's logs hold one "
                      "number per metric (use 'micro', 'macro' or 'weighted')");
-  const std::string average = c["average"];
+  const std::string average = Get<std::string>(c, "average", "");
   if (average != "micro" && average != "macro" && average != "weighted")
     throw ValueError(where + ": average must be 'micro', 'macro', 'weighted' or None, got '" +
                      average + "'");
   if (!(beta > 0)) throw ValueError(where + ": beta must be > 0");
   ValueRef pred;
   if (c.contains("threshold") && !c["threshold"].is_null()) {
-    pred = Above(b, y_pred, b.Scalar(c["threshold"].get<double>(), t));
+    pred = Above(b, y_pred, b.Scalar(Get<double>(c, "threshold", 0.5), t));
   } else {
     // Each row's maximum is the positive one (an all-zero row has none).
     ValueRef max = b.Op("ReduceMax", {y_pred}, {{"axes", Axes{-1}}, {"keep_dims", true}});
@@ -344,12 +350,12 @@ LoweredMetric LowerIoU(GraphBuilder& b, const std::string& cls, const json& c, V
   if (!c.contains("num_classes") || !c["num_classes"].is_number_integer() ||
       c["num_classes"].get<int64_t>() < 1)
     throw ValueError(where + ": needs num_classes (a positive integer)");
-  const int64_t k = c["num_classes"];
+  const int64_t k = Get<int64_t>(c, "num_classes", 0);
   std::vector<int64_t> targets;
   if (cls == "IoU") {
     if (!c.contains("target_class_ids") || !c["target_class_ids"].is_array())
       throw ValueError(where + ": needs target_class_ids (a list of class ids)");
-    targets = c["target_class_ids"].get<std::vector<int64_t>>();
+    targets = Get<std::vector<int64_t>>(c, "target_class_ids", {});
   } else {
     for (int64_t i = 0; i < k; ++i) targets.push_back(i);
   }
@@ -372,11 +378,12 @@ LoweredMetric LowerIoU(GraphBuilder& b, const std::string& cls, const json& c, V
   }
   if (c.contains("ignore_class") && !c["ignore_class"].is_null()) {
     // Pixels of the ignored class count nowhere.
-    ValueRef keep = b.Op(
-        "Sub", {b.Scalar(1, t), AsFloat(b,
-                                        b.Op("Equal", {ti, b.Const(Tensor::Scalar<int64_t>(
-                                                               c["ignore_class"].get<int64_t>()))}),
-                                        t)});
+    ValueRef keep =
+        b.Op("Sub",
+             {b.Scalar(1, t), AsFloat(b,
+                                      b.Op("Equal", {ti, b.Const(Tensor::Scalar<int64_t>(
+                                                             Get<int64_t>(c, "ignore_class", 0)))}),
+                                      t)});
     th = b.Op("Mul", {th, b.Op("Reshape", {keep}, {{"shape", Axes{-1, 1}}})});
   }
   ValueRef cm = b.Op("ReduceSum",
@@ -454,7 +461,7 @@ LoweredMetric LowerConfusion(GraphBuilder& b, const std::string& m, const json& 
   const DType t = b.type(y_pred).dtype;
   const bool pr = m == "precision" || m == "recall";
   const std::optional<int64_t> top_k = pr && c.contains("top_k") && !c["top_k"].is_null()
-                                           ? std::optional(c["top_k"].get<int64_t>())
+                                           ? std::optional(Get<int64_t>(c, "top_k", 0))
                                            : std::nullopt;
   if (top_k && *top_k < 1) throw ValueError(where + ": top_k must be positive");
   // Keras's default threshold: 0.5, or none at all (-inf) with top_k.
@@ -464,7 +471,7 @@ LoweredMetric LowerConfusion(GraphBuilder& b, const std::string& m, const json& 
       std::isinf(thr) && thr < 0 ? b.Op("OnesLike", {y_pred}) : Above(b, y_pred, b.Scalar(thr, t));
   if (top_k) pos = b.Op("Mul", {pos, TopKMask(b, y_pred, *top_k)});
   if (pr && c.contains("class_id") && !c["class_id"].is_null()) {
-    const int64_t id = c["class_id"];
+    const int64_t id = Get<int64_t>(c, "class_id", 0);
     y_true = Column(b, y_true, id, where);
     pos = Column(b, pos, id, where);
   }
@@ -619,7 +626,9 @@ Metric Metric::FromConfig(const json& object) {
   if (cls == "MeanMetricWrapper") {
     if (!config.contains("fn") || !config["fn"].is_string())
       throw ValueError("MeanMetricWrapper: no metric function (fn) in its config");
-    return Metric(config["fn"].get<std::string>()).Renamed(config.value("name", config["fn"]));
+    const std::string fn = config["fn"];
+    const bool named = config.contains("name") && config["name"].is_string();
+    return Metric(fn).Renamed(named ? config["name"].get<std::string>() : fn);
   }
   if (!ConfiguredKinds().count(cls)) {
     std::string known;

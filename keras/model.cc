@@ -801,6 +801,18 @@ std::vector<Tensor> Model::PrepareTargets(const Arrays& y, int64_t samples) {
   return targets;
 }
 
+namespace {
+
+// metrics_names() with their values, as callbacks get them.
+callbacks::Logs NamedLogs(const std::vector<std::string>& names,
+                          const std::vector<double>& values) {
+  callbacks::Logs logs;
+  for (size_t i = 0; i < values.size() && i < names.size(); ++i) logs[names[i]] = values[i];
+  return logs;
+}
+
+}  // namespace
+
 std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar,
                                          const callbacks::CallbackList& cbs) {
   const int64_t n = d.samples();
@@ -822,15 +834,12 @@ std::vector<double> Model::RunEvaluation(const Data& d, int64_t batch_size, Prog
     totals.Add(eval_.executor->RunInPlace(feeds), e - s);
     if (bar) bar->update(e);
     if (!cbs.empty()) {
-      logs.clear();
-      const std::vector<double> values = totals.Results();
-      for (size_t i = 0; i < values.size(); ++i) logs[names[i]] = values[i];
+      logs = NamedLogs(names, totals.Results());
       for (const auto& cb : cbs) cb->on_test_batch_end(step, logs);
     }
   }
   const std::vector<double> results = totals.Results();
-  logs.clear();
-  for (size_t i = 0; i < results.size(); ++i) logs[names[i]] = results[i];
+  logs = NamedLogs(names, results);
   for (const auto& cb : cbs) cb->on_test_end(logs);
   return results;
 }
@@ -1075,9 +1084,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       logs.clear();
       for (const auto& cb : cbs) cb->on_train_batch_begin(step, logs);
       RunTrainStep(d, o.shuffle.on ? &index : nullptr, s, e, buffers, totals);
-      logs.clear();
-      const std::vector<double> values = totals.Results();
-      for (size_t i = 0; i < values.size(); ++i) logs[names[i]] = values[i];
+      logs = NamedLogs(names, totals.Results());
       for (const auto& cb : cbs) cb->on_train_batch_end(step, logs);
     }
     callbacks::Logs epoch_logs;

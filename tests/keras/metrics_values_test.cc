@@ -160,6 +160,12 @@ TEST(Metric, ConfigsAreCheckedAndSaved) {
   ValueRef p = b.Placeholder("p", kFloat32, Shape{kUnknownDim, 3});
   EXPECT_THROW(Lower(b, Precision({.class_id = 3}), "mse", p, p), ValueError);
   EXPECT_THROW(Lower(b, AUC({.curve = "XY"}), "mse", p, p), ValueError);
+  // A config value of the wrong type is Kiln's error, naming the key (not a JSON library's).
+  EXPECT_THROW(Lower(b,
+                     Metric::FromConfig(
+                         {{"class_name", "TopKCategoricalAccuracy"}, {"config", {{"k", "two"}}}}),
+                     "mse", p, p),
+               ValueError);
   EXPECT_THROW(Lower(b, Metric::FromConfig({{"class_name", "MeanIoU"}, {"config", json::object()}}),
                      "mse", p, p),
                ValueError);
