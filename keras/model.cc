@@ -961,29 +961,58 @@ void ShuffleBatches(std::vector<int64_t>& index, int64_t batch_size) {
 
 }  // namespace
 
-void Model::RunTrainStep(const Data& d, const std::vector<int64_t>* index, int64_t s, int64_t e,
-                         std::vector<Tensor>& buffers, metrics::Accumulator& totals) {
-  buffers.resize(d.x.size() + 2 * d.y.size());
+void Model::RunTrainStep(const TrainBatch& batch, metrics::Accumulator& totals) {
   std::vector<Feed> feeds;
-  size_t k = 0;
-  for (size_t i = 0; i < d.x.size(); ++i)
-    feeds.push_back({train_.x[i], Batch(d.x[i], index, s, e, buffers[k++])});
-  for (size_t i = 0; i < d.y.size(); ++i) {
-    feeds.push_back({train_.y_true[i], Batch(d.y[i], index, s, e, buffers[k++])});
-    feeds.push_back(
-        {train_.sample_weight[i], Batch(d.sample_weight[i], index, s, e, buffers[k++])});
+  for (size_t i = 0; i < batch.x.size(); ++i) feeds.push_back({train_.x[i], batch.x[i]});
+  for (size_t i = 0; i < batch.y.size(); ++i) {
+    feeds.push_back({train_.y_true[i], batch.y[i]});
+    feeds.push_back({train_.sample_weight[i], batch.sample_weight[i]});
   }
   optimizer()->BeginStep();
-  totals.Add(train_.executor->RunInPlace(feeds), e - s);
+  totals.Add(train_.executor->RunInPlace(feeds), batch.size);
+}
+
+callbacks::Logs Model::train_step(const TrainBatch& batch) {
+  if (!compiled_)
+    throw ValueError(
+        "You must compile your model before training/testing. Use `model.compile(optimizer, "
+        "loss)` (or override train_step).");
+  if (!epoch_totals_) epoch_totals_ = std::make_unique<metrics::Accumulator>(train_.reported);
+  RunTrainStep(batch, *epoch_totals_);
+  return NamedLogs(metrics_names(), epoch_totals_->Results());
 }
 
 std::vector<double> Model::train_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions o) {
   const Data d =
       PrepareTraining(x, y, o.sample_weight, o.class_weight, /*batch_size=*/1, "train_on_batch");
-  std::vector<Tensor> buffers;
   metrics::Accumulator totals(train_.reported);
-  RunTrainStep(d, nullptr, 0, d.samples(), buffers, totals);
+  RunTrainStep({d.x, d.y, d.sample_weight, d.samples()}, totals);
   return totals.Results();
+}
+
+Model::Data Model::UncheckedTrainingData(const Arrays& x, const Arrays& y,
+                                         const FitOptions& o) const {
+  // Most often the model was meant to be compiled: every message says so.
+  auto fail = [](const std::string& what) {
+    throw ValueError("fit: " + what +
+                     ". This model is not compiled, so fit hands its arrays to train_step as "
+                     "given; You must compile your model before training/testing to train it "
+                     "with compile's loss (`model.compile(optimizer, loss)`).");
+  };
+  if (!x.by_name.empty() || !y.by_name.empty()) fail("arrays by name need a compiled model");
+  if (o.validation_split > 0 || o.validation_data || !o.sample_weight.list.empty() ||
+      !o.sample_weight.by_name.empty() || !o.class_weight.empty())
+    fail("validation, sample_weight and class_weight need a compiled model");
+  if (o.batch_size <= 0) fail("batch_size must be positive");
+  Data d{x.list, y.list, {}};
+  if (d.x.empty() || !d.x[0].valid() || d.x[0].rank() == 0) fail("no input array with samples");
+  for (const std::vector<Tensor>* list : {&d.x, &d.y})
+    for (const Tensor& t : *list)
+      if (!t.valid() || t.rank() == 0 || t.dim(0) != d.samples())
+        fail("every array needs the first one's " + std::to_string(d.samples()) +
+             " samples along its first axis, got shape " +
+             (t.valid() ? t.shape().ToString() : "none"));
+  return d;
 }
 
 std::vector<double> Model::test_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions o) {
@@ -1001,7 +1030,10 @@ Tensor Model::predict_on_batch(const Arrays& x) {
 }
 
 History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
-  Data d = PrepareTraining(x_in, y_in, o.sample_weight, o.class_weight, o.batch_size, "fit");
+  // A model that is not compiled trains through a train_step of its own, on the arrays as given.
+  Data d = compiled_
+               ? PrepareTraining(x_in, y_in, o.sample_weight, o.class_weight, o.batch_size, "fit")
+               : UncheckedTrainingData(x_in, y_in, o);
   Data v;
   if (o.validation_data) {
     v.x = PrepareInputs(o.validation_data->first);
@@ -1027,7 +1059,8 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
   const int64_t batches = (n + o.batch_size - 1) / o.batch_size;
   if (o.verbose && validate)
     *o.out << "Train on " << n << " samples, validate on " << v.samples() << " samples\n";
-  const std::vector<std::string> names = metrics_names();
+  // What the default train_step reports; a train_step of one's own says in its logs.
+  const std::vector<std::string> names = compiled_ ? metrics_names() : std::vector<std::string>{};
   callbacks::Params params{.epochs = o.epochs,
                            .steps = o.steps_per_epoch.value_or(batches),
                            .samples = n,
@@ -1072,7 +1105,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     }
     logs.clear();
     for (const auto& cb : cbs) cb->on_epoch_begin(epoch, logs);
-    metrics::Accumulator totals(train_.reported);  // Keras resets the metrics every epoch
+    epoch_totals_.reset();  // Keras resets the metrics every epoch
     for (int64_t step = 0; step < params.steps && !stop_training; ++step, ++seen) {
       if (seen >= batches) {
         LogWarning(
@@ -1083,11 +1116,18 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       const int64_t s = seen * o.batch_size, e = std::min(n, s + o.batch_size);
       logs.clear();
       for (const auto& cb : cbs) cb->on_train_batch_begin(step, logs);
-      RunTrainStep(d, o.shuffle.on ? &index : nullptr, s, e, buffers, totals);
-      logs = NamedLogs(names, totals.Results());
+      const std::vector<int64_t>* idx = o.shuffle.on ? &index : nullptr;
+      TrainBatch batch{.size = e - s};
+      buffers.resize(d.x.size() + d.y.size() + d.sample_weight.size());
+      size_t k = 0;
+      for (auto [from, to] : {std::pair{&d.x, &batch.x}, std::pair{&d.y, &batch.y},
+                              std::pair{&d.sample_weight, &batch.sample_weight}})
+        for (const Tensor& t : *from) to->push_back(Batch(t, idx, s, e, buffers[k++]));
+      logs = train_step(batch);
       for (const auto& cb : cbs) cb->on_train_batch_end(step, logs);
     }
-    callbacks::Logs epoch_logs;
+    // The last batch's running results (a callback's additions to the batch logs left out).
+    callbacks::Logs epoch_logs = compiled_ ? callbacks::Logs{} : logs;
     for (size_t i = 0; i < names.size(); ++i)
       if (auto it = logs.find(names[i]); it != logs.end()) epoch_logs[names[i]] = it->second;
     if (validate && o.validation_freq.Due(epoch)) {
@@ -1100,7 +1140,8 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     for (const auto& [k, v] : logs) history.history[k].push_back(v);
   }
   // Keras's finalize_variable_values once training ran: EMA's averages become the weights.
-  if (first_epoch < o.epochs) optimizer()->finalize_variable_values();
+  epoch_totals_.reset();
+  if (compiled_ && first_epoch < o.epochs) optimizer()->finalize_variable_values();
   for (const auto& cb : cbs) cb->on_train_end(logs);
   return history;
 }

@@ -224,6 +224,13 @@ struct History {
   std::map<std::string, std::vector<double>> history;  // "loss", "accuracy", "val_loss", ...
 };
 
+// One batch of fit, as train_step gets it: this batch's rows of every array fit was given (inputs,
+// targets, and for a compiled model each output's sample weights), in order.
+struct TrainBatch {
+  std::vector<Tensor> x, y, sample_weight;
+  int64_t size = 0;
+};
+
 struct ModelOptions {
   std::vector<KerasTensor> inputs;
   std::vector<KerasTensor> outputs;
@@ -257,6 +264,13 @@ class Model : public Layer {
   // The loss and metrics of one batch; nothing is trained.
   std::vector<double> test_on_batch(const Arrays& x, const Arrays& y, OnBatchOptions options = {});
   Tensor predict_on_batch(const Arrays& x);
+  // Keras's train_step: what fit does with each batch. The default runs the compiled training
+  // step and returns the epoch's running loss and metrics. A subclass may train its own way (a
+  // GAN: its discriminator's and its combined model's train_on_batch) and return the logs to show
+  // and record (the last batch's are the epoch's). fit on a model that is not compiled hands the
+  // arrays over as given (lists with the same number of samples; `y` may be empty), without
+  // validation or weights, so such a train_step needs no compile of the model itself.
+  virtual callbacks::Logs train_step(const TrainBatch& batch);
 
   // Keras HDF5 files (legacy full-model format, which tf.keras and Keras 3 load), with the
   // optimizer's state in the form `options.target` restores. Writes a temporary file and renames
@@ -428,10 +442,10 @@ class Model : public Layer {
                                            const std::vector<Tensor>& targets);
   std::vector<double> RunEvaluation(const Data& d, int64_t batch_size, Progbar* bar,
                                     const callbacks::CallbackList& callbacks);
-  // One training step on rows [s, e) of `d` (in `index`'s order when given), added to `totals`;
-  // `buffers` hold the gathered batch.
-  void RunTrainStep(const Data& d, const std::vector<int64_t>* index, int64_t s, int64_t e,
-                    std::vector<Tensor>& buffers, metrics::Accumulator& totals);
+  // fit's data for a model that is not compiled (a train_step of its own): the lists as given.
+  Data UncheckedTrainingData(const Arrays& x, const Arrays& y, const FitOptions& o) const;
+  // One compiled training step on `batch`, added to `totals`.
+  void RunTrainStep(const TrainBatch& batch, metrics::Accumulator& totals);
   void ResolveOutputTraining(const CompileOptions& options);
   std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 
@@ -448,6 +462,8 @@ class Model : public Layer {
   // The optimized training step with every sample weight fixed at one (computed from the target's
   // batch size): what training_view() exports, taking the inputs and the targets alone.
   Graph train_unweighted_;
+  // The running loss and metrics of fit's current epoch (the default train_step's).
+  std::unique_ptr<metrics::Accumulator> epoch_totals_;
   // predict() may be called from several threads at once; they share forward_'s buffers.
   std::unique_ptr<std::mutex> predict_mutex_ = std::make_unique<std::mutex>();
 

@@ -43,7 +43,8 @@ std::vector<std::pair<std::string, double>> ProgbarLogger::Shown(const Logs& log
   const std::vector<std::string>& names = params().metrics;
   for (const std::string& k : names)
     if (auto it = logs.find(k); it != logs.end()) shown.emplace_back(k, it->second);
-  if (steps_)
+  // A train_step of one's own names no metrics beforehand: all its logs are shown.
+  if (steps_ || names.empty())
     for (const auto& [k, v] : logs)
       if (std::find(names.begin(), names.end(), k) == names.end()) shown.emplace_back(k, v);
   return shown;
