@@ -46,14 +46,20 @@ BackupAndRestore::BackupAndRestore(std::string backup_dir, BackupAndRestoreOptio
 
 void BackupAndRestore::on_train_begin(Logs&) {
   resume_epoch_.reset();
-  std::filesystem::create_directories(dir_);
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw IOError("BackupAndRestore: cannot create " + dir_ + ": " + ec.message());
   if (!std::filesystem::exists(path_)) return;
   Model& m = model();
   h5::File f = h5::File::Open(path_);
   const auto text = h5::ReadStringAttr(f.id(), kStateAttr);
   const nlohmann::json state =
       nlohmann::json::parse(text.value_or(""), nullptr, /*allow_exceptions=*/false);
-  if (!state.is_object() || !state["epoch"].is_number_integer() || !state["generator"].is_string())
+  const bool valid = state.is_object() && state.contains("epoch") &&
+                     state["epoch"].is_number_integer() && state.contains("generator") &&
+                     state["generator"].is_string() &&
+                     (!state.contains("learning_rate") || state["learning_rate"].is_number());
+  if (!valid)
     throw IOError(path_ + ": not a BackupAndRestore backup (no valid " + kStateAttr +
                   " attribute)");
   // Everything is read and checked before anything is set, so a bad file changes nothing.
@@ -69,7 +75,9 @@ void BackupAndRestore::on_train_begin(Logs&) {
                     w->value.shape().ToString() + ")");
   }
   std::mt19937_64 generator;
-  std::istringstream(state["generator"].get<std::string>()) >> generator;
+  std::istringstream text_state(state["generator"].get<std::string>());
+  if (!(text_state >> generator))
+    throw IOError(path_ + ": the backup's random generator state is not readable");
   const std::vector<Tensor> before = m.get_weights();
   try {
     saving::RestoreModel(m, f.id(), path_);

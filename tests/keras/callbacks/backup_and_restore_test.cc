@@ -128,6 +128,15 @@ TEST(BackupAndRestore, RefusesABackupOfAnotherModelAndChangesNothing) {
   for (size_t i = 0; i < before.size(); ++i)
     EXPECT_EQ(0, std::memcmp(before[i].raw(), after[i].raw(), before[i].nbytes()));
   EXPECT_THROW(BackupAndRestore(""), ValueError);
+  // A backup whose training state is not BackupAndRestore's (a plain saved model) is refused.
+  const std::string plain_dir = BackupDir() + "_plain";
+  std::filesystem::create_directories(plain_dir);
+  other.save(plain_dir + "/latest.h5");
+  EXPECT_THROW(
+      other.fit(testing::RandomTensor(kFloat32, {8, 4}, rng),
+                testing::RandomTensor(kFloat32, {8, 1}, rng),
+                {.verbose = 0, .callbacks = {std::make_shared<BackupAndRestore>(plain_dir)}}),
+      IOError);
 }
 
 }  // namespace
