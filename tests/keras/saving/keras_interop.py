@@ -34,7 +34,7 @@ def check_weights(label, got, want_prefix):
     assert worst <= TOL, (label, worst)
 
 
-def keras3_load(keras, path):
+def keras3_load(keras, path, steps=3):
     """Keras 3.15's own .h5 loading, with its optimizer built for the model's variables.
 
     load_model(compile=True) compiles from the training_config and restores the optimizer state,
@@ -47,7 +47,7 @@ def keras3_load(keras, path):
     import h5py
     from keras.src.legacy.saving import legacy_h5_format, saving_utils
     loaded = keras.models.load_model(path)  # compile=True must work on Kiln's file
-    assert int(np.asarray(loaded.optimizer.iterations)) == 3, "load_model dropped the step count"
+    assert int(np.asarray(loaded.optimizer.iterations)) == steps, "load_model dropped the step count"
     model = keras.models.load_model(path, compile=False)
     with h5py.File(path, "r") as f:
         config = json.loads(f.attrs["training_config"])
@@ -100,6 +100,22 @@ def check_loss_objects(keras, out, target):
             assert abs(g - k) <= 1e-6 * abs(k) + 1e-7, (path, g, k)
 
 
+def check_metric_objects(keras, out, target):
+    """Kiln's file with configured metric objects and weighted_metrics: each Keras rebuilds them
+    from the training_config and, evaluating with the same sample weights, gets Kiln's numbers."""
+    x, y, w = (np.load(f"{out}/metrics.{k}.npy") for k in ("x", "y", "w"))
+    path = f"{out}/{target}_metrics.h5"
+    model = keras3_load(keras, path, steps=10) if target == "keras3" else keras.models.load_model(path)
+    want = np.load(f"{out}/{target}_metrics.evaluate.npy")
+    names = open(f"{out}/{target}_metrics.names.txt").read().split()
+    got = model.evaluate(x, y, sample_weight=w, batch_size=40, verbose=0, return_dict=True)
+    print(f"  metric objects: keras {got}")
+    print(f"                  kiln  {dict(zip(names, want.tolist()))}")
+    for name, value in zip(names, want):
+        assert name in got, (name, sorted(got))
+        assert abs(float(got[name]) - value) <= 1e-5 * abs(value) + 1e-6, (path, name, got, value)
+
+
 def h5py_names(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -139,6 +155,7 @@ def tfkeras(out, resume_models):
                                             "rmsprop-keras2", "adam-keras2"] + MORE_OPTIMIZERS)
     check_sparse_accuracy(keras, out, plain_name_differs=True)
     check_loss_objects(keras, out, "tfkeras")
+    check_metric_objects(keras, out, "tfkeras")
     # tf.keras's own optimizer_v2 files (the legacy optimizers) into Kiln.
     rng = np.random.RandomState(0)
     x, y = rng.randn(24, 4).astype("float32"), rng.randn(24, 2).astype("float32")
@@ -176,6 +193,7 @@ def keras3(out, resume_models):
     # Keras 3 builds its metrics from the real labels, and gets "accuracy" right either way.
     check_sparse_accuracy(keras, out, plain_name_differs=False)
     check_loss_objects(keras, out, "keras3")
+    check_metric_objects(keras, out, "keras3")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,14 @@
 //     on fixed data, saved as OUT_DIR/<target>_<optimizer>.h5; then 2 more steps in Kiln on
 //     OUT_DIR/resume_x.npy, resume_y.npy (batches of 8), whose weights go to
 //     <target>_<optimizer>.after.<i>.npy. Also a sparse-label classifier compiled with "accuracy"
-//     (sparse.h5, sparse.x.npy, sparse.labels.npy, and Kiln's evaluate() in sparse.evaluate.npy).
+//     (sparse.h5, sparse.x.npy, sparse.labels.npy, and Kiln's evaluate() in sparse.evaluate.npy),
+//     and a binary classifier with configured metric objects and weighted_metrics
+//     (<target>_metrics.h5, metrics.x/y/w.npy, and Kiln's weighted evaluate() in
+//     <target>_metrics.evaluate.npy, named in <target>_metrics.names.txt).
 //   resume_models resume MODEL X.npy Y.npy OUT_PREFIX
 //     Loads MODEL (compiled, its optimizer state restored: any warning fails), trains on X, Y in
 //     batches of 8 without shuffling, and writes the weights to OUT_PREFIX.<i>.npy.
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -157,6 +161,39 @@ void Write(const std::string& dir) {
   const std::vector<double> score = s.evaluate(sx, labels, {.batch_size = 64, .verbose = 0});
   kiln::npy::Save(dir + "/sparse.evaluate.npy",
                   Tensor::FromVector<double>({score[0], score[1]}, {2}));
+
+  // Configured metric objects and weighted metrics, which each Keras rebuilds from the file.
+  const Tensor mx = Fixed({40, 4}, 8);
+  Tensor my(kFloat32, {40, 1}), mw(kFloat32, {40});
+  for (int i = 0; i < 40; ++i) {
+    // A linear rule with every fifth label flipped, so that no metric is trivially 1.
+    const bool positive = mx.data<float>()[i * 4] + 0.3f * mx.data<float>()[i * 4 + 1] > 0;
+    my.data<float>()[i] = positive != (i % 5 == 0) ? 1.f : 0.f;
+    mw.data<float>()[i] = 0.1f * static_cast<float>(i % 7);  // some zero
+  }
+  kiln::npy::Save(dir + "/metrics.x.npy", mx);
+  kiln::npy::Save(dir + "/metrics.y.npy", my);
+  kiln::npy::Save(dir + "/metrics.w.npy", mw);
+  for (const auto& [target, label] :
+       {std::pair{KerasTarget::kTfKeras2, "tfkeras"}, std::pair{KerasTarget::kKeras3, "keras3"}}) {
+    utils::set_random_seed(4);
+    Sequential c({Input({.shape = {4}}), layers::Dense(1, {.activation = "sigmoid"})});
+    c.compile(
+        {.optimizer = optimizers::SGD({.learning_rate = 0.5}),
+         .loss = "binary_crossentropy",
+         .metrics = {metrics::AUC({.curve = "PR", .name = "pr_auc"}),
+                     metrics::Precision({.thresholds = 0.3}), metrics::Recall({.thresholds = 0.7})},
+         .weighted_metrics = {metrics::AUC({.num_thresholds = 50, .name = "w_auc"}),
+                              "binary_accuracy"}});
+    c.fit(mx, my, {.batch_size = 8, .epochs = 2, .verbose = 0, .shuffle = false});
+    const std::string base = dir + "/" + label + "_metrics";
+    c.save(base + ".h5", {.target = target});
+    const std::vector<double> s =
+        c.evaluate(mx, my, {.batch_size = 40, .verbose = 0, .sample_weight = mw});
+    kiln::npy::Save(base + ".evaluate.npy", Tensor::FromVector<double>(s, {int64_t(s.size())}));
+    std::ofstream names(base + ".names.txt");
+    for (const std::string& n : c.metrics_names()) names << n << "\n";
+  }
 }
 
 int Resume(const std::string& model_path, const std::string& x, const std::string& y,
