@@ -66,7 +66,7 @@ class Metric {
   // A metric by name: the name it was given, which Resolve() reads ("accuracy" shown as
   // "weighted_accuracy"); empty for a configured one.
   const std::string& function() const { return function_; }
-  const nlohmann::json& config() const { return config_; }       // with every default filled in
+  const nlohmann::json& config() const { return config_; }  // with every default filled in
   // This metric with another display name.
   Metric Renamed(const std::string& name) const;
   bool operator==(const Metric&) const = default;
@@ -138,6 +138,16 @@ class Accumulator {
   // `values` are the fetched statistics in order, for a batch of `batch` samples.
   void Add(std::span<const Tensor> values, int64_t batch);
   std::vector<double> Results() const;
+  // What the totals are, to be restored into an accumulator of the same metrics (a resumed run).
+  struct State {
+    std::vector<std::vector<std::vector<double>>> totals;
+    int64_t samples = 0;
+  };
+  State state() const { return {totals_, samples_}; }
+  void Restore(State s) {
+    totals_ = std::move(s.totals);
+    samples_ = s.samples;
+  }
 
  private:
   const std::vector<LoweredMetric>* metrics_;

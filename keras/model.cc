@@ -1088,25 +1088,43 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     cb->set_model(this, o.out);
     cb->set_params(params);
   }
+  resume_.reset();
+  fit_position_ = {};
   for (const auto& cb : cbs) cb->on_train_begin(logs);
-  int first_epoch = o.initial_epoch;
-  for (const auto& cb : cbs) first_epoch = cb->initial_epoch(first_epoch);
+  // A resumed run (BackupAndRestore) goes on where it was, even in the middle of a pass.
+  std::optional<FitPosition> resume = std::move(resume_);
+  resume_.reset();
+  const int first_epoch = resume ? resume->epoch : o.initial_epoch;
   int64_t seen = batches;  // batches of the current pass over the data taken so far
   for (int epoch = first_epoch; epoch < o.epochs && !stop_training; ++epoch) {
-    if (seen >= batches || !o.steps_per_epoch) {
+    const bool mid_pass = resume && resume->seen < batches;
+    if (mid_pass) std::istringstream(resume->pass_generator) >> backend::GlobalGenerator();
+    if (mid_pass || seen >= batches || !o.steps_per_epoch) {
       // A fresh order for each pass, as Keras shuffles a new arange: the batches depend on the
-      // generator's state alone (BackupAndRestore resumes from it).
+      // generator's state alone.
+      std::ostringstream before;
+      before << backend::GlobalGenerator();
+      fit_position_.pass_generator = before.str();
       std::iota(index.begin(), index.end(), 0);
       if (o.shuffle.batches)
         ShuffleBatches(index, o.batch_size);
       else if (o.shuffle.on)
         std::shuffle(index.begin(), index.end(), backend::GlobalGenerator());
-      seen = 0;
+      seen = mid_pass ? resume->seen : 0;
     }
     logs.clear();
     for (const auto& cb : cbs) cb->on_epoch_begin(epoch, logs);
     epoch_totals_.reset();  // Keras resets the metrics every epoch
-    for (int64_t step = 0; step < params.steps && !stop_training; ++step, ++seen) {
+    int64_t first_step = 0;
+    if (resume) {
+      first_step = resume->step;
+      if (compiled_ && first_step > 0) {
+        epoch_totals_ = std::make_unique<metrics::Accumulator>(train_.reported);
+        epoch_totals_->Restore(resume->totals);
+      }
+      resume.reset();
+    }
+    for (int64_t step = first_step; step < params.steps && !stop_training; ++step, ++seen) {
       if (seen >= batches) {
         LogWarning(
             "Your input ran out of data; interrupting epoch. Make sure that your dataset or "
@@ -1124,6 +1142,10 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
                               std::pair{&d.sample_weight, &batch.sample_weight}})
         for (const Tensor& t : *from) to->push_back(Batch(t, idx, s, e, buffers[k++]));
       logs = train_step(batch);
+      fit_position_.epoch = epoch;
+      fit_position_.step = step + 1;
+      fit_position_.seen = seen + 1;
+      fit_position_.totals = epoch_totals_ ? epoch_totals_->state() : metrics::Accumulator::State{};
       for (const auto& cb : cbs) cb->on_train_batch_end(step, logs);
     }
     // The last batch's running results (a callback's additions to the batch logs left out).
@@ -1135,6 +1157,7 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       for (size_t i = 0; i < scores.size(); ++i) epoch_logs["val_" + names[i]] = scores[i];
     }
     logs = std::move(epoch_logs);
+    fit_position_ = {epoch + 1, 0, seen, fit_position_.pass_generator, {}};
     for (const auto& cb : cbs) cb->on_epoch_end(epoch, logs);
     history.epoch.push_back(epoch);
     for (const auto& [k, v] : logs) history.history[k].push_back(v);

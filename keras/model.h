@@ -312,6 +312,20 @@ class Model : public Layer {
   bool compiled() const { return compiled_; }
   // Keras's model.stop_training: a callback sets it to end fit after the current batch's epoch.
   bool stop_training = false;
+  // Where fit is, besides the weights, the optimizer and the layers' states (BackupAndRestore
+  // saves it): updated before on_train_batch_end (the batch done) and on_epoch_end (the next
+  // epoch's start).
+  struct FitPosition {
+    int epoch = 0;                       // the epoch under way, or the next one
+    int64_t step = 0;                    // its batches taken
+    int64_t seen = 0;                    // batches taken of the current pass over the data
+    std::string pass_generator;          // the global generator before this pass was shuffled
+    metrics::Accumulator::State totals;  // the epoch's running metric statistics
+  };
+  const FitPosition& fit_position() const { return fit_position_; }
+  // From on_train_begin: fit continues at `position` (reshuffling its pass from the saved
+  // generator) instead of starting at initial_epoch.
+  void ResumeFit(FitPosition position) { resume_ = std::move(position); }
   const CompileOptions& compile_options() const { return compile_options_; }
   Optimizer* optimizer() const { return compile_options_.optimizer.get().get(); }
   // Builds the model; for a Sequential, every layer for the declared input shape (throws
@@ -464,6 +478,8 @@ class Model : public Layer {
   Graph train_unweighted_;
   // The running loss and metrics of fit's current epoch (the default train_step's).
   std::unique_ptr<metrics::Accumulator> epoch_totals_;
+  FitPosition fit_position_;
+  std::optional<FitPosition> resume_;
   // predict() may be called from several threads at once; they share forward_'s buffers.
   std::unique_ptr<std::mutex> predict_mutex_ = std::make_unique<std::mutex>();
 

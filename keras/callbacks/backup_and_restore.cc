@@ -42,10 +42,12 @@ std::vector<std::pair<std::string, Weight*>> States(Model& m) {
 BackupAndRestore::BackupAndRestore(std::string backup_dir, BackupAndRestoreOptions options)
     : dir_(std::move(backup_dir)), path_(dir_ + "/latest.h5"), options_(options) {
   if (dir_.empty()) throw ValueError("BackupAndRestore: Empty `backup_dir` argument passed");
+  if (!options_.save_freq.epoch && options_.save_freq.batches < 1)
+    throw ValueError("BackupAndRestore: save_freq must be 'epoch' or a positive number of batches");
 }
 
 void BackupAndRestore::on_train_begin(Logs&) {
-  resume_epoch_.reset();
+  batches_ = 0;
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) throw IOError("BackupAndRestore: cannot create " + dir_ + ": " + ec.message());
@@ -55,9 +57,14 @@ void BackupAndRestore::on_train_begin(Logs&) {
   const auto text = h5::ReadStringAttr(f.id(), kStateAttr);
   const nlohmann::json state =
       nlohmann::json::parse(text.value_or(""), nullptr, /*allow_exceptions=*/false);
-  const bool valid = state.is_object() && state.contains("epoch") &&
-                     state["epoch"].is_number_integer() && state.contains("generator") &&
-                     state["generator"].is_string() &&
+  auto has = [&](const char* key, auto is) { return state.contains(key) && (state[key].*is)(); };
+  const bool valid = state.is_object() && has("epoch", &nlohmann::json::is_number_integer) &&
+                     has("step", &nlohmann::json::is_number_integer) &&
+                     has("seen", &nlohmann::json::is_number_integer) &&
+                     has("generator", &nlohmann::json::is_string) &&
+                     has("pass_generator", &nlohmann::json::is_string) &&
+                     has("totals", &nlohmann::json::is_array) &&
+                     has("samples", &nlohmann::json::is_number_integer) &&
                      (!state.contains("learning_rate") || state["learning_rate"].is_number());
   if (!valid)
     throw IOError(path_ + ": not a BackupAndRestore backup (no valid " + kStateAttr +
@@ -74,10 +81,21 @@ void BackupAndRestore::on_train_begin(Logs&) {
       throw IOError(path_ + ": " + at + " does not fit the model's state (" +
                     w->value.shape().ToString() + ")");
   }
-  std::mt19937_64 generator;
-  std::istringstream text_state(state["generator"].get<std::string>());
-  if (!(text_state >> generator))
+  std::mt19937_64 generator, pass_generator;
+  std::istringstream text_state(state["generator"].get<std::string>()),
+      pass_state(state["pass_generator"].get<std::string>());
+  if (!(text_state >> generator) || !(pass_state >> pass_generator))
     throw IOError(path_ + ": the backup's random generator state is not readable");
+  Model::FitPosition position{.epoch = state["epoch"].get<int>(),
+                              .step = state["step"].get<int64_t>(),
+                              .seen = state["seen"].get<int64_t>(),
+                              .pass_generator = state["pass_generator"].get<std::string>()};
+  try {
+    position.totals = {state["totals"].get<std::vector<std::vector<std::vector<double>>>>(),
+                       state["samples"].get<int64_t>()};
+  } catch (const nlohmann::json::exception&) {
+    throw IOError(path_ + ": the backup's running metrics are not readable");
+  }
   const std::vector<Tensor> before = m.get_weights();
   try {
     saving::RestoreModel(m, f.id(), path_);
@@ -89,16 +107,29 @@ void BackupAndRestore::on_train_begin(Logs&) {
   if (state.contains("learning_rate") && !m.optimizer()->schedule())
     m.optimizer()->set_learning_rate(state["learning_rate"].get<double>());
   backend::GlobalGenerator() = generator;
-  resume_epoch_ = state["epoch"].get<int>();
+  m.ResumeFit(std::move(position));
 }
 
-int BackupAndRestore::initial_epoch(int given) { return resume_epoch_.value_or(given); }
+void BackupAndRestore::on_train_batch_end(int64_t, Logs&) {
+  if (!options_.save_freq.epoch && ++batches_ % options_.save_freq.batches == 0) Save();
+}
 
-void BackupAndRestore::on_epoch_end(int epoch, Logs&) {
+void BackupAndRestore::on_epoch_end(int, Logs&) {
+  if (options_.save_freq.epoch) Save();
+}
+
+void BackupAndRestore::Save() {
   Model& m = model();
+  const Model::FitPosition& p = m.fit_position();
   std::ostringstream generator;
   generator << backend::GlobalGenerator();
-  nlohmann::json state = {{"epoch", epoch + 1}, {"generator", generator.str()}};
+  nlohmann::json state = {{"epoch", p.epoch},
+                          {"step", p.step},
+                          {"seen", p.seen},
+                          {"generator", generator.str()},
+                          {"pass_generator", p.pass_generator},
+                          {"totals", p.totals.totals},
+                          {"samples", p.totals.samples}};
   if (!m.optimizer()->schedule()) state["learning_rate"] = m.optimizer()->learning_rate();
   WriteFileAtomically(path_, [&](const std::string& tmp) {
     h5::File f = h5::File::Create(tmp);

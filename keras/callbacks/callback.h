@@ -66,9 +66,6 @@ class Callback {
   virtual void on_predict_end(Logs& logs) {}
   virtual void on_predict_batch_begin(int64_t batch, Logs& logs) {}
   virtual void on_predict_batch_end(int64_t batch, Logs& logs) {}
-  // The epoch fit starts from, asked after on_train_begin with the one fit was given
-  // (BackupAndRestore resumes a killed run's).
-  virtual int initial_epoch(int given) { return given; }
 
   // Set by fit, evaluate and predict before their first hook.
   void set_model(Model* model, std::ostream* out) {
@@ -88,6 +85,14 @@ class Callback {
 };
 
 using CallbackList = std::vector<std::shared_ptr<Callback>>;
+
+// How often a callback saves: "epoch", or every `batches` batches.
+struct SaveFreq {
+  SaveFreq(const char* epoch) : epoch(std::string(epoch) == "epoch") {}  // NOLINT
+  SaveFreq(int64_t batches) : epoch(false), batches(batches) {}          // NOLINT
+  bool epoch = true;
+  int64_t batches = 0;
+};
 
 // Which way a monitored quantity improves, as tf.keras decides it for "auto": up for names that
 // contain `acc` (or end with it, and auc, for `ends_with_rule`), down otherwise.

@@ -20,14 +20,6 @@
 
 namespace kiln::keras::callbacks {
 
-// "epoch", or a number of batches.
-struct SaveFreq {
-  SaveFreq(const char* epoch) : epoch(std::string(epoch) == "epoch") {}  // NOLINT
-  SaveFreq(int64_t batches) : epoch(false), batches(batches) {}          // NOLINT
-  bool epoch = true;
-  int64_t batches = 0;
-};
-
 struct ModelCheckpointOptions {
   std::string monitor = "val_loss";
   int verbose = 0;
