@@ -9,8 +9,7 @@ void Validate(const std::string& name, const std::string& where) {
 }
 
 ValueRef Apply(GraphBuilder& b, const std::string& name, ValueRef x) {
-  const ops::ActivationDef& a = ops::GetActivation(name, "activation");
-  return a.op.empty() ? x : b.Op(std::string(a.op), {x});
+  return ops::ApplyActivation(b, ops::GetActivation(name, "activation"), x);
 }
 
 }  // namespace kiln::keras::activations

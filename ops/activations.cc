@@ -1,9 +1,34 @@
 #include "ops/activations.h"
 
+#include <cmath>
+
 #include "graph/error.h"
 
 namespace kiln::ops {
 namespace {
+
+DType TypeOf(GraphBuilder& b, ValueRef x) { return b.type(x).dtype; }
+ValueRef Const(GraphBuilder& b, ValueRef like, double v) { return b.Scalar(v, TypeOf(b, like)); }
+ValueRef Mul(GraphBuilder& b, ValueRef x, ValueRef y) { return b.Op("Mul", {x, y}); }
+
+// max(x, 0) + alpha * min(exp(x) - 1, 0): x above zero, alpha * (e^x - 1) below, as Keras's elu.
+ValueRef Elu(GraphBuilder& b, ValueRef x, double alpha) {
+  ValueRef below =
+      b.Op("Minimum", {b.Op("Sub", {b.Op("Exp", {x}), Const(b, x, 1)}), Const(b, x, 0)});
+  return b.Op("Add", {b.Op("Relu", {x}), Mul(b, Const(b, x, alpha), below)});
+}
+// log(1 + e^x) as max(x, 0) + log(1 + e^-|x|), which does not overflow.
+ValueRef Softplus(GraphBuilder& b, ValueRef x) {
+  ValueRef tail = b.Op("Exp", {b.Op("Neg", {b.Op("Abs", {x})})});
+  return b.Op("Add", {b.Op("Relu", {x}), b.Op("Log", {b.Op("Add", {Const(b, x, 1), tail})})});
+}
+// min(max(x, 0), 6)
+ValueRef Relu6(GraphBuilder& b, ValueRef x) {
+  return b.Op("Minimum", {b.Op("Relu", {x}), Const(b, x, 6)});
+}
+
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
 constexpr ActivationDef kTable[] = {
     {"linear", Activation::kLinear, "", "", true},
@@ -12,6 +37,48 @@ constexpr ActivationDef kTable[] = {
     {"tanh", Activation::kTanh, "Tanh", "TanhGrad", true},
     // Softmax reads a whole row, so it does not fuse into a per-element epilogue.
     {"softmax", Activation::kSoftmax, "Softmax", "", false},
+    {"elu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) { return Elu(b, x, 1.0); }},
+    {"selu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       return Mul(b, Const(b, x, kSeluScale), Elu(b, x, kSeluAlpha));
+     }},
+    // The exact GELU, Keras's default: x * (1 + erf(x / sqrt(2))) / 2.
+    {"gelu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       ValueRef erf = b.Op("Erf", {Mul(b, x, Const(b, x, 1 / std::sqrt(2.0)))});
+       return Mul(b, Mul(b, x, Const(b, x, 0.5)), b.Op("Add", {Const(b, x, 1), erf}));
+     }},
+    {"swish", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }},
+    {"silu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }},
+    {"softplus", Activation::kComposed, "", "", false, Softplus},
+    {"softsign", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       return b.Op("Div", {x, b.Op("Add", {Const(b, x, 1), b.Op("Abs", {x})})});
+     }},
+    {"exponential", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) { return b.Op("Exp", {x}); }},
+    {"relu6", Activation::kComposed, "", "", false, Relu6},
+    // Keras's leaky_relu activation: negative_slope 0.2.
+    {"leaky_relu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       return b.Op("Maximum", {x, Mul(b, x, Const(b, x, 0.2))});
+     }},
+    {"mish", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Tanh", {Softplus(b, x)})); }},
+    // x * relu6(x + 3) / 6 (Keras 3 only; tf.keras 2.x has no hard_swish).
+    {"hard_swish", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
+       return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
+     }},
+    {"hard_silu", Activation::kComposed, "", "", false,
+     [](GraphBuilder& b, ValueRef x) {
+       ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
+       return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
+     }},
 };
 
 template <typename Key>
@@ -41,6 +108,11 @@ const ActivationDef& GetActivation(std::string_view name, const std::string& whe
   for (const ActivationDef& a : kTable) known += (known.empty() ? "" : ", ") + std::string(a.name);
   throw NotFoundError(where + ": unknown activation function '" + std::string(name) +
                       "' (known: " + known + ")");
+}
+
+ValueRef ApplyActivation(GraphBuilder& b, const ActivationDef& a, ValueRef x) {
+  if (a.compose) return a.compose(b, x);
+  return a.op.empty() ? x : b.Op(std::string(a.op), {x});
 }
 
 ValueRef ActivationGradient(GraphBuilder& b, const ActivationDef& a, ValueRef y, ValueRef dy) {

@@ -10,7 +10,9 @@
 //
 // Contract: every gradient op takes (y, dy) (the forward output, then the incoming gradient) and
 // returns dx; "linear" has no ops. Adding an activation means a row here, its two ops in ops/ and
-// their kernels (plus a case in the fused kernels' switch when it fuses).
+// their kernels (plus a case in the fused kernels' switch when it fuses), or, for one that does
+// not fuse, a row whose `compose` builds it from other ops (elu, gelu, swish, ...: autodiff
+// differentiates those ops, so it needs no gradient op).
 #pragma once
 
 #include <span>
@@ -21,7 +23,7 @@
 
 namespace kiln::ops {
 
-enum class Activation { kLinear, kRelu, kSigmoid, kTanh, kSoftmax };
+enum class Activation { kLinear, kRelu, kSigmoid, kTanh, kSoftmax, kComposed };
 
 struct ActivationDef {
   std::string_view name;  // Keras's: "relu"
@@ -29,7 +31,11 @@ struct ActivationDef {
   std::string_view op;       // forward op, "" for linear
   std::string_view grad_op;  // XGrad(y, dy) -> dx, "" for linear and softmax
   bool fuses;                // may be folded into the fused MatMul/bias-gradient kernels
+  // For kComposed: the activation as ops on x (Keras 3's formula).
+  ValueRef (*compose)(GraphBuilder& b, ValueRef x) = nullptr;
 };
+// The activation `a` applied to x: its op, its composition, or x itself (linear).
+ValueRef ApplyActivation(GraphBuilder& b, const ActivationDef& a, ValueRef x);
 
 std::span<const ActivationDef> Activations();
 const ActivationDef* FindActivation(std::string_view name);

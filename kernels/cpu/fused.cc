@@ -36,13 +36,14 @@ void FusedMatMul(KernelContext& c, ops::Activation act) {
         row = row.max(T(0));
         break;
       case ops::Activation::kSigmoid:
-        row = row.logistic();
+        row = (T(1) + (-row).exp()).inverse();  // as the Sigmoid kernel computes it
         break;
       case ops::Activation::kTanh:
         row = row.tanh();
         break;
       case ops::Activation::kLinear:
       case ops::Activation::kSoftmax:  // never fused (the shape function refuses it)
+      case ops::Activation::kComposed:
         break;
     }
   }
@@ -70,6 +71,7 @@ void FusedActivationBiasGrad(KernelContext& c, ops::Activation act) {
         break;
       case ops::Activation::kLinear:
       case ops::Activation::kSoftmax:  // never fused (the shape function refuses them)
+      case ops::Activation::kComposed:
         dz = g;
         break;
     }

@@ -140,6 +140,9 @@ std::vector<OpCase> MakeCases() {
        .ref = RefUnary([](double x) { return std::sqrt(x); }),
        .lo = 0.5,
        .hi = 3},
+      {.name = "Erf", .op = "Erf", .shapes = "[2,3]", .ref = RefUnary([](double x) {
+                                                        return std::erf(x);
+                                                      })},
       {.name = "Exp", .op = "Exp", .shapes = "[2,3]", .ref = RefUnary([](double x) {
                                                         return std::exp(x);
                                                       })},

@@ -24,7 +24,7 @@ TEST(ShapeInference, Elementwise) {
   EXPECT_SHAPE_ERROR("Mul", "[2,3];[3,2]", AttrMap{}, "cannot be broadcast");
   EXPECT_SHAPE_ERROR("Add", "[2]", AttrMap{}, "expected 2 inputs");
   for (const char* op :
-       {"Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Sigmoid", "Tanh", "OnesLike"})
+       {"Neg", "Square", "Sqrt", "Exp", "Erf", "Log", "Relu", "Sigmoid", "Tanh", "OnesLike"})
     EXPECT_SHAPE(op, "[?,5]", "[?,5]");
   EXPECT_SHAPE("ReluGrad", "[4,5];[4,5]", "[4,5]");
   EXPECT_SHAPE("SigmoidGrad", "[4,5];[4,5]", "[4,5]");
