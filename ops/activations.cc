@@ -27,6 +27,13 @@ ValueRef Relu6(GraphBuilder& b, ValueRef x) {
   return b.Op("Minimum", {b.Op("Relu", {x}), Const(b, x, 6)});
 }
 
+ValueRef Swish(GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }
+// x * relu6(x + 3) / 6
+ValueRef HardSwish(GraphBuilder& b, ValueRef x) {
+  ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
+  return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
+}
+
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
@@ -49,10 +56,8 @@ constexpr ActivationDef kTable[] = {
        ValueRef erf = b.Op("Erf", {Mul(b, x, Const(b, x, 1 / std::sqrt(2.0)))});
        return Mul(b, Mul(b, x, Const(b, x, 0.5)), b.Op("Add", {Const(b, x, 1), erf}));
      }},
-    {"swish", Activation::kComposed, "", "", false,
-     [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }},
-    {"silu", Activation::kComposed, "", "", false,
-     [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }},
+    {"swish", Activation::kComposed, "", "", false, Swish},
+    {"silu", Activation::kComposed, "", "", false, Swish},
     {"softplus", Activation::kComposed, "", "", false, Softplus},
     {"softsign", Activation::kComposed, "", "", false,
      [](GraphBuilder& b, ValueRef x) {
@@ -68,17 +73,9 @@ constexpr ActivationDef kTable[] = {
      }},
     {"mish", Activation::kComposed, "", "", false,
      [](GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Tanh", {Softplus(b, x)})); }},
-    // x * relu6(x + 3) / 6 (Keras 3 only; tf.keras 2.x has no hard_swish).
-    {"hard_swish", Activation::kComposed, "", "", false,
-     [](GraphBuilder& b, ValueRef x) {
-       ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
-       return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
-     }},
-    {"hard_silu", Activation::kComposed, "", "", false,
-     [](GraphBuilder& b, ValueRef x) {
-       ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
-       return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
-     }},
+    // Keras 3 only: tf.keras 2.x has no hard_swish.
+    {"hard_swish", Activation::kComposed, "", "", false, HardSwish},
+    {"hard_silu", Activation::kComposed, "", "", false, HardSwish},
 };
 
 template <typename Key>
