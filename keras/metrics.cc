@@ -410,12 +410,10 @@ LoweredMetric LowerR2(GraphBuilder& b, const json& c, ValueRef y_true, ValueRef 
   if (b.type(y_pred).shape.rank() != 2)
     throw ValueError(where + ": y_pred must be [batch, outputs], got " +
                      b.type(y_pred).shape.ToString());
-  if (!c.contains("class_aggregation") || c["class_aggregation"].is_null()) {
-    if (c.contains("class_aggregation"))
-      throw ValueError(where +
-                       ": class_aggregation None gives one score per output; Kiln's logs "
-                       "hold one number per metric");
-  }
+  if (c.contains("class_aggregation") && c["class_aggregation"].is_null())
+    throw ValueError(where +
+                     ": class_aggregation None gives one score per output; Kiln's logs "
+                     "hold one number per metric");
   const std::string aggregation = Get<std::string>(c, "class_aggregation", "uniform_average");
   if (aggregation != "uniform_average" && aggregation != "variance_weighted_average")
     throw ValueError(where +

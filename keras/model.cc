@@ -961,6 +961,12 @@ void ShuffleBatches(std::vector<int64_t>& index, int64_t batch_size) {
 
 }  // namespace
 
+Model::FitPosition Model::fit_position() const {
+  FitPosition p = fit_position_;
+  if (p.step > 0 && epoch_totals_) p.totals = epoch_totals_->state();
+  return p;
+}
+
 void Model::RunTrainStep(const TrainBatch& batch, metrics::Accumulator& totals) {
   std::vector<Feed> feeds;
   for (size_t i = 0; i < batch.x.size(); ++i) feeds.push_back({train_.x[i], batch.x[i]});
@@ -1145,7 +1151,6 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
       fit_position_.epoch = epoch;
       fit_position_.step = step + 1;
       fit_position_.seen = seen + 1;
-      fit_position_.totals = epoch_totals_ ? epoch_totals_->state() : metrics::Accumulator::State{};
       for (const auto& cb : cbs) cb->on_train_batch_end(step, logs);
     }
     // The last batch's running results (a callback's additions to the batch logs left out).

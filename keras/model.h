@@ -320,9 +320,10 @@ class Model : public Layer {
     int64_t step = 0;                    // its batches taken
     int64_t seen = 0;                    // batches taken of the current pass over the data
     std::string pass_generator;          // the global generator before this pass was shuffled
-    metrics::Accumulator::State totals;  // the epoch's running metric statistics
+    metrics::Accumulator::State totals;  // the epoch's running metric statistics (step > 0)
   };
-  const FitPosition& fit_position() const { return fit_position_; }
+  // The epoch's running metrics are read from fit's accumulator here, not copied every batch.
+  FitPosition fit_position() const;
   // From on_train_begin: fit continues at `position` (reshuffling its pass from the saved
   // generator) instead of starting at initial_epoch.
   void ResumeFit(FitPosition position) { resume_ = std::move(position); }

@@ -29,35 +29,34 @@ import numpy as np
 flavour = sys.argv[1]
 names, xs = json.loads(sys.stdin.read())
 x = np.asarray(xs, dtype="float32")
-out = []
 if flavour == "keras3":
     import os
     os.environ["KERAS_BACKEND"] = "jax"
     import jax, keras
     version = "keras-" + ".".join(keras.__version__.split(".")[:2])
-    for n in names:
-        try:
-            f = keras.activations.get(n)
-        except Exception as e:
-            out.append({"keras": version, "name": n, "missing": repr(e)}); continue
-        y = np.asarray(f(x))
-        g = np.asarray(jax.grad(lambda v: jax.numpy.sum(f(v)))(jax.numpy.asarray(x)))
-        out.append({"keras": version, "name": n, "y": y.tolist(), "grad": g.tolist()})
+
+    def value_and_grad(f):
+        return np.asarray(f(x)), np.asarray(jax.grad(lambda v: jax.numpy.sum(f(v)))(jax.numpy.asarray(x)))
 else:
     import tensorflow as tf, tf_keras as keras
     version = "tfkeras-" + ".".join(keras.__version__.split(".")[:2])
-    for n in names:
-        try:
-            f = keras.activations.get(n)
-        except Exception as e:
-            out.append({"keras": version, "name": n, "missing": repr(e)}); continue
+
+    def value_and_grad(f):
         v = tf.constant(x)
         with tf.GradientTape() as tape:
             tape.watch(v)
             y = f(v)
             s = tf.reduce_sum(y)
-        g = tape.gradient(s, v)
-        out.append({"keras": version, "name": n, "y": y.numpy().tolist(), "grad": g.numpy().tolist()})
+        return y.numpy(), tape.gradient(s, v).numpy()
+out = []
+for n in names:
+    try:
+        f = keras.activations.get(n)
+    except Exception as e:
+        out.append({"keras": version, "name": n, "missing": repr(e)})
+        continue
+    y, g = value_and_grad(f)
+    out.append({"keras": version, "name": n, "y": y.tolist(), "grad": g.tolist()})
 json.dump(out, sys.stdout)
 """
 
