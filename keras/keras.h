@@ -8,6 +8,7 @@
 #pragma once
 
 #include "graph/tensor.h"
+#include "keras/applications/mobilenet_v2.h"
 #include "keras/backend.h"
 #include "keras/callbacks/backup_and_restore.h"
 #include "keras/callbacks/csv_logger.h"
@@ -23,10 +24,12 @@
 #include "keras/layers/activation.h"
 #include "keras/layers/add.h"
 #include "keras/layers/average.h"
+#include "keras/layers/average_pooling2d.h"
 #include "keras/layers/batch_normalization.h"
 #include "keras/layers/concatenate.h"
 #include "keras/layers/conv2d.h"
 #include "keras/layers/dense.h"
+#include "keras/layers/depthwise_conv2d.h"
 #include "keras/layers/dot.h"
 #include "keras/layers/dropout.h"
 #include "keras/layers/flatten.h"
@@ -41,6 +44,7 @@
 #include "keras/layers/reshape.h"
 #include "keras/layers/softmax.h"
 #include "keras/layers/subtract.h"
+#include "keras/layers/zero_padding2d.h"
 #include "keras/losses.h"
 #include "keras/model.h"
 #include "keras/optimizers.h"

@@ -330,6 +330,16 @@ std::vector<std::string> Model::output_names() {
 
 namespace {
 
+// The config key of a weight's regularizer or constraint ("regularizer", "constraint"):
+// "<weight>_<what>", or Keras's shorter "depthwise_<what>" for depthwise_kernel.
+std::string WeightConfigKey(const nlohmann::json& c, const std::string& weight,
+                            const std::string& what) {
+  std::string key = weight + "_" + what;
+  if (!c.contains(key) && weight.ends_with("_kernel"))
+    key = weight.substr(0, weight.size() - 7) + "_" + what;
+  return key;
+}
+
 // Keras's layer.losses for one call: each weight's "<weight>_regularizer" from the layer's config
 // (once per layer), and its "activity_regularizer" on each output. A nested model has neither:
 // its layers add their own.
@@ -343,11 +353,7 @@ void AddRegularization(GraphBuilder& b, const Layer& layer, std::span<const Valu
   };
   if (losses.weights_regularized.insert(&layer).second) {
     for (size_t i = 0; i < layer.weights().size() && i < weights.size(); ++i) {
-      const std::string& name = layer.weights()[i].name;
-      std::string key = name + "_regularizer";
-      // depthwise_kernel -> depthwise_regularizer, as Keras names them
-      if (!c.contains(key) && name.ends_with("_kernel"))
-        key = name.substr(0, name.size() - 7) + "_regularizer";
+      const std::string key = WeightConfigKey(c, layer.weights()[i].name, "regularizer");
       if (ValueRef t = regularizers::Lower(b, regularizer(key), weights[i], where + key); t.valid())
         losses.terms.push_back(t);
     }
@@ -371,7 +377,7 @@ void WeightConstraints(const Layer& layer,
   }
   const nlohmann::json c = layer.get_config();
   for (const Weight& w : layer.weights()) {
-    const std::string key = w.name + "_constraint";
+    const std::string key = WeightConfigKey(c, w.name, "constraint");
     out.emplace_back(c.contains(key) ? c[key] : nlohmann::json(),
                      layer.class_name() + " '" + layer.name() + "': " + key);
   }

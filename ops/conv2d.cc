@@ -7,7 +7,7 @@ KILN_REGISTER_OP(OpDef{
     .name = "Conv2D",
     .inputs = {{"x", kFloatTypes, "T"}, {"filter", kFloatTypes, "T"}},
     .outputs = {{"y"}},
-    .attrs = WindowAttrs(),
+    .attrs = ConvAttrs(),
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       const Shape& x = c.shape(0);
       const Shape& f = c.shape(1);
@@ -17,14 +17,15 @@ KILN_REGISTER_OP(OpDef{
         c.Fail("x has " + std::to_string(x[3]) + " channels, the filter expects " +
                std::to_string(f[2]));
       Window win = CheckWindow(c, f[0], f[1]);
-      return {{c.dtype(0), Shape{x[0], WindowOut(x[1], win.kh, win.sh, win.same),
-                                 WindowOut(x[2], win.kw, win.sw, win.same), f[3]}}};
+      return {{c.dtype(0), WindowOutput(x, win, f[3])}};
     },
     .grad_fn = [](GradContext& c) -> Grads {
       return {c.b.Op("Conv2DBackpropInput", {c.dy(), c.x(1), c.x(0)}, c.attrs()),
               c.b.Op("Conv2DBackpropFilter", {c.x(0), c.dy(), c.x(1)}, c.attrs())};
     },
-    .doc = "2-D convolution (cross-correlation, as Keras), NHWC, filter [kh, kw, in, out].",
+    .doc =
+        "2-D convolution (cross-correlation, as Keras), NHWC, filter [kh, kw, in, out], optionally "
+        "dilated.",
 });
 
 }  // namespace

@@ -7,7 +7,7 @@ KILN_REGISTER_OP(OpDef{
     .name = "Conv2DBackpropFilter",
     .inputs = {{"x", kFloatTypes}, {"dy", kFloatTypes}, {"like"}},
     .outputs = {{"dfilter"}},
-    .attrs = WindowAttrs(),
+    .attrs = ConvAttrs(),
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 4 || c.shape(1).rank() != 4 || c.shape(2).rank() != 4)
         c.Fail("expected rank-4 inputs");

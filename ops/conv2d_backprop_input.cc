@@ -7,7 +7,7 @@ KILN_REGISTER_OP(OpDef{
     .name = "Conv2DBackpropInput",
     .inputs = {{"dy", kFloatTypes}, {"filter", kFloatTypes}, {"like"}},
     .outputs = {{"dx"}},
-    .attrs = WindowAttrs(),
+    .attrs = ConvAttrs(),
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 4 || c.shape(1).rank() != 4 || c.shape(2).rank() != 4)
         c.Fail("expected rank-4 inputs");

@@ -7,17 +7,10 @@ KILN_REGISTER_OP(OpDef{
     .name = "MaxPool2DGrad",
     .inputs = {{"x", kFloatTypes}, {"dy", kFloatTypes}},
     .outputs = {{"dx"}},
-    .attrs =
-        [] {
-          auto a = WindowAttrs();
-          a.push_back({"pool_size", AttrType::kInts, std::vector<int64_t>{2, 2}});
-          return a;
-        }(),
+    .attrs = PoolAttrs(),
     .shape_fn = [](const InferenceContext& c) -> std::vector<TensorType> {
       if (c.shape(0).rank() != 4 || c.shape(1).rank() != 4) c.Fail("expected rank-4 inputs");
-      const auto& p = c.attrs.Get<std::vector<int64_t>>("pool_size");
-      if (p.size() != 2) c.Fail("pool_size must have two entries");
-      CheckWindowOutput(c, c.shape(0), CheckWindow(c, p[0], p[1]), c.shape(1), c.shape(0)[3]);
+      CheckWindowOutput(c, c.shape(0), CheckPool(c), c.shape(1), c.shape(0)[3]);
       return {c.inputs[0]};
     },
     .not_differentiable =

@@ -1,8 +1,11 @@
-// Conv2D: activation(conv2d(x, kernel) + bias), kernel (kh, kw, in, filters) as Keras stores it for
-// both data formats. channels_first inputs are transposed to NHWC around the NHWC kernels.
+// Conv2D: activation(conv2d(x, kernel) + bias), kernel (kh, kw, in / groups, filters) as Keras
+// stores it for both data formats. channels_first inputs are transposed to NHWC around the NHWC
+// kernels. With groups > 1, input channel group g feeds only filter group g (one Conv2D op per
+// group, concatenated).
 //
 //   layers::Conv2D(32, {3, 3}, {.activation = "relu", .padding = "same", .input_shape = {28, 28,
 //   1}})
+//   layers::Conv2D(64, {3, 3}, {.dilation_rate = {2, 2}, .groups = 4})
 #pragma once
 
 #include "keras/initializers.h"
@@ -17,6 +20,8 @@ struct Conv2DOptions {
   std::vector<int64_t> strides = {1, 1};
   std::string padding = "valid";
   std::string data_format = "channels_last";
+  std::vector<int64_t> dilation_rate = {1, 1};
+  int64_t groups = 1;
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";

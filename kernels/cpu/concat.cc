@@ -1,5 +1,6 @@
-// Copies along one axis: Concat, Slice and Slice's gradient. Each sees its tensors as [outer,
-// axis, inner] blocks, so every copy is a contiguous run of axis * inner elements.
+// Copies: Concat, Slice and Slice's gradient see their tensors as [outer, axis, inner] blocks, so
+// every copy is a contiguous run of axis * inner elements; Pad copies x's innermost rows into a
+// zeroed output.
 #include <algorithm>
 
 #include "kernels/cpu/cpu_util.h"
@@ -65,6 +66,34 @@ struct SliceGrad {
   }
 };
 
+template <typename T>
+struct Pad {
+  static void Run(KernelContext& c) {
+    const Tensor& x = c.input(0);
+    Tensor& out = c.output(0);
+    const auto& p = c.attrs().Get<std::vector<int64_t>>("paddings");
+    T* po = out.data<T>();
+    std::fill(po, po + out.num_elements(), T{});
+    const int rank = x.rank();
+    if (x.num_elements() == 0) return;
+    if (rank == 0) {
+      po[0] = x.data<T>()[0];
+      return;
+    }
+    std::vector<int64_t> ostride(rank, 1);
+    for (int d = rank - 2; d >= 0; --d) ostride[d] = ostride[d + 1] * out.dim(d + 1);
+    const int64_t row = x.dim(rank - 1), rows = x.num_elements() / row;
+    std::vector<int64_t> idx(rank, 0);  // of the current row's first element
+    const T* px = x.data<T>();
+    for (int64_t r = 0; r < rows; ++r, px += row) {
+      int64_t at = p[2 * (rank - 1)];
+      for (int d = 0; d < rank - 1; ++d) at += (idx[d] + p[2 * d]) * ostride[d];
+      std::copy(px, px + row, po + at);
+      for (int d = rank - 2; d >= 0 && ++idx[d] == x.dim(d); --d) idx[d] = 0;
+    }
+  }
+};
+
 const bool registered = [] {
   auto& r = KernelRegistry::Global();
   for (DType t : kAllDTypes) {
@@ -73,6 +102,7 @@ const bool registered = [] {
       r.Register({"Concat", "cpu", t, Concat<T>::Run});
       r.Register({"Slice", "cpu", t, Slice<T>::Run});
       r.Register({"SliceGrad", "cpu", t, SliceGrad<T>::Run});
+      r.Register({"Pad", "cpu", t, Pad<T>::Run});
     });
   }
   return true;

@@ -1,35 +1,17 @@
-// Convolution and max pooling, NHWC. Conv2D and its filter gradient are im2col + Eigen GEMM; the
+// Convolution and pooling, NHWC. Conv2D and its filter gradient are im2col + Eigen GEMM; the
 // input gradient is a GEMM followed by col2im. The im2col matrix lives in a per-thread scratch
 // buffer that grows once and is reused, so steady-state steps do not allocate.
 #include <Eigen/Dense>
 #include <limits>
 
 #include "kernels/cpu/cpu_util.h"
+#include "kernels/cpu/window.h"
 
 namespace kiln::cpu {
 namespace {
 
 template <typename T>
 using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-struct Geometry {
-  int64_t n, h, w, c;      // input
-  int64_t kh, kw, sh, sw;  // window
-  int64_t oh, ow;          // output
-  int64_t pad_top, pad_left;
-};
-
-Geometry MakeGeometry(const Shape& x, int64_t kh, int64_t kw, const AttrMap& attrs,
-                      const Shape& y) {
-  const auto& st = attrs.Get<std::vector<int64_t>>("strides");
-  const bool same = attrs.Get<std::string>("padding") == "same";
-  Geometry g{x[0], x[1], x[2], x[3], kh, kw, st[0], st[1], y[1], y[2], 0, 0};
-  if (same) {
-    g.pad_top = std::max<int64_t>((g.oh - 1) * g.sh + kh - g.h, 0) / 2;
-    g.pad_left = std::max<int64_t>((g.ow - 1) * g.sw + kw - g.w, 0) / 2;
-  }
-  return g;
-}
 
 template <typename T>
 T* Scratch(size_t n) {
@@ -47,9 +29,9 @@ void Im2Col(const T* x, const Geometry& g, T* cols) {
       for (int64_t ox = 0; ox < g.ow; ++ox) {
         T* dst = cols + ((n * g.oh + oy) * g.ow + ox) * row;
         for (int64_t ky = 0; ky < g.kh; ++ky) {
-          const int64_t iy = oy * g.sh + ky - g.pad_top;
+          const int64_t iy = g.row(oy, ky);
           for (int64_t kx = 0; kx < g.kw; ++kx, dst += g.c) {
-            const int64_t ix = ox * g.sw + kx - g.pad_left;
+            const int64_t ix = g.col(ox, kx);
             if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w)
               std::fill(dst, dst + g.c, T(0));
             else
@@ -114,9 +96,9 @@ struct Conv2DBackpropInput {
         for (int64_t ox = 0; ox < g.ow; ++ox) {
           const T* src = cols + ((n * g.oh + oy) * g.ow + ox) * k;
           for (int64_t ky = 0; ky < g.kh; ++ky) {
-            const int64_t iy = oy * g.sh + ky - g.pad_top;
+            const int64_t iy = g.row(oy, ky);
             for (int64_t kx = 0; kx < g.kw; ++kx, src += g.c) {
-              const int64_t ix = ox * g.sw + kx - g.pad_left;
+              const int64_t ix = g.col(ox, kx);
               if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
               T* d = px + ((n * g.h + iy) * g.w + ix) * g.c;
               for (int64_t ch = 0; ch < g.c; ++ch) d[ch] += src[ch];
@@ -136,10 +118,10 @@ void ForEachArgMax(const Tensor& x, const Geometry& g, Fn fn) {
         for (int64_t ch = 0; ch < g.c; ++ch) {
           int64_t best = -1;
           for (int64_t ky = 0; ky < g.kh; ++ky) {
-            const int64_t iy = oy * g.sh + ky - g.pad_top;
+            const int64_t iy = g.row(oy, ky);
             if (iy < 0 || iy >= g.h) continue;
             for (int64_t kx = 0; kx < g.kw; ++kx) {
-              const int64_t ix = ox * g.sw + kx - g.pad_left;
+              const int64_t ix = g.col(ox, kx);
               if (ix < 0 || ix >= g.w) continue;
               const int64_t at = ((n * g.h + iy) * g.w + ix) * g.c + ch;
               if (best < 0 || px[at] > px[best]) best = at;
@@ -179,12 +161,74 @@ struct MaxPool2DGrad {
   }
 };
 
+// The pixels of output (oy, ox)'s pooling window that lie inside the image: rows [y0, y1),
+// columns [x0, x1).
+struct Span {
+  int64_t y0, y1, x0, x1;
+  int64_t count() const { return (y1 - y0) * (x1 - x0); }
+};
+Span Inside(const Geometry& g, int64_t oy, int64_t ox) {
+  return {std::max<int64_t>(g.row(oy, 0), 0), std::min(g.row(oy, g.kh - 1) + 1, g.h),
+          std::max<int64_t>(g.col(ox, 0), 0), std::min(g.col(ox, g.kw - 1) + 1, g.w)};
+}
+
+template <typename T>
+struct AvgPool2D {
+  static void Run(KernelContext& c) {
+    const Tensor& x = c.input(0);
+    Tensor& y = c.output(0);
+    const Geometry g = PoolGeometry(c, x.shape(), y.shape());
+    const T* px = x.data<T>();
+    T* py = y.data<T>();
+    std::fill(py, py + y.num_elements(), T(0));
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          const Span s = Inside(g, oy, ox);
+          T* dst = py + ((n * g.oh + oy) * g.ow + ox) * g.c;
+          for (int64_t iy = s.y0; iy < s.y1; ++iy)
+            for (int64_t ix = s.x0; ix < s.x1; ++ix) {
+              const T* src = px + ((n * g.h + iy) * g.w + ix) * g.c;
+              for (int64_t ch = 0; ch < g.c; ++ch) dst[ch] += src[ch];
+            }
+          const T scale = T(1) / static_cast<T>(s.count());
+          for (int64_t ch = 0; ch < g.c; ++ch) dst[ch] *= scale;
+        }
+  }
+};
+
+template <typename T>
+struct AvgPool2DGrad {
+  static void Run(KernelContext& c) {
+    const Tensor& dy = c.input(0);
+    Tensor& dx = c.output(0);
+    const Geometry g = PoolGeometry(c, dx.shape(), dy.shape());
+    const T* pdy = dy.data<T>();
+    T* pdx = dx.data<T>();
+    std::fill(pdx, pdx + dx.num_elements(), T(0));
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          const Span s = Inside(g, oy, ox);
+          const T* src = pdy + ((n * g.oh + oy) * g.ow + ox) * g.c;
+          const T scale = T(1) / static_cast<T>(s.count());
+          for (int64_t iy = s.y0; iy < s.y1; ++iy)
+            for (int64_t ix = s.x0; ix < s.x1; ++ix) {
+              T* dst = pdx + ((n * g.h + iy) * g.w + ix) * g.c;
+              for (int64_t ch = 0; ch < g.c; ++ch) dst[ch] += src[ch] * scale;
+            }
+        }
+  }
+};
+
 const bool registered = [] {
   RegisterFloatKernels<Conv2D>("Conv2D");
   RegisterFloatKernels<Conv2DBackpropFilter>("Conv2DBackpropFilter");
   RegisterFloatKernels<Conv2DBackpropInput>("Conv2DBackpropInput");
   RegisterFloatKernels<MaxPool2D>("MaxPool2D");
   RegisterFloatKernels<MaxPool2DGrad>("MaxPool2DGrad");
+  RegisterFloatKernels<AvgPool2D>("AvgPool2D");
+  RegisterFloatKernels<AvgPool2DGrad>("AvgPool2DGrad");
   return true;
 }();
 

@@ -264,12 +264,21 @@ TEST(LayerConfigs, RefuseSizesBeyondAnyModel) {
   EXPECT_NE(build("Dense", {{"units", -3}}).find(units), std::string::npos);
   EXPECT_EQ(build("Dense", {{"units", 7}}), "no error");
   const std::string conv =
-      "Conv2D 'x': filters, kernel_size and strides must be at most 2147483647";
+      "Conv2D 'x': filters, kernel_size, strides and dilation_rate must be at most 2147483647";
   EXPECT_NE(build("Conv2D", {{"filters", huge}, {"kernel_size", {3, 3}}}).find(conv),
             std::string::npos);
   EXPECT_NE(build("Conv2D", {{"filters", 4}, {"kernel_size", {huge, huge}}}).find(conv),
             std::string::npos);
   EXPECT_NE(build("Conv2D", {{"filters", 4}, {"kernel_size", 3}, {"strides", huge}}).find(conv),
+            std::string::npos);
+  EXPECT_NE(
+      build("Conv2D", {{"filters", 4}, {"kernel_size", 3}, {"dilation_rate", huge}}).find(conv),
+      std::string::npos);
+  EXPECT_NE(build("DepthwiseConv2D", {{"kernel_size", 3}, {"depth_multiplier", huge}})
+                .find("DepthwiseConv2D 'x': depth_multiplier, kernel_size, strides and "
+                      "dilation_rate must be at most"),
+            std::string::npos);
+  EXPECT_NE(build("ZeroPadding2D", {{"padding", huge}}).find("padding must be between 0 and"),
             std::string::npos);
   // Non-integers are refused as missing, not thrown as JSON type errors.
   EXPECT_NE(build("Conv2D", {{"filters", "64"}, {"kernel_size", {"a", "b"}}})

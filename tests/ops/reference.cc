@@ -439,21 +439,41 @@ namespace {
 // Naive NHWC convolution geometry: for output (n, oy, ox), tap (ky, kx) reads input (iy, ix) or
 // nothing (padding).
 struct ConvRef {
-  int64_t n, h, w, c, kh, kw, sh, sw, oh, ow, top, left;
+  int64_t n, h, w, c, kh, kw, sh, sw, dh, dw, oh, ow, top, left;
   ConvRef(const Shape& x, int64_t kh_, int64_t kw_, const AttrMap& at) {
     const auto st = at.Get<std::vector<int64_t>>("strides");
+    const auto dil = at.GetOr<std::vector<int64_t>>("dilations", {1, 1});
     const bool same = at.Get<std::string>("padding") == "same";
     n = x[0], h = x[1], w = x[2], c = x[3], kh = kh_, kw = kw_, sh = st[0], sw = st[1];
-    oh = same ? (h + sh - 1) / sh : (h - kh) / sh + 1;
-    ow = same ? (w + sw - 1) / sw : (w - kw) / sw + 1;
-    top = same ? std::max<int64_t>((oh - 1) * sh + kh - h, 0) / 2 : 0;
-    left = same ? std::max<int64_t>((ow - 1) * sw + kw - w, 0) / 2 : 0;
+    dh = dil[0], dw = dil[1];
+    const int64_t span_h = (kh - 1) * dh + 1, span_w = (kw - 1) * dw + 1;
+    oh = same ? (h + sh - 1) / sh : (h - span_h) / sh + 1;
+    ow = same ? (w + sw - 1) / sw : (w - span_w) / sw + 1;
+    top = same ? std::max<int64_t>((oh - 1) * sh + span_h - h, 0) / 2 : 0;
+    left = same ? std::max<int64_t>((ow - 1) * sw + span_w - w, 0) / 2 : 0;
   }
   // Input flat index for a tap, or -1 in the padding (channel 0; add the channel).
   int64_t At(int64_t b, int64_t oy, int64_t ox, int64_t ky, int64_t kx) const {
-    const int64_t iy = oy * sh + ky - top, ix = ox * sw + kx - left;
+    const int64_t iy = oy * sh + ky * dh - top, ix = ox * sw + kx * dw - left;
     if (iy < 0 || iy >= h || ix < 0 || ix >= w) return -1;
     return ((b * h + iy) * w + ix) * c;
+  }
+  // Calls fn(input index, output index, filter index) for every product of a depthwise
+  // convolution with channel multiplier m (outputs channel ch * m + j).
+  template <typename Fn>
+  void ForEachDepthwise(int64_t m, Fn fn) const {
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox)
+          for (int64_t ky = 0; ky < kh; ++ky)
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              const int64_t base = At(b, oy, ox, ky, kx);
+              if (base < 0) continue;
+              for (int64_t ch = 0; ch < c; ++ch)
+                for (int64_t j = 0; j < m; ++j)
+                  fn(base + ch, ((b * oh + oy) * ow + ox) * c * m + ch * m + j,
+                     ((ky * kw + kx) * c + ch) * m + j);
+            }
   }
 };
 
@@ -531,6 +551,61 @@ Reference RefConv2DBackpropFilter() {
   };
 }
 
+Reference RefDepthwiseConv2D() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[1].shape();
+    ConvRef g(in[0].shape(), fs[0], fs[1], at);
+    auto x = AsDoubles(in[0]), k = AsDoubles(in[1]);
+    std::vector<double> y(g.n * g.oh * g.ow * g.c * fs[3], 0.0);
+    g.ForEachDepthwise(fs[3], [&](int64_t i, int64_t o, int64_t f) { y[o] += x[i] * k[f]; });
+    return std::vector<Tensor>{FromDoubles(y, Shape{g.n, g.oh, g.ow, g.c * fs[3]})};
+  };
+}
+
+Reference RefDepthwiseConv2DBackpropInput() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[1].shape();
+    ConvRef g(in[2].shape(), fs[0], fs[1], at);
+    auto dy = AsDoubles(in[0]), k = AsDoubles(in[1]);
+    std::vector<double> dx(in[2].num_elements(), 0.0);
+    g.ForEachDepthwise(fs[3], [&](int64_t i, int64_t o, int64_t f) { dx[i] += dy[o] * k[f]; });
+    return std::vector<Tensor>{FromDoubles(dx, in[2].shape())};
+  };
+}
+
+Reference RefDepthwiseConv2DBackpropFilter() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const Shape& fs = in[2].shape();
+    ConvRef g(in[0].shape(), fs[0], fs[1], at);
+    auto x = AsDoubles(in[0]), dy = AsDoubles(in[1]);
+    std::vector<double> dk(in[2].num_elements(), 0.0);
+    g.ForEachDepthwise(fs[3], [&](int64_t i, int64_t o, int64_t f) { dk[f] += x[i] * dy[o]; });
+    return std::vector<Tensor>{FromDoubles(dk, in[2].shape())};
+  };
+}
+
+Reference RefPad() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const auto p = at.Get<std::vector<int64_t>>("paddings");
+    const Shape& xs = in[0].shape();
+    std::vector<int64_t> od = xs.dims();
+    for (int d = 0; d < xs.rank(); ++d) od[d] += p[2 * d] + p[2 * d + 1];
+    const Shape out(od);
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y(out.NumElements(), 0.0);
+    for (int64_t i = 0; i < xs.NumElements(); ++i) {
+      int64_t rest = i, at_out = 0, stride = 1;
+      for (int d = xs.rank() - 1; d >= 0; --d) {
+        at_out += (rest % xs[d] + p[2 * d]) * stride;
+        rest /= xs[d];
+        stride *= out[d];
+      }
+      y[at_out] = x[i];
+    }
+    return std::vector<Tensor>{FromDoubles(y, out)};
+  };
+}
+
 namespace {
 // The flat input index of each window's first maximum, per output element.
 std::vector<int64_t> PoolArgMax(const Tensor& x, const AttrMap& at, Shape& out) {
@@ -574,6 +649,58 @@ Reference RefMaxPool2DGrad() {
     std::vector<double> dx(in[0].num_elements(), 0.0);
     for (size_t o = 0; o < arg.size(); ++o) dx[arg[o]] += dy[o];
     return std::vector<Tensor>{FromDoubles(dx, in[0].shape())};
+  };
+}
+
+namespace {
+// Each output's window pixels inside the image, as flat input indices (channel 0).
+std::vector<std::vector<int64_t>> PoolWindows(const Shape& x, const AttrMap& at, Shape& out) {
+  const auto p = at.Get<std::vector<int64_t>>("pool_size");
+  ConvRef g(x, p[0], p[1], at);
+  out = Shape{g.n, g.oh, g.ow, g.c};
+  std::vector<std::vector<int64_t>> windows;
+  for (int64_t b = 0; b < g.n; ++b)
+    for (int64_t oy = 0; oy < g.oh; ++oy)
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        windows.emplace_back();
+        for (int64_t ky = 0; ky < g.kh; ++ky)
+          for (int64_t kx = 0; kx < g.kw; ++kx)
+            if (const int64_t base = g.At(b, oy, ox, ky, kx); base >= 0)
+              windows.back().push_back(base);
+      }
+  return windows;
+}
+}  // namespace
+
+Reference RefAvgPool2D() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    Shape out;
+    const auto windows = PoolWindows(in[0].shape(), at, out);
+    const int64_t c = in[0].dim(3);
+    auto x = AsDoubles(in[0]);
+    std::vector<double> y;
+    for (const auto& w : windows)
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double s = 0;
+        for (int64_t base : w) s += x[base + ch];
+        y.push_back(s / static_cast<double>(w.size()));
+      }
+    return std::vector<Tensor>{FromDoubles(y, out)};
+  };
+}
+
+Reference RefAvgPool2DGrad() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    Shape out;
+    const auto windows = PoolWindows(in[1].shape(), at, out);
+    const int64_t c = in[1].dim(3);
+    auto dy = AsDoubles(in[0]);
+    std::vector<double> dx(in[1].num_elements(), 0.0);
+    for (size_t o = 0; o < windows.size(); ++o)
+      for (int64_t base : windows[o])
+        for (int64_t ch = 0; ch < c; ++ch)
+          dx[base + ch] += dy[o * c + ch] / static_cast<double>(windows[o].size());
+    return std::vector<Tensor>{FromDoubles(dx, in[1].shape())};
   };
 }
 

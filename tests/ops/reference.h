@@ -43,7 +43,13 @@ Reference RefFusedActivationBiasGrad();
 Reference RefConv2D();  // also the reference for both backprop ops, via RefConvGrad
 Reference RefConv2DBackpropInput();
 Reference RefConv2DBackpropFilter();
+Reference RefDepthwiseConv2D();
+Reference RefDepthwiseConv2DBackpropInput();
+Reference RefDepthwiseConv2DBackpropFilter();
+Reference RefPad();
 Reference RefMaxPool2D();
+Reference RefAvgPool2D();
+Reference RefAvgPool2DGrad();
 Reference RefMaxPool2DGrad();
 Reference RefAssignMovingAverage();
 Reference RefApplyRMSProp();

@@ -175,7 +175,33 @@ TEST(ShapeInference, ConvolutionAndPooling) {
   EXPECT_SHAPE_ERROR("Conv2DBackpropInput", "[?,25,26,32];[3,3,1,32];[?,28,28,1]", AttrMap{},
                      "window output");
   EXPECT_SHAPE("Conv2DBackpropFilter", "[?,28,28,1];[?,26,26,32];[3,3,1,32]", "[3,3,1,32]");
-  EXPECT_SHAPE("MaxPool2D", "[?,26,26,32]", "[?,25,25,32]");  // the op's default strides are 1
+  EXPECT_SHAPE_ATTRS("Conv2D", "[?,9,9,1];[3,3,1,2]", (AttrMap{{"dilations", V{2, 3}}}),
+                     "[?,5,3,2]");
+  EXPECT_SHAPE_ERROR("Conv2D", "[?,9,9,1];[3,3,1,2]", (AttrMap{{"dilations", V{0, 1}}}),
+                     "dilations must be");
+  EXPECT_SHAPE("DepthwiseConv2D", "[?,8,8,3];[3,3,3,2]", "[?,6,6,6]");
+  EXPECT_SHAPE_ATTRS("DepthwiseConv2D", "[?,7,7,3];[3,3,3,1]",
+                     (AttrMap{{"strides", V{2, 2}}, {"padding", std::string("same")}}),
+                     "[?,4,4,3]");
+  EXPECT_SHAPE_ERROR("DepthwiseConv2D", "[?,8,8,4];[3,3,3,1]", AttrMap{},
+                     "4 channels, the filter expects 3");
+  EXPECT_SHAPE("DepthwiseConv2DBackpropInput", "[?,6,6,6];[3,3,3,2];[?,8,8,3]", "[?,8,8,3]");
+  EXPECT_SHAPE_ERROR("DepthwiseConv2DBackpropInput", "[?,6,6,3];[3,3,3,2];[?,8,8,3]", AttrMap{},
+                     "window output");
+  EXPECT_SHAPE("DepthwiseConv2DBackpropFilter", "[?,8,8,3];[?,6,6,6];[3,3,3,2]", "[3,3,3,2]");
+  EXPECT_SHAPE_ATTRS("Pad", "[?,4,5,3]", (AttrMap{{"paddings", V{0, 0, 1, 1, 2, 0, 0, 0}}}),
+                     "[?,6,7,3]");
+  EXPECT_SHAPE_ERROR("Pad", "[2,3]", (AttrMap{{"paddings", V{1, 1}}}), "(before, after) for each");
+  EXPECT_SHAPE_ERROR("Pad", "[2,3]", (AttrMap{{"paddings", V{1, 1, -1, 0}}}),
+                     "must not be negative");
+  EXPECT_SHAPE("MaxPool2D", "[?,26,26,32]", "[?,25,25,32]");
+  EXPECT_SHAPE_ATTRS(
+      "AvgPool2D", "[?,7,7,2]",
+      (AttrMap{{"pool_size", V{3, 3}}, {"strides", V{2, 2}}, {"padding", std::string("same")}}),
+      "[?,4,4,2]");
+  EXPECT_SHAPE("AvgPool2DGrad", "[?,6,6,2];[?,7,7,2]", "[?,7,7,2]");
+  EXPECT_SHAPE_ERROR("AvgPool2D", "[?,7,7,2]", (AttrMap{{"pool_size", V{3}}}),
+                     "pool_size must have two");  // the op's default strides are 1
   EXPECT_SHAPE_ATTRS("MaxPool2D", "[?,26,26,32]", (AttrMap{{"strides", V{2, 2}}}), "[?,13,13,32]");
   EXPECT_SHAPE_ATTRS(
       "MaxPool2D", "[?,5,5,2]",

@@ -21,9 +21,10 @@ inline Shape BatchedShape(const Shape& s) {
   return Shape(d);
 }
 
-// d/dx of sum(layer(x...) * r) for random x in [lo, hi) and a random r, against central
-// differences of step 1e-6 (inputs kept at least `margin` away from `kink`, where a piecewise
-// layer's derivative jumps).
+// d/dx and d/dweights of sum(layer(x...) * r) for random x in [lo, hi), the layer's own weights
+// (it is built for the shapes first) and a random r, against central differences of step 1e-6
+// (inputs kept at least 1e-2 away from each of `kinks`, where a piecewise layer's derivative
+// jumps).
 inline void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes, uint32_t seed,
                                  double lo = -2, double hi = 2, std::vector<double> kinks = {}) {
   std::mt19937 rng(seed);
@@ -40,7 +41,16 @@ inline void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes,
     values.push_back(v);
     in.push_back(b.Placeholder("x" + std::to_string(i), kFloat64, BatchedShape(shapes[i])));
   }
-  ValueRef y = layer.Call(b, in, {})[0];
+  std::vector<Shape> batched;
+  for (const Shape& s : shapes) batched.push_back(BatchedShape(s));
+  if (!layer.built()) layer.Build(batched);  // a weightless layer may be reused for other shapes
+  std::vector<ValueRef> weights;
+  for (const Weight& w : layer.weights()) {
+    weights.push_back(b.Placeholder(w.name, kFloat64, w.value.shape()));
+    values.push_back(w.value.astype(kFloat64));
+  }
+  ValueRef y = layer.Call(b, in, {.weights = weights})[0];
+  in.insert(in.end(), weights.begin(), weights.end());
   Shape ys = g.type(y).shape;
   std::vector<int64_t> yd = ys.dims();
   yd[0] = shapes[0][0];
