@@ -8,7 +8,10 @@
 #pragma once
 
 #include "graph/tensor.h"
+#include "keras/applications/densenet.h"
 #include "keras/applications/mobilenet_v2.h"
+#include "keras/applications/resnet.h"
+#include "keras/applications/vgg.h"
 #include "keras/backend.h"
 #include "keras/callbacks/backup_and_restore.h"
 #include "keras/callbacks/csv_logger.h"

@@ -6,9 +6,7 @@
 #include "keras/layers/add.h"
 #include "keras/layers/batch_normalization.h"
 #include "keras/layers/conv2d.h"
-#include "keras/layers/dense.h"
 #include "keras/layers/depthwise_conv2d.h"
-#include "keras/layers/global_pooling2d.h"
 #include "keras/layers/input_layer.h"
 #include "keras/layers/relu.h"
 #include "keras/layers/zero_padding2d.h"
@@ -70,18 +68,8 @@ KerasTensor InvertedResBlock(const KerasTensor& inputs, int64_t expansion, int64
 }  // namespace
 
 Model MobileNetV2(MobileNetV2Options o) {
-  const std::string where = "MobileNetV2: ";
-  if (o.input_shape.size() != 3 || o.input_shape[2] != 3)
-    throw ValueError(where + "input_shape must be (rows, cols, 3) (channels_last), got " +
-                     KerasShapeString(Shape(o.input_shape)));
-  if (o.input_shape[0] < 32 || o.input_shape[1] < 32)
-    throw ValueError(where + "input size must be at least 32x32; got `input_shape=" +
-                     KerasShapeString(Shape(o.input_shape)) + "`");
-  if (!(o.alpha > 0)) throw ValueError(where + "alpha must be positive");
-  if (o.include_top && o.classes <= 0) throw ValueError(where + "classes must be positive");
-  if (o.pooling != "" && o.pooling != "avg" && o.pooling != "max")
-    throw ValueError(where + "pooling must be '', 'avg' or 'max', got '" + o.pooling + "'");
-
+  internal::CheckOptions("MobileNetV2", o.input_shape, 32, o.include_top, o.classes, o.pooling);
+  if (!(o.alpha > 0)) throw ValueError("MobileNetV2: alpha must be positive");
   const KerasTensor inputs = Input({.shape = o.input_shape});
   KerasTensor x = layers::Conv2D(
       MakeDivisible(32 * o.alpha, 8), {3, 3},
@@ -99,22 +87,15 @@ Model MobileNetV2(MobileNetV2Options o) {
   const int64_t last = o.alpha > 1.0 ? MakeDivisible(1280 * o.alpha, 8) : 1280;
   x = layers::Conv2D(last, {1, 1}, {.use_bias = false, .name = "Conv_1"})(x);
   x = Relu6(BatchNorm(x, "Conv_1_bn"), "out_relu");
-  if (o.include_top) {
-    x = layers::GlobalAveragePooling2D()(x);
-    x = layers::Dense(o.classes, {.activation = o.classifier_activation, .name = "predictions"})(x);
-  } else if (o.pooling == "avg") {
-    x = layers::GlobalAveragePooling2D()(x);
-  } else if (o.pooling == "max") {
-    x = layers::GlobalMaxPooling2D()(x);
-  }
+  // Keras leaves MobileNetV2's pooling layers unnamed.
+  x = internal::PoolingHead(x, o.include_top, o.pooling, o.classes, o.classifier_activation,
+                            /*named_pools=*/false);
   if (o.name.empty()) {
     char alpha[32];
     std::snprintf(alpha, sizeof alpha, "%.2f", o.alpha);
     o.name = "mobilenetv2_" + std::string(alpha) + "_" + std::to_string(o.input_shape[0]);
   }
-  Model model({.inputs = {inputs}, .outputs = {x}, .name = o.name});
-  if (!o.weights.empty()) model.load_weights(o.weights);
-  return model;
+  return internal::Finish(inputs, x, o.name, o.weights);
 }
 
 }  // namespace kiln::keras::applications

@@ -8,16 +8,13 @@
 //   Model features = applications::MobileNetV2({.include_top = false, .pooling = "avg",
 //                                                .weights = "mobilenet_v2_weights.h5"});
 //
-// Contract: channels_last only. There is no download: `weights` is a path to a file Keras wrote
-// (a full model .h5/.keras or a weights file), loaded by position, or empty for Keras's random
-// initialization. Throws kiln::ValueError naming the argument for invalid options (alpha <= 0,
-// input smaller than 32x32 or without 3 channels... as Keras words them).
+// Contract: see keras/applications/common.h (inputs at least 32x32); also alpha > 0.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "keras/model.h"
+#include "keras/applications/common.h"
 
 namespace kiln::keras::applications {
 
