@@ -5,8 +5,10 @@
 
 namespace kiln::keras::applications::internal {
 
-void CheckOptions(const std::string& model, const std::vector<int64_t>& input_shape,
-                  int64_t min_size, bool include_top, int64_t classes, const std::string& pooling) {
+std::vector<int64_t> CheckOptions(const std::string& model, std::vector<int64_t> input_shape,
+                                  int64_t default_size, int64_t min_size, bool include_top,
+                                  int64_t classes, const std::string& pooling) {
+  if (input_shape.empty()) input_shape = {default_size, default_size, 3};
   const std::string where = model + ": ";
   const std::string shape = KerasShapeString(Shape(input_shape));
   if (input_shape.size() != 3)
@@ -23,6 +25,13 @@ void CheckOptions(const std::string& model, const std::vector<int64_t>& input_sh
     throw ValueError(where + "classes must be positive, got " + std::to_string(classes));
   if (pooling != "" && pooling != "avg" && pooling != "max")
     throw ValueError(where + "pooling must be '', 'avg' or 'max', got '" + pooling + "'");
+  return input_shape;
+}
+
+layers::ZeroPadding2DOptions CorrectPad(const Shape& s, int64_t kernel, const std::string& name) {
+  auto adjust = [](int64_t d) { return d < 0 ? int64_t{1} : 1 - d % 2; };
+  const int64_t c = kernel / 2;
+  return {.padding = {{{c - adjust(s[1]), c}, {c - adjust(s[2]), c}}}, .name = name};
 }
 
 KerasTensor PoolingHead(const KerasTensor& x, bool include_top, const std::string& pooling,

@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "keras/layers/zero_padding2d.h"
 #include "keras/model.h"
 
 namespace kiln::keras::applications {
 
 struct ApplicationOptions {
-  std::vector<int64_t> input_shape = {224, 224, 3};
+  std::vector<int64_t> input_shape = {};  // empty: the model's default, (224, 224, 3) for most
   bool include_top = true;
   std::string weights = "";
   std::string pooling = "";  // with include_top false: "", "avg" or "max"
@@ -30,9 +31,16 @@ struct ApplicationOptions {
 
 namespace internal {
 
-// Checks `input_shape` (rank 3, rows and cols at least `min_size`), `classes` and `pooling`.
-void CheckOptions(const std::string& model, const std::vector<int64_t>& input_shape,
-                  int64_t min_size, bool include_top, int64_t classes, const std::string& pooling);
+// Checks `input_shape` (rank 3, rows and cols at least `min_size`), `classes` and `pooling`, and
+// returns the input shape: (default_size, default_size, 3) when `input_shape` is empty.
+std::vector<int64_t> CheckOptions(const std::string& model, std::vector<int64_t> input_shape,
+                                  int64_t default_size, int64_t min_size, bool include_top,
+                                  int64_t classes, const std::string& pooling);
+
+// Keras's imagenet_utils.correct_pad: the padding before a stride-2 "valid" convolution with a
+// `kernel` window that centres it as "same" padding would on an odd input.
+layers::ZeroPadding2DOptions CorrectPad(const Shape& input, int64_t kernel,
+                                        const std::string& name);
 
 // include_top: GlobalAveragePooling2D (named `avg_pool` unless `avg_name` is empty) and the
 // `predictions` Dense; otherwise the optional pooling (`avg_pool` / `max_pool`).

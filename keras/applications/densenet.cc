@@ -40,7 +40,8 @@ KerasTensor Transition(const KerasTensor& x, const std::string& name) {
 
 Model DenseNet(const std::array<int, 4>& blocks, const std::string& class_name,
                const std::string& model_name, ApplicationOptions o) {
-  internal::CheckOptions(class_name, o.input_shape, 32, o.include_top, o.classes, o.pooling);
+  o.input_shape = internal::CheckOptions(class_name, o.input_shape, 224, 32, o.include_top,
+                                         o.classes, o.pooling);
   const KerasTensor inputs = Input({.shape = o.input_shape});
   // Keras leaves the two ZeroPadding2D layers unnamed.
   KerasTensor x = layers::ZeroPadding2D({.padding = {{{3, 3}, {3, 3}}}})(inputs);

@@ -9,7 +9,6 @@
 #include "keras/layers/depthwise_conv2d.h"
 #include "keras/layers/input_layer.h"
 #include "keras/layers/relu.h"
-#include "keras/layers/zero_padding2d.h"
 
 namespace kiln::keras::applications {
 namespace {
@@ -30,13 +29,6 @@ KerasTensor Relu6(const KerasTensor& x, const std::string& name) {
   return layers::ReLU({.max_value = 6.0, .name = name})(x);
 }
 
-// Keras's imagenet_utils.correct_pad for a 3x3 kernel before a stride-2 "valid" convolution:
-// one pixel on each side, less one before along an even dimension.
-layers::ZeroPadding2DOptions CorrectPad(const Shape& s, const std::string& name) {
-  auto adjust = [](int64_t d) { return d < 0 ? int64_t{1} : 1 - d % 2; };
-  return {.padding = {{{1 - adjust(s[1]), 1}, {1 - adjust(s[2]), 1}}}, .name = name};
-}
-
 KerasTensor InvertedResBlock(const KerasTensor& inputs, int64_t expansion, int64_t stride,
                              double alpha, int64_t filters, int block_id) {
   const int64_t in_channels = inputs.shape()[3];
@@ -51,7 +43,7 @@ KerasTensor InvertedResBlock(const KerasTensor& inputs, int64_t expansion, int64
   } else {
     prefix = "expanded_conv_";
   }
-  if (stride == 2) x = layers::ZeroPadding2D(CorrectPad(x.shape(), prefix + "pad"))(x);
+  if (stride == 2) x = layers::ZeroPadding2D(internal::CorrectPad(x.shape(), 3, prefix + "pad"))(x);
   x = layers::DepthwiseConv2D({3, 3}, {.strides = {stride, stride},
                                        .padding = stride == 1 ? "same" : "valid",
                                        .use_bias = false,
@@ -68,7 +60,8 @@ KerasTensor InvertedResBlock(const KerasTensor& inputs, int64_t expansion, int64
 }  // namespace
 
 Model MobileNetV2(MobileNetV2Options o) {
-  internal::CheckOptions("MobileNetV2", o.input_shape, 32, o.include_top, o.classes, o.pooling);
+  o.input_shape = internal::CheckOptions("MobileNetV2", o.input_shape, 224, 32, o.include_top,
+                                         o.classes, o.pooling);
   if (!(o.alpha > 0)) throw ValueError("MobileNetV2: alpha must be positive");
   const KerasTensor inputs = Input({.shape = o.input_shape});
   KerasTensor x = layers::Conv2D(

@@ -19,8 +19,8 @@
 namespace kiln::keras::applications {
 
 struct MobileNetV2Options {
-  std::vector<int64_t> input_shape = {224, 224, 3};
-  double alpha = 1.0;  // width multiplier: every block's filters scale with it
+  std::vector<int64_t> input_shape = {};  // empty: (224, 224, 3)
+  double alpha = 1.0;                     // width multiplier: every block's filters scale with it
   bool include_top = true;
   std::string weights = "";
   std::string pooling = "";  // with include_top false: "", "avg" or "max"

@@ -45,7 +45,8 @@ KerasTensor Block(const KerasTensor& x, int64_t filters, int64_t stride, bool co
 // Keras's stack_residual_blocks_v1, for the four stages conv2..conv5.
 Model ResNet(const std::array<int, 4>& blocks, const std::string& class_name,
              const std::string& model_name, ApplicationOptions o) {
-  internal::CheckOptions(class_name, o.input_shape, 32, o.include_top, o.classes, o.pooling);
+  o.input_shape = internal::CheckOptions(class_name, o.input_shape, 224, 32, o.include_top,
+                                         o.classes, o.pooling);
   const KerasTensor inputs = Input({.shape = o.input_shape});
   KerasTensor x =
       layers::ZeroPadding2D({.padding = {{{3, 3}, {3, 3}}}, .name = "conv1_pad"})(inputs);

@@ -14,7 +14,8 @@ namespace {
 
 Model VGG(const std::array<int, 5>& convs, const std::string& class_name,
           const std::string& model_name, ApplicationOptions o) {
-  internal::CheckOptions(class_name, o.input_shape, 32, o.include_top, o.classes, o.pooling);
+  o.input_shape = internal::CheckOptions(class_name, o.input_shape, 224, 32, o.include_top,
+                                         o.classes, o.pooling);
   const KerasTensor inputs = Input({.shape = o.input_shape});
   const int64_t filters[] = {64, 128, 256, 512, 512};
   KerasTensor x = inputs;

@@ -1,4 +1,6 @@
-// Dropout: a per-step mask from std::mt19937_64 seeded by the state input, which is then advanced.
+// Dropout: a per-step mask (of noise_shape, broadcast over x); RandomNormalLike: the noise of
+// GaussianNoise and GaussianDropout. Both draw from std::mt19937_64 seeded by the state input,
+// which is then advanced.
 #include <random>
 
 #include "kernels/cpu/cpu_util.h"
@@ -19,9 +21,22 @@ struct Dropout {
     T* mask = c.output(1).data<T>();
     for (int64_t i = 0; i < c.output(1).num_elements(); ++i)
       mask[i] = u(gen) >= rate ? keep_scale : T(0);
-    Flat<T>(c.output(0)) = Flat<T>(c.input(1)) * Flat<T>(c.output(1));
+    Tensor y = c.output(0);  // the mask has noise_shape: it broadcasts over x
+    BroadcastBinary<T, T>(c.input(1), c.output(1), y, [](T a, T b) { return a * b; });
   }
 };
+
+template <typename T>
+void RandomNormalLike(KernelContext& c) {
+  Tensor state_var = c.written_input(0);
+  int64_t* state = state_var.data<int64_t>();
+  std::mt19937_64 gen(static_cast<uint64_t>(*state));
+  ++*state;
+  std::normal_distribution<double> normal(c.attrs().Get<double>("mean"),
+                                          c.attrs().Get<double>("stddev"));
+  T* y = c.output(0).data<T>();
+  for (int64_t i = 0; i < c.output(0).num_elements(); ++i) y[i] = static_cast<T>(normal(gen));
+}
 
 const bool registered = [] {
   KernelRegistry::Global().Register({"Dropout", "cpu", kInt64, [](KernelContext& c) {
@@ -29,6 +44,12 @@ const bool registered = [] {
                                          Dropout<double>::Run(c);
                                        else
                                          Dropout<float>::Run(c);
+                                     }});
+  KernelRegistry::Global().Register({"RandomNormalLike", "cpu", kInt64, [](KernelContext& c) {
+                                       if (c.input(1).dtype() == kFloat64)
+                                         RandomNormalLike<double>(c);
+                                       else
+                                         RandomNormalLike<float>(c);
                                      }});
   return true;
 }();

@@ -383,19 +383,46 @@ Reference RefApplyMomentum() {
   };
 }
 
-// Inverted dropout with the mask drawn from std::mt19937_64 seeded by the state, as documented.
+// Inverted dropout with the mask drawn from std::mt19937_64 seeded by the state, as documented:
+// one draw per element of noise_shape (-1: x's dimension), broadcast over x.
 Reference RefDropout() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     std::mt19937_64 gen(static_cast<uint64_t>(in[0].item<int64_t>()));
     std::uniform_real_distribution<double> u(0.0, 1.0);
     const double rate = at.Get<double>("rate");
+    const Shape& xs = in[1].shape();
+    std::vector<int64_t> noise = at.GetOr<std::vector<int64_t>>("noise_shape", {});
+    if (noise.empty()) noise = xs.dims();
+    for (int d = 0; d < xs.rank(); ++d)
+      if (noise[d] == -1) noise[d] = xs[d];
+    const Shape ms(noise);
+    std::vector<double> mask(ms.NumElements());
+    for (double& m : mask) m = u(gen) >= rate ? 1.0 / (1.0 - rate) : 0.0;
     auto x = AsDoubles(in[1]);
-    std::vector<double> y(x.size()), mask(x.size());
-    for (size_t i = 0; i < x.size(); ++i) {
-      mask[i] = u(gen) >= rate ? 1.0 / (1.0 - rate) : 0.0;
-      y[i] = x[i] * mask[i];
+    std::vector<double> y(x.size());
+    for (int64_t i = 0; i < xs.NumElements(); ++i) {
+      // The mask element of x's element i: x's index with broadcast dimensions at 0.
+      int64_t rest = i, mi = 0, stride = 1;
+      for (int d = xs.rank() - 1; d >= 0; --d) {
+        const int64_t k = rest % xs[d];
+        rest /= xs[d];
+        if (ms[d] != 1) mi += k * stride;
+        stride *= ms[d];
+      }
+      y[i] = x[i] * mask[mi];
     }
-    return std::vector<Tensor>{FromDoubles(y, in[1].shape()), FromDoubles(mask, in[1].shape())};
+    return std::vector<Tensor>{FromDoubles(y, xs), FromDoubles(mask, ms)};
+  };
+}
+
+// One std::normal_distribution draw per element, from std::mt19937_64 seeded by the state.
+Reference RefRandomNormalLike() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    std::mt19937_64 gen(static_cast<uint64_t>(in[0].item<int64_t>()));
+    std::normal_distribution<double> normal(at.Get<double>("mean"), at.Get<double>("stddev"));
+    std::vector<double> y(in[1].num_elements());
+    for (double& v : y) v = normal(gen);
+    return std::vector<Tensor>{FromDoubles(y, in[1].shape())};
   };
 }
 

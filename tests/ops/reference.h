@@ -38,6 +38,7 @@ Reference RefIdentity();  // sources: the value itself
 Reference RefApplyGradientDescent();
 Reference RefApplyMomentum();
 Reference RefDropout();
+Reference RefRandomNormalLike();
 Reference RefFusedMatMul();
 Reference RefFusedActivationBiasGrad();
 Reference RefConv2D();  // also the reference for both backprop ops, via RefConvGrad

@@ -143,6 +143,20 @@ TEST(ShapeInference, LossesAndUpdates) {
   EXPECT_SHAPE_ERROR("Assign", "[2,3];[3]", AttrMap{}, "value must match var");
 }
 
+TEST(ShapeInference, Random) {
+  const std::vector<DType> state_x = {kInt64, kFloat32};
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(InferShapes("Dropout", "[];[?,4,5]", {{"rate", 0.5}}, state_x), "[?,4,5];[?,4,5]");
+  EXPECT_EQ(
+      InferShapes("Dropout", "[];[?,4,5]", {{"rate", 0.5}, {"noise_shape", V{-1, 1, 5}}}, state_x),
+      "[?,4,5];[?,1,5]");
+  EXPECT_NE(::kiln::testing::ErrorOf([&] {
+              InferShapes("Dropout", "[];[?,4,5]", {{"rate", 0.5}, {"noise_shape", V{-1, 2, 5}}},
+                          state_x);
+            }).find("noise_shape dimension 1 must be 1, -1 or x's 4"),
+            std::string::npos);
+}
+
 TEST(ShapeInference, Sources) {
   EXPECT_SHAPE_ATTRS("Placeholder", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}),
                      "[?,2]");
