@@ -225,6 +225,8 @@ const bool registered = [] {
   RegisterFloatKernels<Conv2D>("Conv2D");
   RegisterFloatKernels<Conv2DBackpropFilter>("Conv2DBackpropFilter");
   RegisterFloatKernels<Conv2DBackpropInput>("Conv2DBackpropInput");
+  // The same computation, with x in dy's place and the output shape from the op's output_size.
+  RegisterFloatKernels<Conv2DBackpropInput>("Conv2DTranspose");
   RegisterFloatKernels<MaxPool2D>("MaxPool2D");
   RegisterFloatKernels<MaxPool2DGrad>("MaxPool2DGrad");
   RegisterFloatKernels<AvgPool2D>("AvgPool2D");

@@ -555,6 +555,16 @@ Reference RefConv2DBackpropInput() {
   };
 }
 
+// Conv2DBackpropInput with x as dy, into an image of output_size.
+Reference RefConv2DTranspose() {
+  return [](std::span<const Tensor> in, const AttrMap& at) {
+    const auto size = at.Get<std::vector<int64_t>>("output_size");
+    const Tensor like(kFloat64, Shape{in[0].dim(0), size[0], size[1], in[1].dim(2)});
+    const std::vector<Tensor> args = {in[0], in[1], like};
+    return RefConv2DBackpropInput()(args, at);
+  };
+}
+
 Reference RefConv2DBackpropFilter() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     const Shape& fs = in[2].shape();

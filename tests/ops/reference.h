@@ -44,6 +44,7 @@ Reference RefFusedActivationBiasGrad();
 Reference RefConv2D();  // also the reference for both backprop ops, via RefConvGrad
 Reference RefConv2DBackpropInput();
 Reference RefConv2DBackpropFilter();
+Reference RefConv2DTranspose();
 Reference RefDepthwiseConv2D();
 Reference RefDepthwiseConv2DBackpropInput();
 Reference RefDepthwiseConv2DBackpropFilter();

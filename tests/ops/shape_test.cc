@@ -173,6 +173,18 @@ namespace kiln::testing {
 namespace {
 
 TEST(ShapeInference, ConvolutionAndPooling) {
+  {
+    using V = std::vector<int64_t>;
+    EXPECT_SHAPE_ATTRS(
+        "Conv2DTranspose", "[?,3,3,4];[3,3,2,4]",
+        (AttrMap{{"strides", V{2, 2}}, {"padding", std::string("same")}, {"output_size", V{6, 5}}}),
+        "[?,6,5,2]");
+    EXPECT_SHAPE_ERROR("Conv2DTranspose", "[?,3,3,4];[3,3,2,4]",
+                       (AttrMap{{"strides", V{2, 2}}, {"output_size", V{9, 9}}}),
+                       "the window output is");
+    EXPECT_SHAPE_ERROR("Conv2DTranspose", "[?,3,3,4];[3,3,4,2]",
+                       (AttrMap{{"output_size", V{5, 5}}}), "the filter expects 2");
+  }
   using V = std::vector<int64_t>;
   EXPECT_SHAPE("Conv2D", "[?,28,28,1];[3,3,1,32]", "[?,26,26,32]");
   EXPECT_SHAPE_ATTRS("Conv2D", "[?,28,28,1];[3,3,1,32]",
