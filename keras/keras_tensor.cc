@@ -27,7 +27,8 @@ std::string KerasTensor::name() const {
 }
 
 std::vector<KerasTensor> CallLayer(const std::shared_ptr<Layer>& layer,
-                                   std::span<const KerasTensor> inputs) {
+                                   std::span<const KerasTensor> inputs,
+                                   std::optional<bool> training) {
   std::vector<Shape> shapes;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].valid())
@@ -39,6 +40,7 @@ std::vector<KerasTensor> CallLayer(const std::shared_ptr<Layer>& layer,
   auto node = std::make_shared<LayerNode>();
   node->layer = layer;
   node->inputs.assign(inputs.begin(), inputs.end());
+  node->training = training;
   node->output_shapes = layer->ComputeOutputShapes(shapes);
   // Layers compute in float32; one that keeps integer inputs (Flatten) passes their dtype on.
   const bool keeps = !inputs.empty() && layer->KeepsIntegerInputs() &&

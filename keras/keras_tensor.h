@@ -14,6 +14,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,12 +58,16 @@ struct LayerNode {
   std::vector<KerasTensor> inputs;
   std::vector<Shape> output_shapes;
   std::vector<DType> output_dtypes;
+  // tf.keras's call(training=...) given at the call: this call runs in that mode whatever the
+  // model's (base_model(x, training=False) keeps a frozen base in inference mode in fit).
+  std::optional<bool> training;
 };
 
 // Builds `layer` for the inputs' shapes, computes its outputs' shapes and records the node.
 // Throws kiln::ValueError on an invalid (empty) input tensor, kiln::ShapeError naming the layer
 // when the shapes do not fit it.
 std::vector<KerasTensor> CallLayer(const std::shared_ptr<Layer>& layer,
-                                   std::span<const KerasTensor> inputs);
+                                   std::span<const KerasTensor> inputs,
+                                   std::optional<bool> training = std::nullopt);
 
 }  // namespace kiln::keras

@@ -407,7 +407,7 @@ std::vector<ValueRef> Model::LowerNodes(
     const LayerVariables& v = vars(layer);
     const bool trainable = ctx.trainable && layer.trainable();
     std::vector<ValueRef> outs = layer.Call(b, ins,
-                                            {.training = ctx.training,
+                                            {.training = node->training.value_or(ctx.training),
                                              .trainable = trainable,
                                              .losses = ctx.losses,
                                              .updates = ctx.updates,

@@ -82,9 +82,11 @@ nlohmann::json FunctionalConfig(Model& model, KerasTarget target) {
     for (const auto& node : model.nodes()) {
       if (node->layer != l || node->inputs.empty()) continue;
       nlohmann::json call = nlohmann::json::array();
+      nlohmann::json kwargs = nlohmann::json::object();
+      if (node->training) kwargs["training"] = *node->training;
       for (const KerasTensor& t : node->inputs) {
         nlohmann::json r = ref(t);
-        r.push_back(nlohmann::json::object());
+        r.push_back(kwargs);
         call.push_back(r);
       }
       e["inbound_nodes"].push_back(call);
@@ -209,12 +211,17 @@ std::optional<TensorRef> ParseRef(const nlohmann::json& r) {
   return TensorRef{r[0].get<std::string>(), static_cast<int>(node), static_cast<int>(tensor)};
 }
 
-// A call argument Kiln can ignore: absent, null, or Keras's default (mask=None, training=None).
-bool Ignorable(const nlohmann::json& kwargs) {
+// Call arguments Kiln follows: absent, null, Keras's defaults (mask=None, training=None), and a
+// boolean `training`, which goes into `training`.
+bool Followable(const nlohmann::json& kwargs, std::optional<bool>& training) {
   if (kwargs.is_null()) return true;
   if (!kwargs.is_object()) return false;
-  for (const auto& [k, v] : kwargs.items())
-    if (!v.is_null()) return false;
+  for (const auto& [k, v] : kwargs.items()) {
+    if (k == "training" && v.is_boolean())
+      training = v.get<bool>();
+    else if (!v.is_null())
+      return false;
+  }
   return true;
 }
 
@@ -236,21 +243,31 @@ bool CollectKeras3Tensors(const nlohmann::json& a, std::vector<TensorRef>& out, 
   return true;
 }
 
+struct Call {
+  std::vector<TensorRef> inputs;
+  std::optional<bool> training;
+};
+
 // The inputs of one inbound node, in Keras 2's form ([[name, node, tensor, kwargs], ...]) or
 // Keras 3's ({"args": [...], "kwargs": {...}}); records what it cannot follow.
-std::vector<TensorRef> NodeInputs(const nlohmann::json& node, const std::string& where,
-                                  std::vector<std::string>& unsupported) {
-  std::vector<TensorRef> refs;
+Call NodeInputs(const nlohmann::json& node, const std::string& where,
+                std::vector<std::string>& unsupported) {
+  Call call;
+  std::vector<TensorRef>& refs = call.inputs;
   if (node.is_object()) {
     if (!CollectKeras3Tensors(node.value("args", nlohmann::json::array()), refs))
       unsupported.push_back(where + ": call arguments that are not tensors");
-    if (!Ignorable(node.value("kwargs", nlohmann::json())))
+    // Keras 3 records the training flag its symbolic build saw (EfficientNet's Dropout layers
+    // have training=False), and its Functional replaces it with the mode of every real call
+    // (fit's true, predict's false), so the model's mode rules here.
+    std::optional<bool> ignored;
+    if (!Followable(node.value("kwargs", nlohmann::json()), ignored))
       unsupported.push_back(where + ": call keyword arguments " + node["kwargs"].dump());
-    return refs;
+    return call;
   }
   if (!node.is_array()) {
     unsupported.push_back(where + ": an inbound node that is neither a list nor an object");
-    return refs;
+    return call;
   }
   for (const auto& r : node) {
     auto ref = ParseRef(r);
@@ -258,11 +275,12 @@ std::vector<TensorRef> NodeInputs(const nlohmann::json& node, const std::string&
       unsupported.push_back(where + ": inbound reference " + r.dump());
       continue;
     }
-    if (r.size() > 3 && !Ignorable(r[3]))
+    // tf.keras: an explicit training argument wins over the model's mode.
+    if (r.size() > 3 && !Followable(r[3], call.training))
       unsupported.push_back(where + ": call keyword arguments " + r[3].dump());
     refs.push_back(*ref);
   }
-  return refs;
+  return call;
 }
 
 // input_layers / output_layers: a list of references, or one reference on its own.
@@ -346,7 +364,7 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
   struct Entry {
     std::string name;
     std::shared_ptr<Layer> layer;
-    std::vector<std::vector<TensorRef>> calls;
+    std::vector<Call> calls;
     size_t next = 0;  // calls made so far
   };
   std::vector<Entry> entries;
@@ -395,8 +413,8 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
                                output_refs = endpoints("output_layers");
   std::set<std::string> node0;
   for (const Entry& e : entries)
-    for (const auto& call : e.calls)
-      for (const TensorRef& r : call)
+    for (const Call& call : e.calls)
+      for (const TensorRef& r : call.inputs)
         if (r.node == 0) node0.insert(r.layer);
   for (const auto* refs : {&input_refs, &output_refs})
     for (const TensorRef& r : *refs)
@@ -417,10 +435,11 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
     for (Entry& e : entries) {
       while (e.next < e.calls.size()) {
         std::vector<KerasTensor> args;
-        for (const TensorRef& r : e.calls[e.next])
+        const Call& call = e.calls[e.next];
+        for (const TensorRef& r : call.inputs)
           if (const KerasTensor* t = resolve(r)) args.push_back(*t);
-        if (args.size() != e.calls[e.next].size()) break;
-        produced[e.name].push_back(LayerRef(e.layer).CallAll(args));
+        if (args.size() != call.inputs.size()) break;
+        produced[e.name].push_back(LayerRef(e.layer).CallAll(args, call.training));
         ++e.next;
         progress = true;
       }
@@ -429,7 +448,7 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
   for (const Entry& e : entries)
     if (e.next < e.calls.size()) {
       std::string missing;
-      for (const TensorRef& r : e.calls[e.next])
+      for (const TensorRef& r : e.calls[e.next].inputs)
         if (!resolve(r))
           missing +=
               " " + r.layer + "[" + std::to_string(r.node) + "][" + std::to_string(r.tensor) + "]";

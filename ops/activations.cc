@@ -5,18 +5,20 @@
 #include "graph/error.h"
 
 namespace kiln::ops {
+
+// max(x, 0) + alpha * min(exp(x) - 1, 0): x above zero, alpha * (e^x - 1) below, as Keras's elu.
+ValueRef Elu(GraphBuilder& b, ValueRef x, double alpha) {
+  const DType t = b.type(x).dtype;
+  ValueRef below =
+      b.Op("Minimum", {b.Op("Sub", {b.Op("Exp", {x}), b.Scalar(1, t)}), b.Scalar(0, t)});
+  return b.Op("Add", {b.Op("Relu", {x}), b.Op("Mul", {b.Scalar(alpha, t), below})});
+}
 namespace {
 
 DType TypeOf(GraphBuilder& b, ValueRef x) { return b.type(x).dtype; }
 ValueRef Const(GraphBuilder& b, ValueRef like, double v) { return b.Scalar(v, TypeOf(b, like)); }
 ValueRef Mul(GraphBuilder& b, ValueRef x, ValueRef y) { return b.Op("Mul", {x, y}); }
 
-// max(x, 0) + alpha * min(exp(x) - 1, 0): x above zero, alpha * (e^x - 1) below, as Keras's elu.
-ValueRef Elu(GraphBuilder& b, ValueRef x, double alpha) {
-  ValueRef below =
-      b.Op("Minimum", {b.Op("Sub", {b.Op("Exp", {x}), Const(b, x, 1)}), Const(b, x, 0)});
-  return b.Op("Add", {b.Op("Relu", {x}), Mul(b, Const(b, x, alpha), below)});
-}
 // log(1 + e^x) as max(x, 0) + log(1 + e^-|x|), which does not overflow.
 ValueRef Softplus(GraphBuilder& b, ValueRef x) {
   ValueRef tail = b.Op("Exp", {b.Op("Neg", {b.Op("Abs", {x})})});

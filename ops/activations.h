@@ -36,6 +36,8 @@ struct ActivationDef {
 };
 // The activation `a` applied to x: its op, its composition, or x itself (linear).
 ValueRef ApplyActivation(GraphBuilder& b, const ActivationDef& a, ValueRef x);
+// max(x, 0) + alpha * min(exp(x) - 1, 0), Keras's elu (and its ELU layer's alpha).
+ValueRef Elu(GraphBuilder& b, ValueRef x, double alpha);
 
 std::span<const ActivationDef> Activations();
 const ActivationDef* FindActivation(std::string_view name);

@@ -1,7 +1,7 @@
 #include "keras/layers/conv2d.h"
 
 #include "keras/activations.h"
-#include "keras/layers/layer_registry.h"
+#include "keras/layers/conv_config.h"
 #include "keras/layers/spatial.h"
 
 namespace kiln::keras::layers {
@@ -55,20 +55,7 @@ ValueRef Conv2D::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   const AttrMap attrs{{"strides", options_.strides},
                       {"padding", options_.padding},
                       {"dilations", options_.dilation_rate}};
-  ValueRef y;
-  if (options_.groups == 1) {
-    y = b.Op("Conv2D", {x, ctx.weights[0]}, attrs);
-  } else {
-    const int64_t in = b.type(x).shape[3] / options_.groups, out = filters_ / options_.groups;
-    std::vector<ValueRef> parts;
-    for (int64_t g = 0; g < options_.groups; ++g) {
-      auto slice = [&](ValueRef v, int64_t size) {
-        return b.Op("Slice", {v}, {{"axis", int64_t{3}}, {"begin", g * size}, {"size", size}});
-      };
-      parts.push_back(b.Op("Conv2D", {slice(x, in), slice(ctx.weights[0], out)}, attrs));
-    }
-    y = b.Op("Concat", parts, {{"axis", int64_t{3}}});
-  }
+  ValueRef y = GroupedConv2D(b, x, ctx.weights[0], attrs, options_.groups);
   if (options_.use_bias) y = b.Op("BiasAdd", {y, ctx.weights[1]});
   y = activations::Apply(b, options_.activation, y);
   return FromNhwc(b, y, channels_first());
@@ -79,19 +66,9 @@ nlohmann::json Conv2D::get_config() const {
   c["filters"] = filters_;
   c["kernel_size"] = kernel_size_;
   c["strides"] = options_.strides;
-  c["padding"] = options_.padding;
-  c["data_format"] = options_.data_format;
   c["dilation_rate"] = options_.dilation_rate;
   c["groups"] = options_.groups;
-  c["activation"] = options_.activation;
-  c["use_bias"] = options_.use_bias;
-  c["kernel_initializer"] = options_.kernel_initializer.ToConfig();
-  c["bias_initializer"] = options_.bias_initializer.ToConfig();
-  c["kernel_regularizer"] = options_.kernel_regularizer;
-  c["bias_regularizer"] = options_.bias_regularizer;
-  c["activity_regularizer"] = options_.activity_regularizer;
-  c["kernel_constraint"] = options_.kernel_constraint;
-  c["bias_constraint"] = options_.bias_constraint;
+  WriteConvOptions(options_, c);
   return c;
 }
 
@@ -105,23 +82,9 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   o.dilation_rate = config::IntPair(c, "dilation_rate", {1, 1});
   o.groups = c.contains("groups") && c["groups"].is_number_integer() ? c["groups"].get<int64_t>()
                                                                      : int64_t{1};
-  o.padding = c.value("padding", "valid");
-  o.data_format = c.value("data_format", "channels_last");
-  o.activation = config::Activation(c, where, unsupported);
-  o.use_bias = c.value("use_bias", true);
-  config::KernelAndBiasInitializers(c, where, unsupported, o.kernel_initializer,
-                                    o.bias_initializer);
-  o.kernel_regularizer = config::Kept(c, "kernel_regularizer");
-  o.bias_regularizer = config::Kept(c, "bias_regularizer");
-  o.activity_regularizer = config::Kept(c, "activity_regularizer");
-  o.kernel_constraint = config::Kept(c, "kernel_constraint");
-  o.bias_constraint = config::Kept(c, "bias_constraint");
-  o.input_shape = config::InputShape(c);
-  o.name = config::Name(c);
+  config::ReadConvOptions(c, where, unsupported, o);
   const auto kernel = config::IntPair(c, "kernel_size", {});
-  const int64_t filters = c.contains("filters") && c["filters"].is_number_integer()
-                              ? c["filters"].get<int64_t>()
-                              : int64_t{0};
+  const int64_t filters = config::Filters(c);
   if (!config::WithinMaxSize({{filters}, kernel, o.strides, o.dilation_rate}))
     unsupported.push_back(where +
                           ": filters, kernel_size, strides and dilation_rate must be at most " +

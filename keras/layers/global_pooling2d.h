@@ -6,51 +6,29 @@
 //   KerasTensor s = layers::GlobalMaxPooling2D({.keepdims = true})(x);   // (None, 1, 1, 64)
 #pragma once
 
-#include "keras/layers/layer.h"
+#include "keras/layers/global_pooling.h"
 
 namespace kiln::keras::layers {
 
-struct GlobalPooling2DOptions {
-  std::string data_format = "channels_last";
-  bool keepdims = false;
-  std::vector<int64_t> input_shape = {};
-  std::string name = "";
-};
+using GlobalPooling2DOptions = GlobalPoolingOptions;
 
-// What the two share; `op` is the reduction ("ReduceMean" or "ReduceMax").
-class GlobalPooling2D : public Layer {
- public:
-  Shape ComputeOutputShape(const Shape& input_shape) const override;
-  ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
-  nlohmann::json get_config() const override;
-
- protected:
-  // Throws kiln::ValueError on an unknown data_format.
-  GlobalPooling2D(const char* op, const GlobalPooling2DOptions& options);
-
- private:
-  std::vector<int64_t> Axes() const;
-  const char* op_;
-  bool channels_first_, keepdims_;
-};
-
-class GlobalAveragePooling2D : public GlobalPooling2D {
+class GlobalAveragePooling2D : public GlobalPooling {
   KILN_LAYER_CLASS(GlobalAveragePooling2D)
 
  public:
-  explicit GlobalAveragePooling2D(GlobalPooling2DOptions options = {})
-      : GlobalPooling2D("ReduceMean", options) {
+  explicit GlobalAveragePooling2D(GlobalPoolingOptions options = {})
+      : GlobalPooling("ReduceMean", 2, options) {
     InitBase(options.name, options.input_shape, 0);  // here: the name comes from class_name()
   }
   std::string class_name() const override { return "GlobalAveragePooling2D"; }
 };
 
-class GlobalMaxPooling2D : public GlobalPooling2D {
+class GlobalMaxPooling2D : public GlobalPooling {
   KILN_LAYER_CLASS(GlobalMaxPooling2D)
 
  public:
-  explicit GlobalMaxPooling2D(GlobalPooling2DOptions options = {})
-      : GlobalPooling2D("ReduceMax", options) {
+  explicit GlobalMaxPooling2D(GlobalPoolingOptions options = {})
+      : GlobalPooling("ReduceMax", 2, options) {
     InitBase(options.name, options.input_shape, 0);
   }
   std::string class_name() const override { return "GlobalMaxPooling2D"; }

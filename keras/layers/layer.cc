@@ -143,8 +143,9 @@ KerasTensor LayerRef::operator()(const std::vector<KerasTensor>& inputs) const {
   return out[0];
 }
 
-std::vector<KerasTensor> LayerRef::CallAll(const std::vector<KerasTensor>& inputs) const {
-  return CallLayer(ptr_, inputs);
+std::vector<KerasTensor> LayerRef::CallAll(const std::vector<KerasTensor>& inputs,
+                                           std::optional<bool> training) const {
+  return CallLayer(ptr_, inputs, training);
 }
 
 int64_t Layer::count_params() const {

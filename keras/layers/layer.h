@@ -185,7 +185,9 @@ class LayerRef {
   KerasTensor operator()(const KerasTensor& x) const;
   KerasTensor operator()(const std::vector<KerasTensor>& inputs) const;
   // Every output, for a layer with several (a nested model with two outputs).
-  std::vector<KerasTensor> CallAll(const std::vector<KerasTensor>& inputs) const;
+  // `training` fixes the call's mode (Keras's layer(x, training=False)); unset follows the model.
+  std::vector<KerasTensor> CallAll(const std::vector<KerasTensor>& inputs,
+                                   std::optional<bool> training = std::nullopt) const;
 
  private:
   std::shared_ptr<Layer> ptr_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "graph/error.h"
+#include "keras/layers/layer.h"
 #include "keras/layers/layer_registry.h"
 
 namespace kiln::keras::layers {
@@ -37,6 +38,38 @@ ValueRef FromNhwc(GraphBuilder& b, ValueRef y, bool channels_first) {
   return channels_first ? b.Op("Transpose", {y}, {{"perm", std::vector<int64_t>{0, 3, 1, 2}}}) : y;
 }
 
+ValueRef GroupedConv2D(GraphBuilder& b, ValueRef x, ValueRef kernel, const AttrMap& attrs,
+                       int64_t groups) {
+  if (groups == 1) return b.Op("Conv2D", {x, kernel}, attrs);
+  const int64_t in = b.type(x).shape[3] / groups, out = b.type(kernel).shape[3] / groups;
+  std::vector<ValueRef> parts;
+  for (int64_t g = 0; g < groups; ++g) {
+    auto slice = [&](ValueRef v, int64_t size) {
+      return b.Op("Slice", {v}, {{"axis", int64_t{3}}, {"begin", g * size}, {"size", size}});
+    };
+    parts.push_back(b.Op("Conv2D", {slice(x, in), slice(kernel, out)}, attrs));
+  }
+  return b.Op("Concat", parts, {{"axis", int64_t{3}}});
+}
+
+ValueRef SequenceToNhwc(GraphBuilder& b, ValueRef x, bool channels_first,
+                        const std::string& where) {
+  if (channels_first) x = b.Op("Transpose", {x}, {{"perm", std::vector<int64_t>{0, 2, 1}}});
+  const Shape& s = b.type(x).shape;
+  if (s.rank() != 3 || s[1] < 0 || s[2] < 0)
+    throw ValueError(where +
+                     ": expected a (batch, steps, channels) input with known steps and "
+                     "channels, got " +
+                     KerasShapeString(s));
+  return b.Op("Reshape", {x}, {{"shape", std::vector<int64_t>{-1, 1, s[1], s[2]}}});
+}
+
+ValueRef NhwcToSequence(GraphBuilder& b, ValueRef y, bool channels_first) {
+  const Shape& s = b.type(y).shape;
+  y = b.Op("Reshape", {y}, {{"shape", std::vector<int64_t>{-1, s[2], s[3]}}});
+  return channels_first ? b.Op("Transpose", {y}, {{"perm", std::vector<int64_t>{0, 2, 1}}}) : y;
+}
+
 }  // namespace kiln::keras::layers
 
 namespace kiln::keras::config {
@@ -49,6 +82,15 @@ std::vector<int64_t> IntPair(const nlohmann::json& c, const char* key,
       (*it)[1].is_number_integer())
     return it->get<std::vector<int64_t>>();
   return {};
+}
+
+std::optional<int64_t> OneInt(const nlohmann::json& c, const char* key) {
+  auto it = c.find(key);
+  if (it == c.end() || it->is_null()) return std::nullopt;
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_array() && it->size() == 1 && (*it)[0].is_number_integer())
+    return (*it)[0].get<int64_t>();
+  return int64_t{0};
 }
 
 bool WithinMaxSize(std::initializer_list<std::vector<int64_t>> options) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ void CheckDataFormat(const std::string& where, const std::string& data_format);
 // The NHWC kernels' layout, from and back to channels_first (no-ops for channels_last).
 ValueRef ToNhwc(GraphBuilder& b, ValueRef x, bool channels_first);
 ValueRef FromNhwc(GraphBuilder& b, ValueRef y, bool channels_first);
+// Conv2D of NHWC x with kernel (kh, kw, in / groups, filters): input channel group g feeds only
+// filter group g (one Conv2D op per group, concatenated).
+ValueRef GroupedConv2D(GraphBuilder& b, ValueRef x, ValueRef kernel, const AttrMap& attrs,
+                       int64_t groups);
+// A sequence (batch, steps, channels) as a one-row NHWC image (batch, 1, steps, channels), so
+// that the 1D layers run on the 2D kernels; throws kiln::ValueError naming `where` when the steps
+// or channels are unknown. NhwcToSequence undoes it.
+ValueRef SequenceToNhwc(GraphBuilder& b, ValueRef x, bool channels_first, const std::string& where);
+ValueRef NhwcToSequence(GraphBuilder& b, ValueRef y, bool channels_first);
 
 }  // namespace kiln::keras::layers
 
@@ -33,6 +43,9 @@ namespace kiln::keras::config {
 // when malformed (the caller reports it).
 std::vector<int64_t> IntPair(const nlohmann::json& c, const char* key,
                              std::vector<int64_t> fallback);
+// An option Keras writes as [n] (the 1D layers' tuples) or n; nullopt when absent or null, 0
+// when malformed (the constructors refuse non-positive sizes).
+std::optional<int64_t> OneInt(const nlohmann::json& c, const char* key);
 // Whether every size option is at most kMaxSize (layer_registry.h).
 bool WithinMaxSize(std::initializer_list<std::vector<int64_t>> options);
 }  // namespace kiln::keras::config

@@ -72,9 +72,12 @@ void AssignAll(const std::string& path, const std::vector<SavedLayer>& pairs) {
                       KerasShapeString(values[i].shape()) + at);
   }
   for (const auto& [layer, values, source] : pairs)
-    for (size_t i = 0; i < values.size(); ++i)
-      layer->weights()[i].value.CopyFrom(
-          values[i].dtype() == kFloat32 ? values[i] : values[i].astype(kFloat32));
+    for (size_t i = 0; i < values.size(); ++i) {
+      // Files differ in the integer weights' type (Normalization's count: int64 in tf.keras,
+      // int32 in Keras 3); the layer's own type is kept.
+      Tensor& dst = layer->weights()[i].value;
+      dst.CopyFrom(values[i].dtype() == dst.dtype() ? values[i] : values[i].astype(dst.dtype()));
+    }
 }
 
 // Legacy layout: `group` has layer_names; each layer group has weight_names, resolved as paths.

@@ -848,6 +848,76 @@ def fixtures_vision_basics():
                "Concatenate -> Dense(2).", 22)
 
 
+def _randomized(model, seed, lo=-0.5, hi=0.5):
+    """Every weight uniform in [lo, hi), so that no initializer default (zeros, ones) hides a bug."""
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.uniform(lo, hi, w.shape).astype("float32") for w in model.get_weights()])
+    return model
+
+
+def _vision_layers(lib):
+    L = lib.layers
+    x = lib.Input((5, 5, 3), name="image")
+    up = L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu", name="up_same")(x)
+    up_valid = L.Conv2DTranspose(2, (3, 2), strides=(2, 3), dilation_rate=1, name="up_valid")(x)
+    up_pad = L.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1, name="up_pad")(x)
+    up_dil = L.Conv2DTranspose(2, 2, dilation_rate=2, name="up_dilated")(x)
+    sep = L.SeparableConv2D(5, 3, padding="same", depth_multiplier=2, name="sep")(up)
+    sep_s = L.SeparableConv2D(4, 3, strides=2, use_bias=False, name="sep_strided")(up)
+    ln = L.LayerNormalization(name="ln_last")(sep)
+    ln_all = L.LayerNormalization(axis=[1, 2, 3], epsilon=1e-5, name="ln_all")(sep_s)
+    pr = L.PReLU(shared_axes=[1, 2], name="prelu_shared")(ln)
+    pr_full = L.PReLU(name="prelu")(ln_all)
+    el = L.ELU(alpha=0.5, name="elu")(pr)
+    return lib.Model(x, [up_valid, up_pad, up_dil, el, pr_full], name="vision_layers")
+
+
+def fixtures_vision_layers():
+    x = (rnd((3, 5, 5, 3), 137) * 2).astype("float32")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 23)
+        m = _randomized(_vision_layers(lib), 138)
+        for ext in _files_for(writer):
+            add_functional_fixture(
+                f"{writer}_functional-vision-layers{ext}", writer, lib, m, x,
+                notes="Input (5,5,3): Conv2DTranspose(2,(3,2),strides=(2,3),valid) 'up_valid'; "
+                      "Conv2DTranspose(3,3,strides=2,same,output_padding=1) 'up_pad'; Conv2DTranspose(2,2,"
+                      "dilation_rate=2) 'up_dilated'; Conv2DTranspose(4,3,strides=2,same,relu) 'up_same' -> "
+                      "SeparableConv2D(5,3,same,depth_multiplier=2) -> LayerNormalization() -> "
+                      "PReLU(shared_axes=[1,2]) -> ELU(0.5); up_same -> SeparableConv2D(4,3,strides=2,"
+                      "use_bias=False) -> LayerNormalization(axis=[1,2,3],epsilon=1e-5) -> PReLU(). Outputs "
+                      "up_valid, up_pad, up_dilated, elu, prelu; every weight uniform in [-0.5, 0.5).")
+
+
+def _sequence_conv(lib):
+    L = lib.layers
+    x = lib.Input((12, 3), name="sequence")
+    causal = L.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="tanh", name="causal")(x)
+    pooled = L.MaxPooling1D(2, name="max_pool")(causal)
+    same = L.Conv1D(6, 2, strides=2, padding="same", groups=2, name="grouped")(pooled)
+    avg = L.AveragePooling1D(2, strides=1, padding="same", name="avg_pool")(same)
+    valid = L.Conv1D(3, 4, name="valid")(x)
+    avg_valid = L.AveragePooling1D(3, strides=2, name="avg_valid")(valid)
+    g_avg = L.GlobalAveragePooling1D(name="global_avg")(avg)
+    g_max = L.GlobalMaxPooling1D(keepdims=True, name="global_max")(valid)
+    return lib.Model(x, [avg, avg_valid, g_avg, g_max], name="sequence_conv")
+
+
+def fixtures_sequence_conv():
+    x = (rnd((3, 12, 3), 139) * 2).astype("float32")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 24)
+        m = _randomized(_sequence_conv(lib), 140)
+        for ext in _files_for(writer):
+            add_functional_fixture(
+                f"{writer}_functional-sequence-conv{ext}", writer, lib, m, x,
+                notes="Input (12,3): Conv1D(4,3,causal,dilation_rate=2,tanh) -> MaxPooling1D(2) -> Conv1D(6,2,"
+                      "strides=2,same,groups=2) -> AveragePooling1D(2,strides=1,same) (output 0) -> "
+                      "GlobalAveragePooling1D (output 2); Conv1D(3,4) 'valid' -> AveragePooling1D(3,strides=2) "
+                      "(output 1) and GlobalMaxPooling1D(keepdims=True) (output 3); every weight uniform in "
+                      "[-0.5, 0.5).")
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1002,6 +1072,8 @@ def fixtures_resume_more():
 GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-functional."),
           "nested-bn": (fixtures_nested_bn, "_functional-nested-bn."),
           "vision-basics": (fixtures_vision_basics, "_functional-vision-basics."),
+          "vision-layers": (fixtures_vision_layers, "_functional-vision-layers."),
+          "sequence-conv": (fixtures_sequence_conv, "_functional-sequence-conv."),
           "resume-more": (fixtures_resume_more,
                           tuple(f"_resume-{tag}." for tag, _, _ in MORE_OPTIMIZERS))}
 
@@ -1034,6 +1106,8 @@ def main():
     fixtures_nested_functional()
     fixtures_nested_bn()
     fixtures_vision_basics()
+    fixtures_vision_layers()
+    fixtures_sequence_conv()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0

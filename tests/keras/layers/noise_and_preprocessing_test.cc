@@ -6,53 +6,13 @@
 
 #include <cmath>
 
-#include "keras/keras.h"
-#include "keras/layers/layer_registry.h"
-#include "tests/keras/layers/layer_gradient.h"
+#include "tests/keras/layers/layer_testing.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
 
 using ::kiln::testing::ErrorOf;
-
-// The layer alone on x, its weights as constants and its states as variables, in training or
-// inference mode.
-Tensor Apply(Layer& layer, const Tensor& x, bool training) {
-  Graph g;
-  GraphBuilder b(g);
-  ValueRef in = b.Placeholder("x", x.dtype(), BatchedShape(x.shape()));
-  layer.Build(BatchedShape(x.shape()));
-  std::vector<ValueRef> weights, states;
-  for (const Weight& w : layer.weights()) weights.push_back(b.Const(w.value));
-  VariableStore vars;
-  for (const Weight& s : layer.states()) {
-    states.push_back(b.Variable(s.name, s.value.dtype(), s.value.shape()));
-    vars.Set(s.name, s.value.Clone());
-  }
-  ValueRef y = layer.Call(b, in, {.training = training, .weights = weights, .states = states});
-  Executor e(g, {y}, {}, &vars);
-  return e.Run({{in, x}})[0];
-}
-
-Tensor Filled(const Shape& s, float v) {
-  Tensor t(kFloat32, s);
-  std::fill(t.data<float>(), t.data<float>() + t.num_elements(), v);
-  return t;
-}
-
-std::shared_ptr<Layer> FromConfig(const std::string& class_name, const nlohmann::json& c) {
-  std::vector<std::string> unsupported;
-  auto layer = (*FindLayerFactory(class_name))(c, unsupported);
-  EXPECT_TRUE(unsupported.empty()) << unsupported[0];
-  return layer;
-}
-
-std::string Refusal(const std::string& class_name, const nlohmann::json& c) {
-  std::vector<std::string> unsupported;
-  (*FindLayerFactory(class_name))(c, unsupported);
-  return unsupported.empty() ? "" : unsupported[0];
-}
 
 TEST(Dropout, NoiseShapeDrawsOneMaskValuePerGroup) {
   layers::Dropout d(0.5, {.noise_shape = {kUnknownDim, 1, 5}, .seed = 7});

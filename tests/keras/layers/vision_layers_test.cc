@@ -1,32 +1,16 @@
 // GlobalAveragePooling2D, GlobalMaxPooling2D, Reshape, ReLU, LeakyReLU, DepthwiseConv2D,
 // ZeroPadding2D and Conv2D's groups: shapes as Keras computes them, values against hand
 // computations, configs both ways, Keras's errors, and gradients against finite differences.
-// (Their real-Keras fixtures are functional-vision-basics, checked by functional_fixtures_test,
-// and tests/fixtures/keras/vision, checked by vision_fixtures_test.)
+// (Their real-Keras fixture is functional-vision-basics, checked by functional_fixtures_test.)
 #include <gtest/gtest.h>
 
-#include "keras/keras.h"
-#include "keras/layers/layer_registry.h"
-#include "tests/keras/layers/layer_gradient.h"
+#include "tests/keras/layers/layer_testing.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::keras {
 namespace {
 
 using ::kiln::testing::ErrorOf;
-
-// The layer alone on x, with its weights as they are.
-Tensor Apply(Layer& layer, const Tensor& x) {
-  Graph g;
-  GraphBuilder b(g);
-  ValueRef in = b.Placeholder("x", x.dtype(), BatchedShape(x.shape()));
-  layer.Build(BatchedShape(x.shape()));
-  std::vector<ValueRef> weights;
-  for (const Weight& w : layer.weights()) weights.push_back(b.Const(w.value));
-  ValueRef y = layer.Call(b, in, {.weights = weights});
-  Executor e(g, {y}, {}, nullptr);
-  return e.Run({{in, x}})[0];
-}
 
 TEST(GlobalPooling2D, ShapesValuesAndConfig) {
   // (1, 2, 2, 2): channel 0 = 1, 2, 3, 4; channel 1 = -1, 5, 0, 2.
