@@ -32,6 +32,7 @@
 #include "keras/layers/batch_normalization.h"
 #include "keras/layers/concatenate.h"
 #include "keras/layers/conv2d.h"
+#include "keras/layers/cropping2d.h"
 #include "keras/layers/dense.h"
 #include "keras/layers/depthwise_conv2d.h"
 #include "keras/layers/dot.h"

@@ -1,0 +1,125 @@
+// Cropping2D, UpSampling2D, Resizing, CenterCrop, Permute and RepeatVector: values on small
+// hand-checked inputs (bilinear blends follow tf.image.resize's half-pixel rule), shapes in both
+// data formats, configs both ways (Kiln's and Keras-saved ones), errors that name the layer, and
+// gradients against finite differences.
+#include <gtest/gtest.h>
+
+#include "keras/keras.h"
+#include "keras/layers/layer_registry.h"
+#include "tests/keras/layers/layer_gradient.h"
+#include "tests/testing/testing.h"
+
+namespace kiln::keras {
+namespace {
+
+using ::kiln::testing::ErrorOf;
+
+// Whether `text` contains `part`; both are printed when not.
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
+
+// The layer alone on x (these layers have no weights).
+Tensor Apply(Layer& layer, const Tensor& x) {
+  Graph g;
+  GraphBuilder b(g);
+  ValueRef in = b.Placeholder("x", x.dtype(), BatchedShape(x.shape()));
+  layer.Build(BatchedShape(x.shape()));
+  ValueRef y = layer.Call(b, in, {});
+  Executor e(g, {y}, {}, nullptr);
+  return e.Run({{in, x}})[0];
+}
+
+// 0, 1, 2, ... in the given shape.
+Tensor Iota(const Shape& s) {
+  std::vector<float> v(static_cast<size_t>(s.NumElements()));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i);
+  return Tensor::FromVector<float>(v, s);
+}
+
+void ExpectNear(const Tensor& got, const std::vector<float>& want) {
+  const std::vector<float> g = got.ToVector<float>();
+  ASSERT_EQ(g.size(), want.size());
+  for (size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(g[i], want[i], 1e-5) << "at " << i;
+}
+
+std::shared_ptr<Layer> FromConfig(const std::string& class_name, const nlohmann::json& c) {
+  std::vector<std::string> unsupported;
+  const LayerFactory* f = FindLayerFactory(class_name);
+  EXPECT_NE(f, nullptr) << class_name << " is not registered";
+  if (!f) return nullptr;
+  auto layer = (*f)(c, unsupported);
+  EXPECT_TRUE(unsupported.empty()) << unsupported[0];
+  return layer;
+}
+
+std::string Refusal(const std::string& class_name, const nlohmann::json& c) {
+  std::vector<std::string> unsupported;
+  (*FindLayerFactory(class_name))(c, unsupported);
+  return unsupported.empty() ? "" : unsupported[0];
+}
+
+// get_config, then the registered factory, rebuilds a layer with the same config.
+void ExpectConfigRoundTrip(const Layer& layer) {
+  auto back = FromConfig(layer.class_name(), layer.get_config());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->get_config(), layer.get_config());
+}
+
+const nlohmann::json kKeras3Float32 = nlohmann::json::parse(
+    R"({"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+        "registered_name": null})");
+
+// The 2x2 image [[1, 2], [3, 4]] resized bilinearly to 4x4 with half-pixel centers
+// (tf.image.resize and jax.image.resize, antialias off): each output samples the input at
+// (o + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to the edge pixels.
+const std::vector<float> kBilinear2x = {1,   1.25, 1.75, 2,   1.5, 1.75, 2.25, 2.5,
+                                        2.5, 2.75, 3.25, 3.5, 3,   3.25, 3.75, 4};
+
+TEST(Cropping2D, CropsEachSideInBothDataFormats) {
+  layers::Cropping2D crop({.cropping = {{{1, 2}, {0, 3}}}, .name = "crop"});
+  EXPECT_EQ(crop.ComputeOutputShape({kUnknownDim, 4, 5, 3}), (Shape{kUnknownDim, 1, 2, 3}));
+  EXPECT_EQ(crop.ComputeOutputShape({kUnknownDim, kUnknownDim, 5, 3}),
+            (Shape{kUnknownDim, kUnknownDim, 2, 3}));
+  // Rows 0..3 of 0..19 (4x5): row 1 is 5..9, of which columns 0 and 1 stay.
+  EXPECT_EQ(Apply(crop, Iota({1, 4, 5, 1})).ToVector<float>(), (std::vector<float>{5, 6}));
+  layers::Cropping2D first({.cropping = {{{1, 1}, {2, 0}}}, .data_format = "channels_first"});
+  EXPECT_EQ(first.ComputeOutputShape({kUnknownDim, 2, 4, 3}), (Shape{kUnknownDim, 2, 2, 1}));
+  // Channel 0 is 0..11 (4x3), channel 1 is 12..23: rows 1 and 2, column 2 of each.
+  EXPECT_EQ(Apply(first, Iota({1, 2, 4, 3})).ToVector<float>(), (std::vector<float>{5, 8, 17, 20}));
+  EXPECT_EQ(crop.get_config()["cropping"], nlohmann::json::parse("[[1, 2], [0, 3]]"));
+  ExpectConfigRoundTrip(crop);
+  ExpectConfigRoundTrip(first);
+  // Keras 3 writes pairs of pairs and a DTypePolicy; an int or (h, w) pair loads too.
+  auto keras3 = FromConfig("Cropping2D", {{"name", "cropping2d_7"},
+                                          {"trainable", true},
+                                          {"dtype", kKeras3Float32},
+                                          {"cropping", {{2, 2}, {1, 1}}},
+                                          {"data_format", "channels_last"}});
+  EXPECT_EQ(keras3->ComputeOutputShape({kUnknownDim, 8, 8, 1}), (Shape{kUnknownDim, 4, 6, 1}));
+  auto symmetric = FromConfig("Cropping2D", {{"name", "c"}, {"cropping", {1, 2}}});
+  EXPECT_EQ(symmetric->get_config()["cropping"], nlohmann::json::parse("[[1, 1], [2, 2]]"));
+  EXPECT_EQ(FromConfig("Cropping2D", {{"name", "c"}, {"cropping", 3}})->get_config()["cropping"],
+            nlohmann::json::parse("[[3, 3], [3, 3]]"));
+  EXPECT_TRUE(Contains(Refusal("Cropping2D", {{"name", "c"}, {"cropping", "big"}}),
+                       "Cropping2D 'c': cropping must be"));
+  // Keras refuses a crop that leaves nothing, as well as one larger than the input.
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         crop.ComputeOutputShape({kUnknownDim, 3, 5, 1});
+                       }),
+                       "Cropping2D 'crop': values in `cropping` argument should be smaller"));
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         crop.ComputeOutputShape({kUnknownDim, 4, 5});
+                       }),
+                       "Cropping2D 'crop': expected input of rank 4"));
+  EXPECT_TRUE(Contains(ErrorOf([] {
+                         layers::Cropping2D({.cropping = {{{-1, 0}, {0, 0}}}, .name = "n"});
+                       }),
+                       "Cropping2D 'n': cropping must be between 0"));
+  layers::Cropping2D grad({.cropping = {{{1, 0}, {1, 2}}}});
+  ExpectGradientsMatch(grad, {{2, 3, 5, 2}}, 1);
+}
+
+}  // namespace
+}  // namespace kiln::keras
