@@ -121,5 +121,76 @@ TEST(Cropping2D, CropsEachSideInBothDataFormats) {
   ExpectGradientsMatch(grad, {{2, 3, 5, 2}}, 1);
 }
 
+TEST(UpSampling2D, NearestRepeatsRowsAndColumns) {
+  layers::UpSampling2D up({.size = {2, 3}});
+  EXPECT_EQ(up.name().rfind("up_sampling2d", 0), 0u) << up.name();
+  EXPECT_EQ(up.ComputeOutputShape({kUnknownDim, 2, 2, 2}), (Shape{kUnknownDim, 4, 6, 2}));
+  EXPECT_EQ(up.ComputeOutputShape({kUnknownDim, kUnknownDim, 2, 2}),
+            (Shape{kUnknownDim, kUnknownDim, 6, 2}));
+  // Channel 0 is [[1, 2], [3, 4]], channel 1 ten times that.
+  const Tensor x = Tensor::FromVector<float>({1, 10, 2, 20, 3, 30, 4, 40}, {1, 2, 2, 2});
+  const std::vector<float> rows = {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2,
+                                   3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4};
+  std::vector<float> want;
+  for (float v : rows) want.insert(want.end(), {v, 10 * v});
+  EXPECT_EQ(Apply(up, x).ToVector<float>(), want);
+  layers::UpSampling2D first({.size = {2, 3}, .data_format = "channels_first"});
+  EXPECT_EQ(first.ComputeOutputShape({kUnknownDim, 2, 2, 2}), (Shape{kUnknownDim, 2, 4, 6}));
+  const Tensor xf = Tensor::FromVector<float>({1, 2, 3, 4, 10, 20, 30, 40}, {1, 2, 2, 2});
+  std::vector<float> want_first = rows;
+  for (float v : rows) want_first.push_back(10 * v);
+  EXPECT_EQ(Apply(first, xf).ToVector<float>(), want_first);
+  ExpectConfigRoundTrip(up);
+  ExpectConfigRoundTrip(first);
+  EXPECT_EQ(up.get_config()["size"], nlohmann::json::parse("[2, 3]"));
+  EXPECT_EQ(up.get_config()["interpolation"], "nearest");
+}
+
+TEST(UpSampling2D, BilinearIsTheHalfPixelResize) {
+  layers::UpSampling2D up({.interpolation = "bilinear"});
+  ExpectNear(Apply(up, Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2, 1})), kBilinear2x);
+  layers::UpSampling2D first({.data_format = "channels_first", .interpolation = "bilinear"});
+  std::vector<float> want = kBilinear2x;
+  for (float v : kBilinear2x) want.push_back(-v);
+  ExpectNear(Apply(first, Tensor::FromVector<float>({1, 2, 3, 4, -1, -2, -3, -4}, {1, 2, 2, 2})),
+             want);
+  // A 3x upsampling of the ramp 0, 1 samples it at (o + 0.5) / 3 - 0.5: -1/3, 0, 1/3, 2/3, 1, 4/3.
+  layers::UpSampling2D wide({.size = {1, 3}, .interpolation = "bilinear"});
+  ExpectNear(Apply(wide, Tensor::FromVector<float>({0, 1}, {1, 1, 2, 1})),
+             {0, 0, 1.f / 3, 2.f / 3, 1, 1});
+  // Keras 3's saved config, dtype as a DTypePolicy.
+  auto keras3 = FromConfig("UpSampling2D", {{"name", "up_sampling2d"},
+                                            {"trainable", true},
+                                            {"dtype", kKeras3Float32},
+                                            {"size", {2, 2}},
+                                            {"data_format", "channels_last"},
+                                            {"interpolation", "bilinear"}});
+  ExpectNear(Apply(*keras3, Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2, 1})), kBilinear2x);
+  EXPECT_EQ(FromConfig("UpSampling2D", {{"name", "u"}, {"size", 3}})->get_config()["size"],
+            nlohmann::json::parse("[3, 3]"));
+  EXPECT_TRUE(Contains(Refusal("UpSampling2D", {{"name", "u"}, {"interpolation", "bicubic"}}),
+                       "UpSampling2D 'u': interpolation must be 'bilinear' or 'nearest'"));
+  EXPECT_TRUE(Contains(Refusal("UpSampling2D", {{"name", "u"}, {"size", {2, 2, 2}}}),
+                       "UpSampling2D 'u': size"));
+  EXPECT_TRUE(Contains(ErrorOf([] {
+                         layers::UpSampling2D({.size = {0, 2}, .name = "z"});
+                       }),
+                       "UpSampling2D 'z': size must be two positive integers"));
+  EXPECT_TRUE(Contains(ErrorOf([] { layers::UpSampling2D({.data_format = "nhwc", .name = "z"}); }),
+                       "UpSampling2D 'z': data_format"));
+  layers::UpSampling2D unknown({.name = "unknown"});
+  EXPECT_TRUE(Contains(
+      ErrorOf([&] {
+        Graph g;
+        GraphBuilder b(g);
+        unknown.Call(b, b.Placeholder("x", kFloat32, {kUnknownDim, kUnknownDim, 4, 1}), {});
+      }),
+      "UpSampling2D 'unknown': needs the input's height and width"));
+  layers::UpSampling2D grad({.size = {2, 3}, .interpolation = "bilinear"});
+  ExpectGradientsMatch(grad, {{2, 3, 2, 2}}, 2);
+  layers::UpSampling2D grad_first({.data_format = "channels_first"});
+  ExpectGradientsMatch(grad_first, {{2, 2, 3, 2}}, 3);
+}
+
 }  // namespace
 }  // namespace kiln::keras
