@@ -51,6 +51,7 @@
 #include "keras/layers/relu.h"
 #include "keras/layers/rescaling.h"
 #include "keras/layers/reshape.h"
+#include "keras/layers/resizing.h"
 #include "keras/layers/softmax.h"
 #include "keras/layers/spatial_dropout2d.h"
 #include "keras/layers/subtract.h"

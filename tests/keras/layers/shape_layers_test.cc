@@ -192,5 +192,104 @@ TEST(UpSampling2D, BilinearIsTheHalfPixelResize) {
   ExpectGradientsMatch(grad_first, {{2, 2, 3, 2}}, 3);
 }
 
+TEST(Resizing, BilinearShrinksAndGrowsWithHalfPixelCenters) {
+  layers::Resizing r(2, 2, {.name = "r"});
+  EXPECT_EQ(r.ComputeOutputShape({kUnknownDim, 4, 4, 3}), (Shape{kUnknownDim, 2, 2, 3}));
+  // 4 -> 2 samples at 0.5 and 2.5: each output is the mean of a 2x2 block of 0..15.
+  ExpectNear(Apply(r, Iota({1, 4, 4, 1})), {2.5, 4.5, 10.5, 12.5});
+  // 4 -> 3 samples the ramp 0..3 at (o + 0.5) * 4 / 3 - 0.5 (align_corners would give 0, 1.5, 3).
+  layers::Resizing three(1, 3);
+  ExpectNear(Apply(three, Iota({1, 1, 4, 1})), {1.f / 6, 1.5f, 17.f / 6});
+  layers::Resizing grow(4, 4);
+  ExpectNear(Apply(grow, Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2, 1})), kBilinear2x);
+  layers::Resizing first(3, 1, {.data_format = "channels_first"});
+  EXPECT_EQ(first.ComputeOutputShape({kUnknownDim, 2, 4, 5}), (Shape{kUnknownDim, 2, 3, 1}));
+  // Channel 0 is the column 0..3, channel 1 the column 4..7.
+  ExpectNear(Apply(first, Iota({1, 2, 4, 1})),
+             {1.f / 6, 1.5f, 17.f / 6, 4 + 1.f / 6, 5.5f, 4 + 17.f / 6});
+  ExpectConfigRoundTrip(r);
+  ExpectConfigRoundTrip(first);
+  EXPECT_EQ(r.get_config()["interpolation"], "bilinear");
+  EXPECT_EQ(r.get_config()["crop_to_aspect_ratio"], false);
+  EXPECT_FALSE(r.get_config().contains("data_format"));  // tf.keras's Resizing has none
+  EXPECT_EQ(first.get_config()["data_format"], "channels_first");
+  layers::Resizing grad(3, 5);
+  ExpectGradientsMatch(grad, {{2, 4, 3, 2}}, 4);
+}
+
+TEST(Resizing, NearestPicksTheHalfPixelNeighbour) {
+  // 4 -> 3 picks floor((o + 0.5) * 4 / 3) = 0, 2, 3; 3 -> 5 picks floor((o + 0.5) * 3 / 5) =
+  // 0, 0, 1, 2, 2 (jax.image.resize's and tf.image.resize's half-pixel nearest).
+  layers::Resizing shrink(1, 3, {.interpolation = "nearest"});
+  EXPECT_EQ(Apply(shrink, Iota({1, 1, 4, 1})).ToVector<float>(), (std::vector<float>{0, 2, 3}));
+  layers::Resizing grow(5, 1, {.interpolation = "nearest"});
+  EXPECT_EQ(Apply(grow, Iota({1, 3, 1, 1})).ToVector<float>(), (std::vector<float>{0, 0, 1, 2, 2}));
+  layers::Resizing grad(3, 2, {.interpolation = "nearest"});
+  ExpectGradientsMatch(grad, {{2, 4, 3, 2}}, 5);
+}
+
+TEST(Resizing, CropToAspectRatioCentersTheLargestWindow) {
+  // 4x6 to 2x2: the window is 4x4 starting at column 1, then each output averages a 2x2 block.
+  layers::Resizing r(2, 2, {.crop_to_aspect_ratio = true});
+  ExpectNear(Apply(r, Iota({1, 4, 6, 1})), {4.5, 6.5, 16.5, 18.5});
+  layers::Resizing first(2, 2, {.crop_to_aspect_ratio = true, .data_format = "channels_first"});
+  ExpectNear(Apply(first, Iota({1, 1, 4, 6})), {4.5, 6.5, 16.5, 18.5});
+  // 6x4 to 2x4 keeps the full width and the middle 2 rows.
+  layers::Resizing wide(2, 4, {.interpolation = "nearest", .crop_to_aspect_ratio = true});
+  EXPECT_EQ(Apply(wide, Iota({1, 6, 4, 1})).ToVector<float>(),
+            (std::vector<float>{8, 9, 10, 11, 12, 13, 14, 15}));
+  ExpectConfigRoundTrip(r);
+  layers::Resizing grad(2, 3, {.crop_to_aspect_ratio = true});
+  ExpectGradientsMatch(grad, {{2, 5, 4, 1}}, 6);
+}
+
+TEST(Resizing, KerasConfigsAndErrors) {
+  // Keras 3.x's saved config.
+  auto keras3 = FromConfig("Resizing", {{"name", "resizing"},
+                                        {"trainable", true},
+                                        {"dtype", kKeras3Float32},
+                                        {"height", 2},
+                                        {"width", 2},
+                                        {"interpolation", "bilinear"},
+                                        {"crop_to_aspect_ratio", false},
+                                        {"pad_to_aspect_ratio", false},
+                                        {"fill_mode", "constant"},
+                                        {"fill_value", 0.0},
+                                        {"antialias", false},
+                                        {"data_format", "channels_last"}});
+  ExpectNear(Apply(*keras3, Iota({1, 4, 4, 1})), {2.5, 4.5, 10.5, 12.5});
+  // tf.keras 2.x's.
+  auto tf_keras = FromConfig("Resizing", {{"name", "resizing_1"},
+                                          {"trainable", true},
+                                          {"dtype", "float32"},
+                                          {"height", 3},
+                                          {"width", 5},
+                                          {"interpolation", "nearest"},
+                                          {"crop_to_aspect_ratio", true}});
+  EXPECT_EQ(tf_keras->ComputeOutputShape({kUnknownDim, 9, 9, 3}), (Shape{kUnknownDim, 3, 5, 3}));
+  const nlohmann::json base = {{"name", "r"}, {"height", 4}, {"width", 4}};
+  auto with = [&](const char* key, nlohmann::json v) {
+    nlohmann::json c = base;
+    c[key] = std::move(v);
+    return c;
+  };
+  EXPECT_TRUE(Contains(Refusal("Resizing", with("pad_to_aspect_ratio", true)),
+                       "Resizing 'r': pad_to_aspect_ratio"));
+  EXPECT_TRUE(Contains(Refusal("Resizing", with("antialias", true)), "Resizing 'r': antialias"));
+  EXPECT_TRUE(Contains(Refusal("Resizing", with("interpolation", "lanczos3")),
+                       "Resizing 'r': interpolation must be 'bilinear' or 'nearest', got "
+                       "'lanczos3'"));
+  EXPECT_TRUE(Contains(Refusal("Resizing", with("height", "tall")), "Resizing 'r': height"));
+  EXPECT_TRUE(
+      Contains(Refusal("Resizing", {{"name", "r"}, {"width", 4}}), "Resizing 'r': height missing"));
+  EXPECT_TRUE(Contains(ErrorOf([] { layers::Resizing(0, 4, {.name = "z"}); }),
+                       "Resizing 'z': height and width must be two positive integers"));
+  layers::Resizing r(2, 2, {.name = "r"});
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         r.ComputeOutputShape({kUnknownDim, 4, 4});
+                       }),
+                       "Resizing 'r': expected input of rank 4"));
+}
+
 }  // namespace
 }  // namespace kiln::keras
