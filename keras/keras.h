@@ -30,6 +30,7 @@
 #include "keras/layers/average.h"
 #include "keras/layers/average_pooling2d.h"
 #include "keras/layers/batch_normalization.h"
+#include "keras/layers/center_crop.h"
 #include "keras/layers/concatenate.h"
 #include "keras/layers/conv2d.h"
 #include "keras/layers/cropping2d.h"

@@ -291,5 +291,55 @@ TEST(Resizing, KerasConfigsAndErrors) {
                        "Resizing 'r': expected input of rank 4"));
 }
 
+TEST(CenterCrop, CropsTheMiddleAndResizesWhenTooSmall) {
+  layers::CenterCrop crop(2, 3, {.name = "cc"});
+  EXPECT_EQ(crop.name(), "cc");
+  EXPECT_EQ(crop.ComputeOutputShape({kUnknownDim, 4, 5, 3}), (Shape{kUnknownDim, 2, 3, 3}));
+  // 4x5 of 0..19: rows 1..2, columns 1..3.
+  EXPECT_EQ(Apply(crop, Iota({1, 4, 5, 1})).ToVector<float>(),
+            (std::vector<float>{6, 7, 8, 11, 12, 13}));
+  // Odd differences round the start down: 5x5 to 2x2 starts at (1, 1).
+  layers::CenterCrop odd(2, 2);
+  EXPECT_EQ(Apply(odd, Iota({1, 5, 5, 1})).ToVector<float>(), (std::vector<float>{6, 7, 11, 12}));
+  layers::CenterCrop first(2, 3, {.data_format = "channels_first"});
+  EXPECT_EQ(first.ComputeOutputShape({kUnknownDim, 3, 4, 5}), (Shape{kUnknownDim, 3, 2, 3}));
+  EXPECT_EQ(Apply(first, Iota({1, 2, 4, 5})).ToVector<float>(),
+            (std::vector<float>{6, 7, 8, 11, 12, 13, 26, 27, 28, 31, 32, 33}));
+  // Too small on one axis: Keras's smart_resize, the centered 2x2 window of the 2x4 image
+  // ([[1, 2], [5, 6]]) resized bilinearly to 4x4.
+  layers::CenterCrop up(4, 4);
+  ExpectNear(Apply(up, Iota({1, 2, 4, 1})), {1, 1.25, 1.75, 2, 2, 2.25, 2.75, 3,  //
+                                             4, 4.25, 4.75, 5, 5, 5.25, 5.75, 6});
+  layers::CenterCrop up2(4, 4);
+  ExpectNear(Apply(up2, Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2, 1})), kBilinear2x);
+  ExpectConfigRoundTrip(crop);
+  ExpectConfigRoundTrip(first);
+  EXPECT_EQ(crop.get_config()["height"], 2);
+  EXPECT_EQ(crop.get_config()["width"], 3);
+  auto keras3 = FromConfig("CenterCrop", {{"name", "center_crop"},
+                                          {"trainable", true},
+                                          {"dtype", kKeras3Float32},
+                                          {"height", 2},
+                                          {"width", 3},
+                                          {"data_format", "channels_last"}});
+  EXPECT_EQ(Apply(*keras3, Iota({1, 4, 5, 1})).ToVector<float>(),
+            (std::vector<float>{6, 7, 8, 11, 12, 13}));
+  EXPECT_TRUE(Contains(Refusal("CenterCrop", {{"name", "cc"}, {"height", 2}}),
+                       "CenterCrop 'cc': width missing"));
+  EXPECT_TRUE(Contains(ErrorOf([] { layers::CenterCrop(2, -1, {.name = "neg"}); }),
+                       "CenterCrop 'neg': height and width must be two positive integers"));
+  EXPECT_TRUE(
+      Contains(ErrorOf([&] {
+                 Graph g;
+                 GraphBuilder b(g);
+                 crop.Call(b, b.Placeholder("x", kFloat32, {kUnknownDim, kUnknownDim, 4, 1}), {});
+               }),
+               "CenterCrop 'cc': can only process images with a static spatial shape"));
+  layers::CenterCrop grad(2, 3);
+  ExpectGradientsMatch(grad, {{2, 4, 5, 2}}, 7);
+  layers::CenterCrop grad_up(4, 3);
+  ExpectGradientsMatch(grad_up, {{2, 3, 3, 2}}, 8);
+}
+
 }  // namespace
 }  // namespace kiln::keras
