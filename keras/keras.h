@@ -49,6 +49,7 @@
 #include "keras/layers/minimum.h"
 #include "keras/layers/multiply.h"
 #include "keras/layers/normalization.h"
+#include "keras/layers/permute.h"
 #include "keras/layers/relu.h"
 #include "keras/layers/rescaling.h"
 #include "keras/layers/reshape.h"

@@ -341,5 +341,42 @@ TEST(CenterCrop, CropsTheMiddleAndResizesWhenTooSmall) {
   ExpectGradientsMatch(grad_up, {{2, 3, 3, 2}}, 8);
 }
 
+TEST(Permute, ReordersTheNonBatchDimensions) {
+  layers::Permute p({2, 1}, {.name = "p"});
+  EXPECT_EQ(p.ComputeOutputShape({kUnknownDim, 10, 64}), (Shape{kUnknownDim, 64, 10}));
+  // (2, 3) of 0..5, transposed.
+  EXPECT_EQ(Apply(p, Iota({1, 2, 3})).ToVector<float>(), (std::vector<float>{0, 3, 1, 4, 2, 5}));
+  layers::Permute to_first({3, 1, 2});
+  EXPECT_EQ(to_first.ComputeOutputShape({kUnknownDim, 2, 3, 4}), (Shape{kUnknownDim, 4, 2, 3}));
+  const Tensor y = Apply(to_first, Iota({2, 2, 3, 4}));
+  EXPECT_EQ(y.shape(), (Shape{2, 4, 2, 3}));
+  // y[n, c, h, w] = x[n, h, w, c].
+  EXPECT_EQ(y.data<float>()[1 * 24 + 3 * 6 + 1 * 3 + 2], 1 * 24 + 1 * 12 + 2 * 4 + 3);
+  EXPECT_EQ(p.get_config()["dims"], nlohmann::json::parse("[2, 1]"));
+  ExpectConfigRoundTrip(to_first);
+  auto keras3 =
+      FromConfig("Permute", {{"name", "permute"}, {"dtype", kKeras3Float32}, {"dims", {2, 1}}});
+  EXPECT_EQ(keras3->ComputeOutputShape({kUnknownDim, 10, 64}), (Shape{kUnknownDim, 64, 10}));
+  EXPECT_TRUE(Contains(ErrorOf([] {
+                         layers::Permute({1, 3}, {.name = "bad"});
+                       }),
+                       "Permute 'bad': invalid permutation argument `dims`. The set of indices in "
+                       "`dims` must be consecutive and start from 1. Received dims=(1, 3)"));
+  EXPECT_TRUE(Contains(ErrorOf([] {
+                         layers::Permute({0, 1}, {.name = "bad"});
+                       }),
+                       "Permute 'bad': invalid permutation"));
+  EXPECT_TRUE(Contains(Refusal("Permute", {{"name", "q"}, {"dims", {2, 2}}}),
+                       "Permute 'q': invalid permutation"));
+  EXPECT_TRUE(Contains(Refusal("Permute", {{"name", "q"}, {"dims", "21"}}),
+                       "Permute 'q': dims must be a list of ints"));
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         p.ComputeOutputShape({kUnknownDim, 2, 3, 4});
+                       }),
+                       "Permute 'p': dims (2, 1) need an input of rank 3"));
+  layers::Permute grad({3, 1, 2});
+  ExpectGradientsMatch(grad, {{2, 2, 3, 4}}, 9);
+}
+
 }  // namespace
 }  // namespace kiln::keras
