@@ -51,6 +51,7 @@
 #include "keras/layers/normalization.h"
 #include "keras/layers/permute.h"
 #include "keras/layers/relu.h"
+#include "keras/layers/repeat_vector.h"
 #include "keras/layers/rescaling.h"
 #include "keras/layers/reshape.h"
 #include "keras/layers/resizing.h"

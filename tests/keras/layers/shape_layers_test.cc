@@ -378,5 +378,27 @@ TEST(Permute, ReordersTheNonBatchDimensions) {
   ExpectGradientsMatch(grad, {{2, 2, 3, 4}}, 9);
 }
 
+TEST(RepeatVector, RepeatsEachSampleNTimes) {
+  layers::RepeatVector r(2, {.name = "rv"});
+  EXPECT_EQ(r.ComputeOutputShape({kUnknownDim, 3}), (Shape{kUnknownDim, 2, 3}));
+  EXPECT_EQ(Apply(r, Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, {2, 3})).ToVector<float>(),
+            (std::vector<float>{1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6}));
+  EXPECT_EQ(r.get_config()["n"], 2);
+  ExpectConfigRoundTrip(r);
+  auto keras3 =
+      FromConfig("RepeatVector", {{"name", "repeat_vector"}, {"dtype", kKeras3Float32}, {"n", 4}});
+  EXPECT_EQ(keras3->ComputeOutputShape({kUnknownDim, 7}), (Shape{kUnknownDim, 4, 7}));
+  EXPECT_TRUE(Contains(Refusal("RepeatVector", {{"name", "q"}, {"n", 2.5}}),
+                       "RepeatVector 'q': n must be an integer, got 2.5"));
+  EXPECT_TRUE(Contains(ErrorOf([] { layers::RepeatVector(0, {.name = "z"}); }),
+                       "RepeatVector 'z': n must be between 1"));
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         r.ComputeOutputShape({kUnknownDim, 2, 3});
+                       }),
+                       "RepeatVector 'rv': expected ndim=2, found ndim=3"));
+  layers::RepeatVector grad(3);
+  ExpectGradientsMatch(grad, {{2, 4}}, 10);
+}
+
 }  // namespace
 }  // namespace kiln::keras
