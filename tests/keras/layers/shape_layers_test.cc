@@ -400,5 +400,16 @@ TEST(RepeatVector, RepeatsEachSampleNTimes) {
   ExpectGradientsMatch(grad, {{2, 4}}, 10);
 }
 
+// The layers inside a model, through the same lowering and planned graph fit() uses.
+TEST(ShapeLayers, RunInsideASequentialModel) {
+  Sequential model({layers::UpSampling2D({.interpolation = "bilinear", .input_shape = {2, 2, 1}}),
+                    layers::Cropping2D({.cropping = {{{1, 1}, {0, 0}}}}),
+                    layers::Permute({2, 1, 3})});
+  EXPECT_EQ(model.output_shape(), (Shape{kUnknownDim, 4, 2, 1}));
+  const Tensor y = model.predict(Tensor::FromVector<float>({1, 2, 3, 4}, {1, 2, 2, 1}));
+  // Rows 1 and 2 of the bilinear 4x4, transposed.
+  ExpectNear(y, {1.5, 2.5, 1.75, 2.75, 2.25, 3.25, 2.5, 3.5});
+}
+
 }  // namespace
 }  // namespace kiln::keras
