@@ -54,7 +54,14 @@ ValueRef BatchNormalization::CallOne(GraphBuilder& b, ValueRef x, const CallCont
     mean = b.Op("ReduceMean", {x}, {{"axes", axes}});
     var = b.Op("ReduceMean", {b.Op("Square", {b.Op("Sub", {x, mean})})}, {{"axes", axes}});
     if (ctx.updates) {
-      for (auto [stat, value] : {std::pair{moving_mean, mean}, std::pair{moving_var, var}}) {
+      ValueRef moved_var = var;
+      if (o_.unbiased_moving_variance && rank == 4 && (axis == 1 || axis == 3)) {
+        // n = the values per channel, batch included, so counted in the graph.
+        const ValueRef n = b.Op("ReduceSum", {b.Op("OnesLike", {x})}, {{"axes", axes}});
+        const ValueRef n1 = b.Op("Maximum", {b.Op("Sub", {n, b.Scalar(1)}), b.Scalar(1)});
+        moved_var = b.Op("Mul", {var, b.Op("Div", {n, n1})});
+      }
+      for (auto [stat, value] : {std::pair{moving_mean, mean}, std::pair{moving_var, moved_var}}) {
         b.OpN("AssignMovingAverage", {stat, value}, {{"momentum", o_.momentum}});
         ctx.updates->push_back(b.graph().capacity() - 1);
       }

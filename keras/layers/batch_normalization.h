@@ -19,6 +19,11 @@ struct BatchNormalizationOptions {
   double epsilon = 1e-3;
   bool center = true;
   bool scale = true;
+  // tf.keras 2.x's fused kernel (rank-4 inputs normalized over the channel axis, 1 or 3) moves
+  // moving_variance towards the batch variance times n / (n - 1), n the values per channel;
+  // Keras 3 (and tf.keras on other inputs) uses the batch variance itself. Not a Keras config
+  // key: the loader sets it for files Keras 2.x wrote.
+  bool unbiased_moving_variance = false;
   // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).
   nlohmann::json beta_regularizer = nullptr, gamma_regularizer = nullptr;
   nlohmann::json beta_constraint = nullptr, gamma_constraint = nullptr;
@@ -31,6 +36,7 @@ class BatchNormalization : public Layer {
 
  public:
   explicit BatchNormalization(BatchNormalizationOptions options = {});
+  void set_unbiased_moving_variance(bool v) { o_.unbiased_moving_variance = v; }
   std::string class_name() const override { return "BatchNormalization"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;

@@ -13,6 +13,7 @@
 #include "io/h5.h"
 #include "io/kiln_graph.h"
 #include "io/regular_file.h"
+#include "keras/layers/batch_normalization.h"
 #include "keras/model_config.h"
 #include "keras/saving/optimizer_state.h"
 
@@ -412,6 +413,16 @@ std::string ReadModelConfigText(const std::string& path) {
   throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
 }
 
+// A model read from a file Keras 2.x wrote trains its BatchNormalization statistics as Keras 2.x
+// does (batch_normalization.h: unbiased_moving_variance).
+void FollowKeras2BatchNormalization(Model& model) {
+  for (const auto& l : model.layers()) {
+    if (auto* bn = dynamic_cast<layers::BatchNormalization*>(l.get()))
+      bn->set_unbiased_moving_variance(true);
+    if (auto* inner = dynamic_cast<Model*>(l.get())) FollowKeras2BatchNormalization(*inner);
+  }
+}
+
 std::unique_ptr<Model> LoadModel(const std::string& path) {
   const ModelFileFormat format = DetectFormat(path);
   nlohmann::json config;
@@ -436,6 +447,8 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     return model;
   }
   h5::File f = h5::File::Open(path);
+  if (h5::ReadStringAttr(f.id(), "keras_version").value_or("").starts_with("2."))
+    FollowKeras2BatchNormalization(*model);
   h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
   // A full-model file's layer names are its config's: matching by name does not depend on
   // reproducing the order Keras listed a functional model's layers in.

@@ -918,6 +918,36 @@ def fixtures_sequence_conv():
                       "[-0.5, 0.5).")
 
 
+def _shape_layers(lib):
+    L = lib.layers
+    x = lib.Input((6, 8, 3), name="image")
+    crop = L.Cropping2D(((1, 2), (0, 3)), name="crop")(x)
+    near = L.UpSampling2D((2, 3), name="up_nearest")(crop)
+    bil = L.UpSampling2D(2, interpolation="bilinear", name="up_bilinear")(x)
+    down = L.Resizing(4, 5, name="resize_bilinear")(x)
+    up = L.Resizing(9, 7, interpolation="nearest", name="resize_nearest")(x)
+    aspect = L.Resizing(5, 5, crop_to_aspect_ratio=True, name="resize_crop")(x)
+    center = L.CenterCrop(4, 6, name="center")(x)
+    perm = L.Permute((3, 1, 2), name="permute")(x)
+    vec = L.Dense(4, name="dense")(L.GlobalAveragePooling2D()(x))
+    rep = L.RepeatVector(3, name="repeat")(vec)
+    return lib.Model(x, [near, bil, down, up, aspect, center, perm, rep], name="shape_layers")
+
+
+def fixtures_shape_layers():
+    x = (rnd((2, 6, 8, 3), 141) * 2).astype("float32")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 25)
+        m = _randomized(_shape_layers(lib), 142)
+        for ext in _files_for(writer):
+            add_functional_fixture(
+                f"{writer}_functional-shape-layers{ext}", writer, lib, m, x,
+                notes="Input (6,8,3); outputs: Cropping2D(((1,2),(0,3))) -> UpSampling2D((2,3)); "
+                      "UpSampling2D(2, bilinear); Resizing(4,5) (bilinear, downscaling); Resizing(9,7,nearest); "
+                      "Resizing(5,5,crop_to_aspect_ratio=True); CenterCrop(4,6); Permute((3,1,2)); "
+                      "GlobalAveragePooling2D -> Dense(4) -> RepeatVector(3).")
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1074,6 +1104,7 @@ GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-
           "vision-basics": (fixtures_vision_basics, "_functional-vision-basics."),
           "vision-layers": (fixtures_vision_layers, "_functional-vision-layers."),
           "sequence-conv": (fixtures_sequence_conv, "_functional-sequence-conv."),
+          "shape-layers": (fixtures_shape_layers, "_functional-shape-layers."),
           "resume-more": (fixtures_resume_more,
                           tuple(f"_resume-{tag}." for tag, _, _ in MORE_OPTIMIZERS))}
 
@@ -1108,6 +1139,7 @@ def main():
     fixtures_vision_basics()
     fixtures_vision_layers()
     fixtures_sequence_conv()
+    fixtures_shape_layers()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0

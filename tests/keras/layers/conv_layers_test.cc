@@ -15,10 +15,6 @@ namespace {
 using ::kiln::testing::ErrorOf;
 constexpr int64_t N = kUnknownDim;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
 void ExpectValues(const Tensor& t, const std::vector<float>& want) {
   const std::vector<float> got = t.ToVector<float>();
   ASSERT_EQ(got.size(), want.size());

@@ -3,7 +3,7 @@
 //   layers::ELU elu({.alpha = 0.5});
 //   Tensor y = Apply(elu, x);                        // inference, the layer's weights as they are
 //   auto back = FromConfig("ELU", elu.get_config()); // through the registered Keras factory
-//   EXPECT_NE(Refusal("ELU", {{"alpha", "x"}}).find("alpha"), std::string::npos);
+//   EXPECT_TRUE(Contains(Refusal("ELU", {{"alpha", "x"}}), "alpha"));
 #pragma once
 
 #include <gtest/gtest.h>
@@ -42,7 +42,10 @@ inline Tensor Filled(const Shape& s, float v) {
 // The layer Kiln's registered factory builds from a Keras config; fails the test on a refusal.
 inline std::shared_ptr<Layer> FromConfig(const std::string& class_name, const nlohmann::json& c) {
   std::vector<std::string> unsupported;
-  auto layer = (*FindLayerFactory(class_name))(c, unsupported);
+  const LayerFactory* factory = FindLayerFactory(class_name);
+  EXPECT_NE(factory, nullptr) << class_name << " is not registered";
+  if (!factory) return nullptr;
+  auto layer = (*factory)(c, unsupported);
   EXPECT_TRUE(unsupported.empty()) << unsupported[0];
   EXPECT_TRUE(layer) << class_name;
   return layer;
@@ -53,6 +56,19 @@ inline std::string Refusal(const std::string& class_name, const nlohmann::json& 
   std::vector<std::string> unsupported;
   (*FindLayerFactory(class_name))(c, unsupported);
   return unsupported.empty() ? "" : unsupported[0];
+}
+
+// get_config, then the registered factory, rebuilds a layer with the same config.
+inline void ExpectConfigRoundTrip(const Layer& layer) {
+  auto back = FromConfig(layer.class_name(), layer.get_config());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->get_config(), layer.get_config());
+}
+
+// Whether `text` contains `part`; both are printed when not.
+inline ::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
 }
 
 }  // namespace kiln::keras

@@ -16,10 +16,6 @@ namespace {
 using ::kiln::testing::ErrorOf;
 constexpr int64_t N = kUnknownDim;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
 TEST(LayerNormalization, NormalizesEachExampleOverItsAxes) {
   // Row (1, 2, 3, 6): mean 3, variance 3.5.
   layers::LayerNormalization ln({.epsilon = 0.5});
