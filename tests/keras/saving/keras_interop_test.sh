@@ -12,8 +12,7 @@
 #  - Functional models Kiln trained (a residual block, two inputs and two outputs with their own
 #    losses, a shared layer and a nested Sequential) load in both with Kiln's predictions and
 #    evaluate() numbers, and fit continues there (keras_functional_interop.py).
-# Where PyPI cannot be reached the test is reported as skipped, in the log and in test.xml, never
-# as a silent pass.
+# Where PyPI cannot be reached the test is reported as skipped (tests/testing/keras_venv.sh).
 set -uo pipefail
 writer="$1"
 resume_models="$2"
@@ -21,37 +20,13 @@ interop_py="$3"
 requirements="$4"
 functional_models="$5"
 functional_py="$6"
-home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
-venv="${KILN_KERAS_VENV:-$home/.cache/kiln-keras-venv}"
-skip() {
-  echo "SKIPPED: real-Keras interoperability test: $1"
-  if [[ -n "${XML_OUTPUT_FILE:-}" ]]; then
-    cat > "$XML_OUTPUT_FILE" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<testsuites tests="1" failures="0" errors="0" skipped="1">
-<testsuite name="keras_interop" tests="1" failures="0" errors="0" skipped="1">
-<testcase name="load_model_in_keras" classname="keras_interop"><skipped message="$1"/></testcase>
-</testsuite></testsuites>
-XML
-  fi
-  exit 0
-}
-have_keras() {
-  KERAS_BACKEND=jax "$venv/bin/python" -c "import keras, jax" 2>/dev/null &&
-    TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" -c "import tensorflow, tf_keras" 2>/dev/null
-}
-if [[ ! -x "$venv/bin/python" ]] || ! have_keras; then
-  echo "setting up $venv (tensorflow-cpu, tf-keras, keras, jax from PyPI)"
-  [[ -x "$venv/bin/python" ]] ||
-    /usr/bin/python3 -m venv "$venv" >/dev/null 2>&1 || skip "python3 -m venv failed (install python3-venv)"
-  timeout 1200 "$venv/bin/pip" install -q -r "$requirements" 2>&1 | tail -3
-  have_keras || skip "pip install of tensorflow-cpu, tf-keras, keras, jax failed (no PyPI access?)"
-fi
+# $7: tests/testing/keras_venv.sh
+source "$7"
+kiln_keras_venv keras_interop "$requirements"
 out="$(mktemp -d "${TEST_TMPDIR:-/tmp}/interop.XXXXXX")"
 "$writer" "$out" || exit 1
 "$resume_models" write "$out" || exit 1
 "$functional_models" "$out" || exit 1
-export TF_CPP_MIN_LOG_LEVEL=3
 
 # Predictions of the sample model, in both.
 for which in tfkeras keras3; do
