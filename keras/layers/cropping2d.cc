@@ -60,33 +60,11 @@ nlohmann::json Cropping2D::get_config() const {
 }
 
 namespace {
-// Keras accepts an int, (symmetric_h, symmetric_w) or ((top, bottom), (left, right)) and saves
-// the last form; all three load.
-bool ParseCropping(const nlohmann::json& p, std::array<std::array<int64_t, 2>, 2>& out) {
-  if (p.is_number_integer()) {
-    const int64_t v = p.get<int64_t>();
-    out = {{{v, v}, {v, v}}};
-    return true;
-  }
-  if (!p.is_array() || p.size() != 2) return false;
-  for (int d = 0; d < 2; ++d) {
-    if (p[d].is_number_integer()) {
-      out[d] = {p[d].get<int64_t>(), p[d].get<int64_t>()};
-    } else if (p[d].is_array() && p[d].size() == 2 && p[d][0].is_number_integer() &&
-               p[d][1].is_number_integer()) {
-      out[d] = {p[d][0].get<int64_t>(), p[d][1].get<int64_t>()};
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Cropping2D '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
   Cropping2DOptions o;
-  if (c.contains("cropping") && !ParseCropping(c["cropping"], o.cropping))
+  if (c.contains("cropping") && !config::PairOfPairs(c["cropping"], o.cropping))
     unsupported.push_back(where + ": cropping must be an int, two ints or two pairs of ints, got " +
                           c["cropping"].dump());
   config::Read(c, "data_format", o.data_format, where, unsupported);

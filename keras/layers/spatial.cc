@@ -93,6 +93,26 @@ std::optional<int64_t> OneInt(const nlohmann::json& c, const char* key) {
   return int64_t{0};
 }
 
+bool PairOfPairs(const nlohmann::json& p, std::array<std::array<int64_t, 2>, 2>& out) {
+  if (p.is_number_integer()) {
+    const int64_t v = p.get<int64_t>();
+    out = {{{v, v}, {v, v}}};
+    return true;
+  }
+  if (!p.is_array() || p.size() != 2) return false;
+  for (int d = 0; d < 2; ++d) {
+    if (p[d].is_number_integer()) {
+      out[d] = {p[d].get<int64_t>(), p[d].get<int64_t>()};
+    } else if (p[d].is_array() && p[d].size() == 2 && p[d][0].is_number_integer() &&
+               p[d][1].is_number_integer()) {
+      out[d] = {p[d][0].get<int64_t>(), p[d][1].get<int64_t>()};
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool WithinMaxSize(std::initializer_list<std::vector<int64_t>> options) {
   return std::all_of(options.begin(), options.end(), [](const std::vector<int64_t>& v) {
     return std::all_of(v.begin(), v.end(), [](int64_t x) { return x <= kMaxSize; });

@@ -5,6 +5,7 @@
 //   x = ToNhwc(b, x, channels_first);  ...  y = FromNhwc(b, y, channels_first);
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ std::vector<int64_t> IntPair(const nlohmann::json& c, const char* key,
 // An option Keras writes as [n] (the 1D layers' tuples) or n; nullopt when absent or null, 0
 // when malformed (the constructors refuse non-positive sizes).
 std::optional<int64_t> OneInt(const nlohmann::json& c, const char* key);
+// ZeroPadding2D's padding and Cropping2D's cropping: Keras accepts an int, (symmetric_h,
+// symmetric_w) or ((top, bottom), (left, right)) and saves the last form; false when malformed.
+bool PairOfPairs(const nlohmann::json& p, std::array<std::array<int64_t, 2>, 2>& out);
 // Whether every size option is at most kMaxSize (layer_registry.h).
 bool WithinMaxSize(std::initializer_list<std::vector<int64_t>> options);
 }  // namespace kiln::keras::config

@@ -41,33 +41,11 @@ nlohmann::json ZeroPadding2D::get_config() const {
 }
 
 namespace {
-// Keras accepts an int, (symmetric_h, symmetric_w) or ((top, bottom), (left, right)) and saves
-// the last form; all three load.
-bool ParsePadding(const nlohmann::json& p, std::array<std::array<int64_t, 2>, 2>& out) {
-  if (p.is_number_integer()) {
-    const int64_t v = p.get<int64_t>();
-    out = {{{v, v}, {v, v}}};
-    return true;
-  }
-  if (!p.is_array() || p.size() != 2) return false;
-  for (int d = 0; d < 2; ++d) {
-    if (p[d].is_number_integer()) {
-      out[d] = {p[d].get<int64_t>(), p[d].get<int64_t>()};
-    } else if (p[d].is_array() && p[d].size() == 2 && p[d][0].is_number_integer() &&
-               p[d][1].is_number_integer()) {
-      out[d] = {p[d][0].get<int64_t>(), p[d][1].get<int64_t>()};
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "ZeroPadding2D '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
   ZeroPadding2DOptions o;
-  if (c.contains("padding") && !ParsePadding(c["padding"], o.padding))
+  if (c.contains("padding") && !config::PairOfPairs(c["padding"], o.padding))
     unsupported.push_back(where + ": padding must be an int, two ints or two pairs of ints");
   o.data_format = c.value("data_format", "channels_last");
   o.input_shape = config::InputShape(c);
