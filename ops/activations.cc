@@ -31,10 +31,11 @@ ValueRef Relu6(GraphBuilder& b, ValueRef x) {
 
 ValueRef Swish(GraphBuilder& b, ValueRef x) { return Mul(b, x, b.Op("Sigmoid", {x})); }
 // x * relu6(x + 3) / 6
-ValueRef HardSwish(GraphBuilder& b, ValueRef x) {
-  ValueRef gate = Relu6(b, b.Op("Add", {x, Const(b, x, 3)}));
-  return Mul(b, x, Mul(b, gate, Const(b, x, 1.0 / 6)));
+// Keras 3's hard_sigmoid: relu6(x + 3) / 6 (tf.keras 2.x's is clip(0.2 x + 0.5, 0, 1)).
+ValueRef HardSigmoid(GraphBuilder& b, ValueRef x) {
+  return Mul(b, Relu6(b, b.Op("Add", {x, Const(b, x, 3)})), Const(b, x, 1.0 / 6));
 }
+ValueRef HardSwish(GraphBuilder& b, ValueRef x) { return Mul(b, x, HardSigmoid(b, x)); }
 
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
@@ -78,6 +79,8 @@ constexpr ActivationDef kTable[] = {
     // Keras 3 only: tf.keras 2.x has no hard_swish.
     {"hard_swish", Activation::kComposed, "", "", false, HardSwish},
     {"hard_silu", Activation::kComposed, "", "", false, HardSwish},
+    // Keras 3's; the loader refuses it in files Keras 2.x wrote, whose hard_sigmoid differs.
+    {"hard_sigmoid", Activation::kComposed, "", "", false, HardSigmoid},
 };
 
 template <typename Key>

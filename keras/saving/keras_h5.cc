@@ -20,6 +20,25 @@
 namespace kiln::keras::saving {
 namespace {
 
+// Whether any layer config in `j` names activation `name` (as a string or a serialized object).
+bool UsesActivation(const nlohmann::json& j, const std::string& name, int depth = 0) {
+  if (depth > 64) return false;
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k == "activation" && ((v.is_string() && v.get<std::string>() == name) ||
+                                (v.is_object() && v.value("class_name", "") == name) ||
+                                (v.is_object() && v.value("config", nlohmann::json()).is_string() &&
+                                 v["config"].get<std::string>() == name)))
+        return true;
+      if (UsesActivation(v, name, depth + 1)) return true;
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j)
+      if (UsesActivation(v, name, depth + 1)) return true;
+  }
+  return false;
+}
+
 // ------------------------------------------------------------------------------------------
 // .keras archives
 
@@ -373,7 +392,11 @@ void RestoreModel(Model& model, hid_t file, const std::string& path) {
 void SaveModel(Model& model, const std::string& path, SaveOptions options) {
   // Lowering the configs can fail (a layer Keras cannot load): before any file is touched.
   model.Build();
-  keras::ModelConfig(model, options.target);
+  const nlohmann::json config = keras::ModelConfig(model, options.target);
+  if (options.target == KerasTarget::kTfKeras2 && UsesActivation(config, "hard_sigmoid"))
+    throw ValueError(path + ": tf.keras 2.x would read this model's hard_sigmoid as its own " +
+                     "clip(0.2 x + 0.5, 0, 1), not Keras 3's relu6(x + 3) / 6 that Kiln " +
+                     "computes: save it for Keras 3 ({.target = KerasTarget::kKeras3})");
   WriteFileAtomically(path, [&](const std::string& tmp) {
     h5::File f = h5::File::Create(tmp);
     WriteModel(model, f.id(), options);
@@ -413,6 +436,7 @@ std::string ReadModelConfigText(const std::string& path) {
   throw IOError(path + ": not a Keras model file (neither HDF5 nor a .keras archive)");
 }
 
+namespace {
 // A model read from a file Keras 2.x wrote trains its BatchNormalization statistics as Keras 2.x
 // does (batch_normalization.h: unbiased_moving_variance).
 void FollowKeras2BatchNormalization(Model& model) {
@@ -423,6 +447,8 @@ void FollowKeras2BatchNormalization(Model& model) {
   }
 }
 
+}  // namespace
+
 std::unique_ptr<Model> LoadModel(const std::string& path) {
   const ModelFileFormat format = DetectFormat(path);
   nlohmann::json config;
@@ -431,6 +457,16 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw IOError(path + ": model_config is not valid JSON: " + e.what());
   }
+  // Which Keras wrote a legacy file decides what two names mean (hard_sigmoid, BatchNormalization's
+  // moving variance).
+  const std::string keras_version =
+      format == ModelFileFormat::kLegacyFull
+          ? h5::ReadStringAttr(h5::File::Open(path).id(), "keras_version").value_or("")
+          : "";
+  const bool keras2 = keras_version.starts_with("2.");
+  if (keras2 && UsesActivation(config, "hard_sigmoid"))
+    throw Error(path + ": cannot build this model: its hard_sigmoid is Keras " + keras_version +
+                "'s, clip(0.2 x + 0.5, 0, 1); Kiln's is Keras 3's, relu6(x + 3) / 6");
   std::unique_ptr<keras::Model> model;
   try {
     model = keras::ModelFromConfig(config);
@@ -447,8 +483,7 @@ std::unique_ptr<Model> LoadModel(const std::string& path) {
     return model;
   }
   h5::File f = h5::File::Open(path);
-  if (h5::ReadStringAttr(f.id(), "keras_version").value_or("").starts_with("2."))
-    FollowKeras2BatchNormalization(*model);
+  if (keras2) FollowKeras2BatchNormalization(*model);
   h5::Handle mw = h5::OpenGroup(f.id(), "model_weights");
   // A full-model file's layer names are its config's: matching by name does not depend on
   // reproducing the order Keras listed a functional model's layers in.
