@@ -41,6 +41,7 @@
 #include "keras/layers/dot.h"
 #include "keras/layers/dropout.h"
 #include "keras/layers/elu.h"
+#include "keras/layers/embedding.h"
 #include "keras/layers/flatten.h"
 #include "keras/layers/gaussian_dropout.h"
 #include "keras/layers/gaussian_noise.h"

@@ -948,6 +948,29 @@ def fixtures_shape_layers():
                       "GlobalAveragePooling2D -> Dense(4) -> RepeatVector(3).")
 
 
+def _embedding(lib):
+    L = lib.layers
+    x = lib.Input((7,), dtype="int32", name="tokens")
+    e = L.Embedding(12, 4, name="embedding")(x)
+    avg = L.GlobalAveragePooling1D(name="mean")(e)
+    conv = L.GlobalMaxPooling1D(name="max")(L.Conv1D(5, 3, padding="causal", name="conv")(e))
+    return lib.Model(x, [e, L.Dense(3, name="out")(L.Concatenate()([avg, conv]))], name="embedding")
+
+
+def fixtures_embedding():
+    # Indices with repeats, every row but 11 used, so that a misread row shows.
+    x = np.random.default_rng(143).integers(0, 11, (4, 7)).astype("int32")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 26)
+        m = _randomized(_embedding(lib), 144)
+        for ext in _files_for(writer):
+            add_functional_fixture(
+                f"{writer}_functional-embedding{ext}", writer, lib, m, x,
+                notes="Input((7,), int32) -> Embedding(12, 4) (output 0) -> GlobalAveragePooling1D and "
+                      "Conv1D(5, 3, causal) -> GlobalMaxPooling1D -> Concatenate -> Dense(3) (output 1); "
+                      "x.npy is int32 in [0, 11); every weight uniform in [-0.5, 0.5).")
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1105,6 +1128,7 @@ GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-
           "vision-layers": (fixtures_vision_layers, "_functional-vision-layers."),
           "sequence-conv": (fixtures_sequence_conv, "_functional-sequence-conv."),
           "shape-layers": (fixtures_shape_layers, "_functional-shape-layers."),
+          "embedding": (fixtures_embedding, "_functional-embedding."),
           "resume-more": (fixtures_resume_more,
                           tuple(f"_resume-{tag}." for tag, _, _ in MORE_OPTIMIZERS))}
 
@@ -1140,6 +1164,7 @@ def main():
     fixtures_vision_layers()
     fixtures_sequence_conv()
     fixtures_shape_layers()
+    fixtures_embedding()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0

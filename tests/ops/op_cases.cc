@@ -326,6 +326,37 @@ std::vector<OpCase> MakeCases() {
        .runs = {kFloat32},
        .lo = 0,
        .hi = 3},
+      // Indices with repeats (0, 2 and 4 twice), so the gradient must add rows up.
+      {.name = "Gather",
+       .op = "Gather",
+       .shapes = "[5,3];[2,4]",
+       .ref = RefGather(),
+       .dtypes = {std::nullopt, kInt32},
+       .no_grad = {1},
+       .prepare =
+           [](std::vector<Tensor>& v) {
+             v[1] = Tensor::FromVector<int32_t>({0, 4, 2, 2, 1, 4, 0, 3}, {2, 4});
+           }},
+      {.name = "Gather_int64_rank1",
+       .op = "Gather",
+       .shapes = "[4];[3]",
+       .ref = RefGather(),
+       .dtypes = {std::nullopt, kInt64},
+       .no_grad = {1},
+       .prepare =
+           [](std::vector<Tensor>& v) {
+             v[1] = Tensor::FromVector<int64_t>({3, 3, 0}, {3});
+           }},
+      {.name = "GatherGrad",
+       .op = "GatherGrad",
+       .shapes = "[2,4,3];[2,4];[5,3]",
+       .ref = RefGatherGrad(),
+       .dtypes = {std::nullopt, kInt32},
+       .no_grad = {1, 2},
+       .prepare =
+           [](std::vector<Tensor>& v) {
+             v[1] = Tensor::FromVector<int32_t>({0, 4, 2, 2, 1, 4, 0, 3}, {2, 4});
+           }},
       {.name = "MatMul", .op = "MatMul", .shapes = "[2,3];[3,4]", .ref = RefMatMul()},
       {.name = "MatMul_ta",
        .op = "MatMul",

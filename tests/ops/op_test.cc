@@ -27,7 +27,7 @@ struct Harness {
     std::mt19937 rng(static_cast<uint32_t>(std::hash<std::string>{}(c.name)));
     auto shapes = c.shapes.empty() ? std::vector<Shape>{} : ParseShapes(c.shapes);
     for (size_t i = 0; i < shapes.size(); ++i) {
-      DType t = i < c.dtypes.size() ? c.dtypes[i] : run;
+      DType t = i < c.dtypes.size() && c.dtypes[i] ? *c.dtypes[i] : run;
       values.push_back(RandomTensor(t, shapes[i], rng, c.lo, c.hi));
     }
     if (c.prepare) c.prepare(values);

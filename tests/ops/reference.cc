@@ -312,6 +312,31 @@ Reference RefOneHot() {
   };
 }
 
+Reference RefGather() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    const auto params = AsDoubles(in[0]), idx = AsDoubles(in[1]);
+    const int64_t width = in[0].num_elements() / in[0].shape()[0];
+    std::vector<int64_t> od = in[1].shape().dims();
+    od.insert(od.end(), in[0].shape().dims().begin() + 1, in[0].shape().dims().end());
+    std::vector<double> y;
+    for (double i : idx)
+      for (int64_t j = 0; j < width; ++j) y.push_back(params[static_cast<int64_t>(i) * width + j]);
+    return std::vector<Tensor>{FromDoubles(y, Shape(od))};
+  };
+}
+
+Reference RefGatherGrad() {
+  return [](std::span<const Tensor> in, const AttrMap&) {
+    const auto dy = AsDoubles(in[0]), idx = AsDoubles(in[1]);
+    const int64_t width = in[2].num_elements() / in[2].shape()[0];
+    std::vector<double> out(in[2].num_elements(), 0.0);
+    for (size_t n = 0; n < idx.size(); ++n)
+      for (int64_t j = 0; j < width; ++j)
+        out[static_cast<int64_t>(idx[n]) * width + j] += dy[n * width + j];
+    return std::vector<Tensor>{FromDoubles(out, in[2].shape())};
+  };
+}
+
 Reference RefClip() {
   return [](std::span<const Tensor> in, const AttrMap& at) {
     double lo = at.Get<double>("min"), hi = at.Get<double>("max");

@@ -18,6 +18,8 @@ using Reference = std::function<std::vector<Tensor>(std::span<const Tensor>, con
 Reference RefUnary(std::function<double(double)> f);
 Reference RefBinary(std::function<double(double, double)> f, DType out = kFloat64);
 Reference RefMatMul();
+Reference RefGather();      // params, indices
+Reference RefGatherGrad();  // dy, indices, like
 Reference RefBiasAdd();
 Reference RefReduce(char kind);  // 's'um, 'm'ean, 'x' max
 Reference RefArgMax();

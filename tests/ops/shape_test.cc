@@ -157,6 +157,22 @@ TEST(ShapeInference, Random) {
             std::string::npos);
 }
 
+TEST(ShapeInference, Gather) {
+  const std::vector<DType> float_int = {kFloat32, kInt32};
+  EXPECT_EQ(InferShapes("Gather", "[20,4];[?,6]", {}, float_int), "[?,6,4]");
+  EXPECT_EQ(InferShapes("Gather", "[20];[3]", {}, {kFloat32, kInt64}), "[3]");
+  EXPECT_EQ(InferShapes("GatherGrad", "[?,6,4];[?,6];[20,4]", {}, {kFloat32, kInt32, kFloat32}),
+            "[20,4]");
+  EXPECT_NE(::kiln::testing::ErrorOf([&] {
+              InferShapes("Gather", "[];[3]", {}, float_int);
+            }).find("params must have rank 1 or more"),
+            std::string::npos);
+  EXPECT_NE(::kiln::testing::ErrorOf([&] {
+              InferShapes("GatherGrad", "[2,4];[2,6];[20,4]", {}, {kFloat32, kInt32, kFloat32});
+            }).find("is not the Gather of"),
+            std::string::npos);
+}
+
 TEST(ShapeInference, Sources) {
   EXPECT_SHAPE_ATTRS("Placeholder", "", (AttrMap{{"dtype", kFloat32}, {"shape", V{-1, 2}}}),
                      "[?,2]");
