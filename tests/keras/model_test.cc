@@ -360,8 +360,8 @@ TEST(BadInput, ClearKerasLikeErrors) {
   EXPECT_NE(ErrorOf([&] { model.predict(Tensor(kFloat32, {4})); }).find("expected d_input"),
             std::string::npos);
   EXPECT_NE(ErrorOf([] {
-              layers::Dense(1, {.activation = "hard_sigmoid"});
-            }).find("unknown activation function 'hard_sigmoid'"),
+              layers::Dense(1, {.activation = "hard_tanh"});
+            }).find("unknown activation function 'hard_tanh'"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] {
               model.compile({.loss = "hinge_loss"});

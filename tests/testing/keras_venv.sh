@@ -29,6 +29,10 @@ kiln_keras_venv() {
     KERAS_BACKEND=jax "$venv/bin/python" -c "import keras, jax" 2>/dev/null &&
       TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" -c "import tensorflow, tf_keras" 2>/dev/null
   }
+  # One test at a time builds it: the real-Keras tests may run in parallel.
+  mkdir -p "$(dirname "$venv")"
+  exec {lock}>"$venv.lock"
+  flock "$lock"
   if [[ ! -x "$venv/bin/python" ]] || ! have_keras; then
     echo "setting up $venv (tensorflow-cpu, tf-keras, keras, jax from PyPI)"
     [[ -x "$venv/bin/python" ]] || /usr/bin/python3 -m venv "$venv" >/dev/null 2>&1 ||
@@ -37,5 +41,6 @@ kiln_keras_venv() {
     have_keras ||
       kiln_keras_skip "$name" "pip install of tensorflow-cpu, tf-keras, keras, jax failed (no PyPI access?)"
   fi
+  flock -u "$lock"
   export TF_CPP_MIN_LOG_LEVEL=3
 }
