@@ -37,14 +37,14 @@ int main(int argc, char** argv) {
     const kiln::Tensor y_train = utils::to_categorical(train.y, 10),
                        y_test = utils::to_categorical(test.y, 10);
 
-    Sequential model({layers::Conv2D(32, {3, 3}, {.padding = "same", .input_shape = {28, 28, 1}}),
-                      layers::BatchNormalization(), layers::Activation("relu"),
-                      layers::MaxPooling2D(), layers::Conv2D(64, {3, 3}, {.padding = "same"}),
-                      layers::BatchNormalization(), layers::Activation("relu"),
-                      layers::MaxPooling2D(), layers::Flatten(), layers::Dropout(0.3),
-                      layers::Dense(128, {.activation = "relu"}), layers::Dropout(0.3),
-                      layers::Dense(10, {.activation = "softmax"})},
-                     "fashion_cnn");
+    Sequential model(
+        {layers::Conv2D(32, {3, 3}, {.padding = "same", .input_shape = {28, 28, 1}}),
+         layers::BatchNormalization(), layers::Activation("relu"), layers::MaxPooling2D(),
+         layers::Conv2D(64, {3, 3}, {.padding = "same"}), layers::BatchNormalization(),
+         layers::Activation("relu"), layers::MaxPooling2D(), layers::Flatten(),
+         layers::Dropout(0.3), layers::Dense(128, {.activation = "relu"}), layers::Dropout(0.3),
+         layers::Dense(10, {.activation = "softmax"})},
+        "fashion_cnn");
     // 54000 training samples at 64 a step: 844 steps an epoch; the rate falls by 0.7 per epoch.
     const auto schedule = optimizers::schedules::ExponentialDecay(
         {.initial_learning_rate = 1e-3, .decay_steps = 844, .decay_rate = 0.7});
@@ -58,15 +58,15 @@ int main(int argc, char** argv) {
         {.batch_size = batch_size,
          .epochs = epochs,
          .verbose = verbose,
-         .callbacks = {std::make_shared<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{
-                           .monitor = "val_accuracy",
-                           .patience = 3,
-                           .verbose = 1,
-                           .restore_best_weights = true}),
+         .callbacks = {std::make_shared<callbacks::EarlyStopping>(
+                           callbacks::EarlyStoppingOptions{.monitor = "val_accuracy",
+                                                           .patience = 3,
+                                                           .verbose = 1,
+                                                           .restore_best_weights = true}),
                        std::make_shared<callbacks::ModelCheckpoint>(
-                           output, callbacks::ModelCheckpointOptions{.monitor = "val_accuracy",
-                                                                     .verbose = 1,
-                                                                     .save_best_only = true})},
+                           output,
+                           callbacks::ModelCheckpointOptions{
+                               .monitor = "val_accuracy", .verbose = 1, .save_best_only = true})},
          .validation_split = 0.1});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

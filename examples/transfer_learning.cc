@@ -47,9 +47,9 @@ Task Half(const datasets::Split& d, int first, int64_t limit) {
 void TrainBase(const datasets::Split& train, const std::string& path) {
   const Task s = Half(train, 0, 1 << 30);
   Sequential base({layers::Conv2D(16, {3, 3}, {.activation = "relu", .input_shape = {28, 28, 1}}),
-                   layers::MaxPooling2D(),
-                   layers::Conv2D(32, {3, 3}, {.activation = "relu"}), layers::MaxPooling2D(),
-                   layers::Flatten(), layers::Dense(64, {.activation = "relu", .name = "features"}),
+                   layers::MaxPooling2D(), layers::Conv2D(32, {3, 3}, {.activation = "relu"}),
+                   layers::MaxPooling2D(), layers::Flatten(),
+                   layers::Dense(64, {.activation = "relu", .name = "features"}),
                    layers::Dense(5, {.activation = "softmax", .name = "classes_0_4"})},
                   "base");
   base.compile({.optimizer = "adam", .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
@@ -84,10 +84,10 @@ int main(int argc, char** argv) {
     // The saved model, cut below its classifier and frozen: Keras's
     //   base = keras.Model(old.inputs, old.get_layer("features").output); base.trainable = False
     std::unique_ptr<Model> old = load_model(base_path);
-    auto base = std::make_shared<Model>(
-        ModelOptions{.inputs = old->inputs(),
-                     .outputs = {old->get_layer("features")->output()},
-                     .name = "base_features"});
+    auto base =
+        std::make_shared<Model>(ModelOptions{.inputs = old->inputs(),
+                                             .outputs = {old->get_layer("features")->output()},
+                                             .name = "base_features"});
     base->set_trainable(false);
     const std::vector<Tensor> frozen = base->get_weights();
 
