@@ -67,6 +67,7 @@
 #include "keras/layers/softmax.h"
 #include "keras/layers/spatial_dropout2d.h"
 #include "keras/layers/subtract.h"
+#include "keras/layers/time_distributed.h"
 #include "keras/layers/up_sampling2d.h"
 #include "keras/layers/zero_padding2d.h"
 #include "keras/losses.h"

@@ -160,6 +160,21 @@ void Keras3Paths(Model& model, const std::string& prefix,
   }
 }
 
+// A Keras 3 object's variables: its own `vars`, then its sub-objects' (a wrapper's "layer", an
+// RNN's "cell"), depth first in the file's (alphabetical) order, as Keras 3 lists them.
+void Keras3Variables(hid_t file, const std::string& at, std::vector<Tensor>& values,
+                     int depth = 0) {
+  if (depth > 8) return;  // a hostile file's deep nesting
+  h5::Handle g = h5::OpenGroup(file, at + "/vars");
+  for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
+    values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
+  h5::Handle self = h5::OpenGroup(file, at);
+  for (const std::string& child : h5::ListGroup(self.id()))
+    if (child != "vars" && h5::IsGroup(self.id(), child) &&
+        h5::Exists(file, at + "/" + child + "/vars"))
+      Keras3Variables(file, at + "/" + child, values, depth + 1);
+}
+
 void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
   std::vector<std::pair<Layer*, std::string>> layers;
   Keras3Paths(model, "", layers);
@@ -176,10 +191,8 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
                     ") at " + vars + ", where Keras 3 stores it (the file has layers:" + have +
                     ")");
     }
-    h5::Handle g = h5::OpenGroup(file, vars);
     std::vector<Tensor> values;
-    for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
-      values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
+    Keras3Variables(file, at, values);
     pairs.push_back({l, std::move(values), vars});
   }
   AssignAll(path, pairs);

@@ -971,6 +971,29 @@ def fixtures_embedding():
                       "x.npy is int32 in [0, 11); every weight uniform in [-0.5, 0.5).")
 
 
+def _time_distributed(lib):
+    L = lib.layers
+    clip = lib.Input((3, 6, 6, 1), name="clip")
+    seq = lib.Input((5, 4), name="sequence")
+    frames = L.TimeDistributed(L.Conv2D(2, 3, activation="relu"), name="td_conv")(clip)
+    flat = L.TimeDistributed(L.Flatten(), name="td_flatten")(frames)  # (None, 3, 32)
+    steps = L.TimeDistributed(L.Dense(3, activation="tanh"), name="td_dense")(seq)
+    return lib.Model([clip, seq], [flat, steps], name="time_distributed")
+
+
+def fixtures_time_distributed():
+    xs = [rnd((2, 3, 6, 6, 1), 145), rnd((2, 5, 4), 146)]
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 27)
+        m = _randomized(_time_distributed(lib), 147)
+        for ext in _files_for(writer):
+            add_functional_fixture(
+                f"{writer}_functional-time-distributed{ext}", writer, lib, m, xs,
+                notes="Inputs clip (3,6,6,1) and sequence (5,4); TimeDistributed(Conv2D(2, 3, relu)) -> "
+                      "TimeDistributed(Flatten()) (output 0); TimeDistributed(Dense(3, tanh)) (output 1); "
+                      "every weight uniform in [-0.5, 0.5).")
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1129,6 +1152,7 @@ GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-
           "sequence-conv": (fixtures_sequence_conv, "_functional-sequence-conv."),
           "shape-layers": (fixtures_shape_layers, "_functional-shape-layers."),
           "embedding": (fixtures_embedding, "_functional-embedding."),
+          "time-distributed": (fixtures_time_distributed, "_functional-time-distributed."),
           "resume-more": (fixtures_resume_more,
                           tuple(f"_resume-{tag}." for tag, _, _ in MORE_OPTIMIZERS))}
 
@@ -1165,6 +1189,7 @@ def main():
     fixtures_sequence_conv()
     fixtures_shape_layers()
     fixtures_embedding()
+    fixtures_time_distributed()
 
     (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
     total = 0
