@@ -161,18 +161,19 @@ void Keras3Paths(Model& model, const std::string& prefix,
 }
 
 // A Keras 3 object's variables: its own `vars`, then its sub-objects' (a wrapper's "layer", an
-// RNN's "cell"), depth first in the file's (alphabetical) order, as Keras 3 lists them.
-void Keras3Variables(hid_t file, const std::string& at, std::vector<Tensor>& values,
-                     int depth = 0) {
-  if (depth > 8) return;  // a hostile file's deep nesting
-  h5::Handle g = h5::OpenGroup(file, at + "/vars");
-  for (size_t i = 0; h5::Exists(g.id(), std::to_string(i)); ++i)
-    values.push_back(h5::ReadDataset(g.id(), std::to_string(i)));
-  h5::Handle self = h5::OpenGroup(file, at);
-  for (const std::string& child : h5::ListGroup(self.id()))
-    if (child != "vars" && h5::IsGroup(self.id(), child) &&
-        h5::Exists(file, at + "/" + child + "/vars"))
-      Keras3Variables(file, at + "/" + child, values, depth + 1);
+// RNN's "cell"), depth first, as Keras 3 lists them; h5::WalkGroups visits each group once, so
+// links forming a cycle in a hostile file end the walk.
+void Keras3Variables(hid_t file, const std::string& at, std::vector<Tensor>& values) {
+  h5::Handle root = h5::OpenGroup(file, at);
+  h5::WalkGroups(root.id(), [&](hid_t group, const std::string& below) {
+    if (below == "vars" || below.ends_with("/vars")) return false;  // read with its owner
+    if (h5::Exists(group, "vars") && h5::IsGroup(group, "vars")) {
+      h5::Handle vars = h5::OpenGroup(group, "vars");
+      for (size_t i = 0; h5::Exists(vars.id(), std::to_string(i)); ++i)
+        values.push_back(h5::ReadDataset(vars.id(), std::to_string(i)));
+    }
+    return true;
+  });
 }
 
 void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
