@@ -749,12 +749,15 @@ def _files_for(writer):
     return [".keras", ".h5", ".weights.h5"]
 
 
-def _write_all(tag, builder, xs, notes, s):
-    """builder(lib) -> model; one model per writer (same seed), saved in every format of that writer."""
+def _write_all(tag, builder, xs, notes, s, weights_seed=None):
+    """builder(lib) -> model; one model per writer (same seed), saved in every format of that writer.
+    With weights_seed, every weight is drawn uniform in [-0.5, 0.5) (_randomized) first."""
     entries = []
     for writer, lib in [(TFK, tk), (K3, keras)]:
         _fresh(lib, s)
         m = builder(lib)
+        if weights_seed is not None:
+            m = _randomized(m, weights_seed)
         for ext in _files_for(writer):
             entries.append(add_functional_fixture(f"{writer}_{tag}{ext}", writer, lib, m, xs, notes=notes))
     return entries
@@ -874,19 +877,14 @@ def _vision_layers(lib):
 
 def fixtures_vision_layers():
     x = (rnd((3, 5, 5, 3), 137) * 2).astype("float32")
-    for writer, lib in [(TFK, tk), (K3, keras)]:
-        _fresh(lib, 23)
-        m = _randomized(_vision_layers(lib), 138)
-        for ext in _files_for(writer):
-            add_functional_fixture(
-                f"{writer}_functional-vision-layers{ext}", writer, lib, m, x,
-                notes="Input (5,5,3): Conv2DTranspose(2,(3,2),strides=(2,3),valid) 'up_valid'; "
-                      "Conv2DTranspose(3,3,strides=2,same,output_padding=1) 'up_pad'; Conv2DTranspose(2,2,"
-                      "dilation_rate=2) 'up_dilated'; Conv2DTranspose(4,3,strides=2,same,relu) 'up_same' -> "
-                      "SeparableConv2D(5,3,same,depth_multiplier=2) -> LayerNormalization() -> "
-                      "PReLU(shared_axes=[1,2]) -> ELU(0.5); up_same -> SeparableConv2D(4,3,strides=2,"
-                      "use_bias=False) -> LayerNormalization(axis=[1,2,3],epsilon=1e-5) -> PReLU(). Outputs "
-                      "up_valid, up_pad, up_dilated, elu, prelu; every weight uniform in [-0.5, 0.5).")
+    _write_all("functional-vision-layers", _vision_layers, x,
+               "Input (5,5,3): Conv2DTranspose(2,(3,2),strides=(2,3),valid) 'up_valid'; "
+               "Conv2DTranspose(3,3,strides=2,same,output_padding=1) 'up_pad'; Conv2DTranspose(2,2,"
+               "dilation_rate=2) 'up_dilated'; Conv2DTranspose(4,3,strides=2,same,relu) 'up_same' -> "
+               "SeparableConv2D(5,3,same,depth_multiplier=2) -> LayerNormalization() -> "
+               "PReLU(shared_axes=[1,2]) -> ELU(0.5); up_same -> SeparableConv2D(4,3,strides=2,"
+               "use_bias=False) -> LayerNormalization(axis=[1,2,3],epsilon=1e-5) -> PReLU(). Outputs "
+               "up_valid, up_pad, up_dilated, elu, prelu; every weight uniform in [-0.5, 0.5).", 23, weights_seed=138)
 
 
 def _sequence_conv(lib):
@@ -905,17 +903,12 @@ def _sequence_conv(lib):
 
 def fixtures_sequence_conv():
     x = (rnd((3, 12, 3), 139) * 2).astype("float32")
-    for writer, lib in [(TFK, tk), (K3, keras)]:
-        _fresh(lib, 24)
-        m = _randomized(_sequence_conv(lib), 140)
-        for ext in _files_for(writer):
-            add_functional_fixture(
-                f"{writer}_functional-sequence-conv{ext}", writer, lib, m, x,
-                notes="Input (12,3): Conv1D(4,3,causal,dilation_rate=2,tanh) -> MaxPooling1D(2) -> Conv1D(6,2,"
-                      "strides=2,same,groups=2) -> AveragePooling1D(2,strides=1,same) (output 0) -> "
-                      "GlobalAveragePooling1D (output 2); Conv1D(3,4) 'valid' -> AveragePooling1D(3,strides=2) "
-                      "(output 1) and GlobalMaxPooling1D(keepdims=True) (output 3); every weight uniform in "
-                      "[-0.5, 0.5).")
+    _write_all("functional-sequence-conv", _sequence_conv, x,
+               "Input (12,3): Conv1D(4,3,causal,dilation_rate=2,tanh) -> MaxPooling1D(2) -> Conv1D(6,2,"
+               "strides=2,same,groups=2) -> AveragePooling1D(2,strides=1,same) (output 0) -> "
+               "GlobalAveragePooling1D (output 2); Conv1D(3,4) 'valid' -> AveragePooling1D(3,strides=2) "
+               "(output 1) and GlobalMaxPooling1D(keepdims=True) (output 3); every weight uniform in "
+               "[-0.5, 0.5).", 24, weights_seed=140)
 
 
 def _shape_layers(lib):
@@ -936,16 +929,11 @@ def _shape_layers(lib):
 
 def fixtures_shape_layers():
     x = (rnd((2, 6, 8, 3), 141) * 2).astype("float32")
-    for writer, lib in [(TFK, tk), (K3, keras)]:
-        _fresh(lib, 25)
-        m = _randomized(_shape_layers(lib), 142)
-        for ext in _files_for(writer):
-            add_functional_fixture(
-                f"{writer}_functional-shape-layers{ext}", writer, lib, m, x,
-                notes="Input (6,8,3); outputs: Cropping2D(((1,2),(0,3))) -> UpSampling2D((2,3)); "
-                      "UpSampling2D(2, bilinear); Resizing(4,5) (bilinear, downscaling); Resizing(9,7,nearest); "
-                      "Resizing(5,5,crop_to_aspect_ratio=True); CenterCrop(4,6); Permute((3,1,2)); "
-                      "GlobalAveragePooling2D -> Dense(4) -> RepeatVector(3).")
+    _write_all("functional-shape-layers", _shape_layers, x,
+               "Input (6,8,3); outputs: Cropping2D(((1,2),(0,3))) -> UpSampling2D((2,3)); "
+               "UpSampling2D(2, bilinear); Resizing(4,5) (bilinear, downscaling); Resizing(9,7,nearest); "
+               "Resizing(5,5,crop_to_aspect_ratio=True); CenterCrop(4,6); Permute((3,1,2)); "
+               "GlobalAveragePooling2D -> Dense(4) -> RepeatVector(3).", 25, weights_seed=142)
 
 
 def _embedding(lib):
@@ -960,15 +948,10 @@ def _embedding(lib):
 def fixtures_embedding():
     # Indices with repeats, every row but 11 used, so that a misread row shows.
     x = np.random.default_rng(143).integers(0, 11, (4, 7)).astype("int32")
-    for writer, lib in [(TFK, tk), (K3, keras)]:
-        _fresh(lib, 26)
-        m = _randomized(_embedding(lib), 144)
-        for ext in _files_for(writer):
-            add_functional_fixture(
-                f"{writer}_functional-embedding{ext}", writer, lib, m, x,
-                notes="Input((7,), int32) -> Embedding(12, 4) (output 0) -> GlobalAveragePooling1D and "
-                      "Conv1D(5, 3, causal) -> GlobalMaxPooling1D -> Concatenate -> Dense(3) (output 1); "
-                      "x.npy is int32 in [0, 11); every weight uniform in [-0.5, 0.5).")
+    _write_all("functional-embedding", _embedding, x,
+               "Input((7,), int32) -> Embedding(12, 4) (output 0) -> GlobalAveragePooling1D and "
+               "Conv1D(5, 3, causal) -> GlobalMaxPooling1D -> Concatenate -> Dense(3) (output 1); "
+               "x.npy is int32 in [0, 11); every weight uniform in [-0.5, 0.5).", 26, weights_seed=144)
 
 
 def _time_distributed(lib):
@@ -983,15 +966,10 @@ def _time_distributed(lib):
 
 def fixtures_time_distributed():
     xs = [rnd((2, 3, 6, 6, 1), 145), rnd((2, 5, 4), 146)]
-    for writer, lib in [(TFK, tk), (K3, keras)]:
-        _fresh(lib, 27)
-        m = _randomized(_time_distributed(lib), 147)
-        for ext in _files_for(writer):
-            add_functional_fixture(
-                f"{writer}_functional-time-distributed{ext}", writer, lib, m, xs,
-                notes="Inputs clip (3,6,6,1) and sequence (5,4); TimeDistributed(Conv2D(2, 3, relu)) -> "
-                      "TimeDistributed(Flatten()) (output 0); TimeDistributed(Dense(3, tanh)) (output 1); "
-                      "every weight uniform in [-0.5, 0.5).")
+    _write_all("functional-time-distributed", _time_distributed, xs,
+               "Inputs clip (3,6,6,1) and sequence (5,4); TimeDistributed(Conv2D(2, 3, relu)) -> "
+               "TimeDistributed(Flatten()) (output 0); TimeDistributed(Dense(3, tanh)) (output 1); "
+               "every weight uniform in [-0.5, 0.5).", 27, weights_seed=147)
 
 
 def fixtures_nested_functional():
