@@ -10,17 +10,11 @@ Conv1D::Conv1D(int64_t filters, int64_t kernel_size, Conv1DOptions options)
     : filters_(filters), kernel_size_(kernel_size), options_(std::move(options)) {
   InitBase(options_.name, options_.input_shape, 0);
   const std::string where = "Conv1D '" + name_ + "'";
-  if (filters <= 0) throw ValueError(where + ": filters must be positive");
+  CheckConvOptions(where, filters, options_);
   if (kernel_size <= 0 || options_.strides <= 0 || options_.dilation_rate <= 0)
     throw ValueError(where + ": kernel_size, strides and dilation_rate must be positive");
   if (options_.padding != "causal") CheckPadding(where, options_.padding);
-  CheckDataFormat(where, options_.data_format);
-  if (options_.groups <= 0 || filters % options_.groups != 0)
-    throw ValueError(where + ": groups must be a positive divisor of filters (" +
-                     std::to_string(filters) + "), got " + std::to_string(options_.groups));
-  activations::Validate(options_.activation, where);
-  options_.kernel_initializer.Validate(where + " kernel_initializer");
-  options_.bias_initializer.Validate(where + " bias_initializer");
+  CheckGroups(where, filters, options_.groups);
 }
 
 Shape Conv1D::ComputeOutputShape(const Shape& in) const {

@@ -10,18 +10,12 @@ Conv2D::Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions 
     : filters_(filters), kernel_size_(std::move(kernel_size)), options_(std::move(options)) {
   InitBase(options_.name, options_.input_shape, 0);
   const std::string where = "Conv2D '" + name_ + "'";
-  if (filters <= 0) throw ValueError(where + ": filters must be positive");
+  CheckConvOptions(where, filters, options_);
   CheckPositivePair(where, "kernel_size", kernel_size_);
   CheckPositivePair(where, "strides", options_.strides);
   CheckPositivePair(where, "dilation_rate", options_.dilation_rate);
   CheckPadding(where, options_.padding);
-  CheckDataFormat(where, options_.data_format);
-  if (options_.groups <= 0 || filters % options_.groups != 0)
-    throw ValueError(where + ": groups must be a positive divisor of filters (" +
-                     std::to_string(filters) + "), got " + std::to_string(options_.groups));
-  activations::Validate(options_.activation, where);
-  options_.kernel_initializer.Validate(where + " kernel_initializer");
-  options_.bias_initializer.Validate(where + " bias_initializer");
+  CheckGroups(where, filters, options_.groups);
 }
 
 Shape Conv2D::ComputeOutputShape(const Shape& in) const {

@@ -11,12 +11,11 @@ Conv2DTranspose::Conv2DTranspose(int64_t filters, std::vector<int64_t> kernel_si
     : filters_(filters), kernel_size_(std::move(kernel_size)), options_(std::move(options)) {
   InitBase(options_.name, options_.input_shape, 0);
   const std::string where = "Conv2DTranspose '" + name_ + "'";
-  if (filters <= 0) throw ValueError(where + ": filters must be positive");
+  CheckConvOptions(where, filters, options_);
   CheckPositivePair(where, "kernel_size", kernel_size_);
   CheckPositivePair(where, "strides", options_.strides);
   CheckPositivePair(where, "dilation_rate", options_.dilation_rate);
   CheckPadding(where, options_.padding);
-  CheckDataFormat(where, options_.data_format);
   if (const auto& p = options_.output_padding) {
     if (p->size() != 2) throw ValueError(where + ": output_padding must be two integers");
     for (int d = 0; d < 2; ++d)
@@ -25,9 +24,6 @@ Conv2DTranspose::Conv2DTranspose(int64_t filters, std::vector<int64_t> kernel_si
                          " must be at least 0 and less than the stride " +
                          std::to_string(options_.strides[d]));
   }
-  activations::Validate(options_.activation, where);
-  options_.kernel_initializer.Validate(where + " kernel_initializer");
-  options_.bias_initializer.Validate(where + " bias_initializer");
 }
 
 int64_t Conv2DTranspose::OutputSize(int64_t in, int d) const {

@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "graph/error.h"
+#include "keras/activations.h"
 #include "keras/layers/layer_registry.h"
+#include "keras/layers/spatial.h"
 
 namespace kiln::keras::config {
 
@@ -46,6 +49,24 @@ inline int64_t Filters(const nlohmann::json& c) {
 }  // namespace kiln::keras::config
 
 namespace kiln::keras::layers {
+
+// The constructor checks the convolutions share: positive filters, the data format, a known
+// activation and valid initializers. Throws kiln::ValueError naming `where`.
+template <class Options>
+void CheckConvOptions(const std::string& where, int64_t filters, const Options& o) {
+  if (filters <= 0) throw ValueError(where + ": filters must be positive");
+  CheckDataFormat(where, o.data_format);
+  activations::Validate(o.activation, where);
+  o.kernel_initializer.Validate(where + " kernel_initializer");
+  o.bias_initializer.Validate(where + " bias_initializer");
+}
+
+// Conv1D's and Conv2D's groups: a positive divisor of filters.
+inline void CheckGroups(const std::string& where, int64_t filters, int64_t groups) {
+  if (groups <= 0 || filters % groups != 0)
+    throw ValueError(where + ": groups must be a positive divisor of filters (" +
+                     std::to_string(filters) + "), got " + std::to_string(groups));
+}
 
 // Writes the shared fields of `o` into a layer's config.
 template <class Options>
