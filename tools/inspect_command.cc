@@ -6,6 +6,7 @@
 
 #include "io/atomic_file.h"
 #include "io/kiln_graph.h"
+#include "keras/model_config.h"
 #include "keras/saving/keras_h5.h"
 #include "keras/saving/model_file_info.h"
 #include "keras/summary.h"
@@ -32,10 +33,21 @@ Inspection Inspect(const std::string& path) {
   Inspection r{keras::saving::ReadModelFileInfo(path), nullptr, ""};
   if (r.info.format == keras::saving::ModelFileFormat::kKilnGraph) {
     r.graph_file = io::ReadGraphFile(path);
+    // The graph file runs without a model; one is built from its config only to count what trains.
+    if (r.info.model_config) {
+      try {
+        std::unique_ptr<keras::Model> m = keras::ModelFromConfig(*r.info.model_config);
+        m->Build();
+        keras::saving::ApplyTrainability(r.info, *m);
+      } catch (const Error&) {
+        // Unbuildable: the names' guess stands.
+      }
+    }
   } else if (r.info.format == keras::saving::ModelFileFormat::kLegacyFull ||
              r.info.format == keras::saving::ModelFileFormat::kKerasArchive) {
     try {
       r.model = keras::saving::LoadModel(path);
+      keras::saving::ApplyTrainability(r.info, *r.model);
     } catch (const IOError&) {
       throw;
     } catch (const Error& e) {

@@ -24,36 +24,6 @@ void AddWeight(ModelFileInfo& info, const std::string& layer, const std::string&
   info.weights.push_back(std::move(w));
 }
 
-// Which weights train, as Keras counts them (frozen layers, Normalization's statistics, Keras 3's
-// unnamed vars included), from the model Kiln builds from the config; the names' guess above
-// stays for a layer the model does not have or whose weights do not line up, and for files Kiln
-// cannot build.
-void TrainabilityFromModel(ModelFileInfo& info) {
-  if (!info.model_config) return;
-  std::unique_ptr<Model> model;
-  try {
-    model = ModelFromConfig(*info.model_config);
-    model->Build();
-  } catch (const Error&) {
-    return;
-  } catch (const nlohmann::json::exception&) {
-    return;
-  }
-  std::map<std::string, std::vector<WeightInfo*>> by_layer;
-  for (WeightInfo& w : info.weights) by_layer[w.layer].push_back(&w);
-  for (const auto& layer : model->layers()) {
-    auto it = by_layer.find(layer->name());
-    const std::vector<bool> mask = layer->TrainableMask();
-    if (it == by_layer.end() || it->second.size() != mask.size()) continue;
-    for (size_t i = 0; i < mask.size(); ++i) {
-      WeightInfo& w = *it->second[i];
-      if (w.trainable != mask[i])
-        info.trainable_params += (mask[i] ? 1 : -1) * w.value.num_elements();
-      w.trainable = mask[i];
-    }
-  }
-}
-
 void ReadLegacyWeights(ModelFileInfo& info, hid_t group) {
   auto names = h5::ReadStringListAttr(group, "layer_names").value_or(std::vector<std::string>{});
   for (const auto& layer : names) {
@@ -230,11 +200,26 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
       ReadKeras3Weights(info, f.id());
     }
   }
-  TrainabilityFromModel(info);
   std::map<std::string, int64_t> per_layer;
   for (const auto& w : info.weights) per_layer[w.layer] += w.value.num_elements();
   for (auto& l : info.layers) l.params = per_layer.count(l.name) ? per_layer[l.name] : 0;
   return info;
+}
+
+void ApplyTrainability(ModelFileInfo& info, const Model& model) {
+  std::map<std::string, std::vector<WeightInfo*>> by_layer;
+  for (WeightInfo& w : info.weights) by_layer[w.layer].push_back(&w);
+  for (const auto& layer : model.layers()) {
+    auto it = by_layer.find(layer->name());
+    const std::vector<bool> mask = layer->TrainableMask();
+    if (it == by_layer.end() || it->second.size() != mask.size()) continue;
+    for (size_t i = 0; i < mask.size(); ++i) {
+      WeightInfo& w = *it->second[i];
+      if (w.trainable != mask[i])
+        info.trainable_params += (mask[i] ? 1 : -1) * w.value.num_elements();
+      w.trainable = mask[i];
+    }
+  }
 }
 
 }  // namespace kiln::keras::saving

@@ -48,4 +48,10 @@ struct ModelFileInfo {
 // Throws kiln::IOError naming the file when it cannot be read.
 ModelFileInfo ReadModelFileInfo(const std::string& path);
 
+// Which weights train, as Keras counts them (frozen layers, Normalization's statistics, Keras 3's
+// unnamed vars), from `model`, the one built from info's config: ReadModelFileInfo alone guesses
+// from the weights' names. A layer the model does not have, or whose weights do not line up with
+// the file's, keeps the guess.
+void ApplyTrainability(ModelFileInfo& info, const Model& model);
+
 }  // namespace kiln::keras::saving
