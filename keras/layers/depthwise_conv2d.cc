@@ -1,7 +1,7 @@
 #include "keras/layers/depthwise_conv2d.h"
 
 #include "keras/activations.h"
-#include "keras/layers/layer_registry.h"
+#include "keras/layers/conv_config.h"
 #include "keras/layers/spatial.h"
 
 namespace kiln::keras::layers {
@@ -57,20 +57,7 @@ ValueRef DepthwiseConv2D::CallOne(GraphBuilder& b, ValueRef x, const CallContext
 nlohmann::json DepthwiseConv2D::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["kernel_size"] = kernel_size_;
-  c["strides"] = o_.strides;
-  c["padding"] = o_.padding;
-  c["depth_multiplier"] = o_.depth_multiplier;
-  c["data_format"] = o_.data_format;
-  c["dilation_rate"] = o_.dilation_rate;
-  c["activation"] = o_.activation;
-  c["use_bias"] = o_.use_bias;
-  c["depthwise_initializer"] = o_.depthwise_initializer.ToConfig();
-  c["bias_initializer"] = o_.bias_initializer.ToConfig();
-  c["depthwise_regularizer"] = o_.depthwise_regularizer;
-  c["bias_regularizer"] = o_.bias_regularizer;
-  c["activity_regularizer"] = o_.activity_regularizer;
-  c["depthwise_constraint"] = o_.depthwise_constraint;
-  c["bias_constraint"] = o_.bias_constraint;
+  WriteDepthwiseOptions(o_, c);
   return c;
 }
 
@@ -79,29 +66,7 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   const std::string where = "DepthwiseConv2D '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
   DepthwiseConv2DOptions o;
-  o.strides = config::IntPair(c, "strides", {1, 1});
-  o.dilation_rate = config::IntPair(c, "dilation_rate", {1, 1});
-  o.padding = c.value("padding", "valid");
-  o.data_format = c.value("data_format", "channels_last");
-  if (c.contains("depth_multiplier"))  // anything but an integer is refused by the constructor
-    o.depth_multiplier = c["depth_multiplier"].is_number_integer()
-                             ? c["depth_multiplier"].get<int64_t>()
-                             : int64_t{0};
-  o.activation = config::Activation(c, where, unsupported);
-  o.use_bias = c.value("use_bias", true);
-  if (c.contains("depthwise_initializer"))
-    o.depthwise_initializer = config::ParseInitializer(
-        c["depthwise_initializer"], where + " depthwise_initializer", unsupported);
-  if (c.contains("bias_initializer"))
-    o.bias_initializer =
-        config::ParseInitializer(c["bias_initializer"], where + " bias_initializer", unsupported);
-  o.depthwise_regularizer = config::Kept(c, "depthwise_regularizer");
-  o.bias_regularizer = config::Kept(c, "bias_regularizer");
-  o.activity_regularizer = config::Kept(c, "activity_regularizer");
-  o.depthwise_constraint = config::Kept(c, "depthwise_constraint");
-  o.bias_constraint = config::Kept(c, "bias_constraint");
-  o.input_shape = config::InputShape(c);
-  o.name = config::Name(c);
+  config::ReadDepthwiseOptions(c, where, unsupported, o);
   const auto kernel = config::IntPair(c, "kernel_size", {});
   if (!config::WithinMaxSize({{o.depth_multiplier}, kernel, o.strides, o.dilation_rate}))
     unsupported.push_back(

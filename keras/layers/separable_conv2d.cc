@@ -64,23 +64,10 @@ nlohmann::json SeparableConv2D::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["filters"] = filters_;
   c["kernel_size"] = kernel_size_;
-  c["strides"] = o_.strides;
-  c["padding"] = o_.padding;
-  c["depth_multiplier"] = o_.depth_multiplier;
-  c["data_format"] = o_.data_format;
-  c["dilation_rate"] = o_.dilation_rate;
-  c["activation"] = o_.activation;
-  c["use_bias"] = o_.use_bias;
-  c["depthwise_initializer"] = o_.depthwise_initializer.ToConfig();
+  WriteDepthwiseOptions(o_, c);
   c["pointwise_initializer"] = o_.pointwise_initializer.ToConfig();
-  c["bias_initializer"] = o_.bias_initializer.ToConfig();
-  c["depthwise_regularizer"] = o_.depthwise_regularizer;
   c["pointwise_regularizer"] = o_.pointwise_regularizer;
-  c["bias_regularizer"] = o_.bias_regularizer;
-  c["activity_regularizer"] = o_.activity_regularizer;
-  c["depthwise_constraint"] = o_.depthwise_constraint;
   c["pointwise_constraint"] = o_.pointwise_constraint;
-  c["bias_constraint"] = o_.bias_constraint;
   return c;
 }
 
@@ -90,29 +77,12 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   const size_t refused = unsupported.size();
   config::CheckDType(c, where, unsupported);
   SeparableConv2DOptions o;
-  o.strides = config::IntPair(c, "strides", {1, 1});
-  o.dilation_rate = config::IntPair(c, "dilation_rate", {1, 1});
-  o.padding = c.value("padding", "valid");
-  o.data_format = c.value("data_format", "channels_last");
-  if (c.contains("depth_multiplier"))  // anything but an integer is refused by the constructor
-    o.depth_multiplier = c["depth_multiplier"].is_number_integer()
-                             ? c["depth_multiplier"].get<int64_t>()
-                             : int64_t{0};
-  o.activation = config::Activation(c, where, unsupported);
-  o.use_bias = c.value("use_bias", true);
-  for (auto [key, init] : {std::pair{"depthwise_initializer", &o.depthwise_initializer},
-                           std::pair{"pointwise_initializer", &o.pointwise_initializer},
-                           std::pair{"bias_initializer", &o.bias_initializer}})
-    if (c.contains(key)) *init = config::ParseInitializer(c[key], where + " " + key, unsupported);
-  o.depthwise_regularizer = config::Kept(c, "depthwise_regularizer");
+  config::ReadDepthwiseOptions(c, where, unsupported, o);
+  if (c.contains("pointwise_initializer"))
+    o.pointwise_initializer = config::ParseInitializer(
+        c["pointwise_initializer"], where + " pointwise_initializer", unsupported);
   o.pointwise_regularizer = config::Kept(c, "pointwise_regularizer");
-  o.bias_regularizer = config::Kept(c, "bias_regularizer");
-  o.activity_regularizer = config::Kept(c, "activity_regularizer");
-  o.depthwise_constraint = config::Kept(c, "depthwise_constraint");
   o.pointwise_constraint = config::Kept(c, "pointwise_constraint");
-  o.bias_constraint = config::Kept(c, "bias_constraint");
-  o.input_shape = config::InputShape(c);
-  o.name = config::Name(c);
   const auto kernel = config::IntPair(c, "kernel_size", {});
   const int64_t filters = config::Filters(c);
   if (kernel.empty() || filters <= 0)
