@@ -4,8 +4,29 @@
 #include <cmath>
 
 #include "graph/error.h"
+#include "keras/layers/layer.h"
+#include "keras/layers/layer_registry.h"
+#include "keras/layers/spatial.h"
 
 namespace kiln::keras::layers {
+
+void CheckTargetSize(const std::string& where, int64_t height, int64_t width) {
+  CheckPositivePair(where, "height and width", {height, width});
+  if (!config::WithinMaxSize({{height, width}}))
+    throw ValueError(where + ": height and width must be at most " +
+                     std::to_string(config::kMaxSize));
+}
+
+Shape TargetShape(const std::string& where, const Shape& in, int64_t height, int64_t width,
+                  bool channels_first) {
+  if (in.rank() != 4)
+    throw ShapeError(where + ": expected input of rank 4, got " + KerasShapeString(in));
+  std::vector<int64_t> out = in.dims();
+  const int ih = channels_first ? 2 : 1;
+  out[ih] = height;
+  out[ih + 1] = width;
+  return Shape(out);
+}
 
 void CheckInterpolation(const std::string& where, const std::string& interpolation) {
   if (interpolation != "bilinear" && interpolation != "nearest")

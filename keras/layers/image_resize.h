@@ -16,6 +16,14 @@
 
 namespace kiln::keras::layers {
 
+// Resizing's and CenterCrop's target: throws kiln::ValueError naming `where` unless height and
+// width are positive and at most config::kMaxSize.
+void CheckTargetSize(const std::string& where, int64_t height, int64_t width);
+// A rank-4 image batch's shape with its spatial axes set to (height, width); throws
+// kiln::ShapeError naming `where` for another rank.
+Shape TargetShape(const std::string& where, const Shape& in, int64_t height, int64_t width,
+                  bool channels_first);
+
 // Throws kiln::ValueError "<where>: interpolation must be 'bilinear' or 'nearest', got '...'".
 void CheckInterpolation(const std::string& where, const std::string& interpolation);
 

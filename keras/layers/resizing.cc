@@ -11,21 +11,13 @@ Resizing::Resizing(int64_t height, int64_t width, ResizingOptions options)
     : height_(height), width_(width), o_(std::move(options)) {
   InitBase(o_.name, o_.input_shape, 0);
   const std::string where = "Resizing '" + name_ + "'";
-  CheckPositivePair(where, "height and width", {height_, width_});
-  if (!config::WithinMaxSize({{height_, width_}}))
-    throw ValueError(where + ": height and width must be at most " +
-                     std::to_string(config::kMaxSize));
+  CheckTargetSize(where, height_, width_);
   CheckInterpolation(where, o_.interpolation);
   CheckDataFormat(where, o_.data_format);
 }
 
 Shape Resizing::ComputeOutputShape(const Shape& in) const {
-  if (in.rank() != 4) ShapeFail("expected input of rank 4, got " + KerasShapeString(in));
-  std::vector<int64_t> out = in.dims();
-  const int ih = channels_first() ? 2 : 1;
-  out[ih] = height_;
-  out[ih + 1] = width_;
-  return Shape(out);
+  return TargetShape(class_name() + " '" + name_ + "'", in, height_, width_, channels_first());
 }
 
 ValueRef Resizing::CallOne(GraphBuilder& b, ValueRef x, const CallContext&) {
