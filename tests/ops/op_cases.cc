@@ -58,6 +58,74 @@ void SquashInput0(std::vector<Tensor>& in) {
   });
 }
 
+// A recurrent op's attributes, all given (the grad rows' prepare runs the forward reference).
+AttrMap RecurrentAttrs(const std::string& act, const std::string& rec_act, bool backwards,
+                       bool zero_output, std::optional<bool> reset_after = std::nullopt) {
+  AttrMap a = {{"activation", act},
+               {"recurrent_activation", rec_act},
+               {"go_backwards", backwards},
+               {"zero_output_for_mask", zero_output}};
+  if (reset_after) a.Set("reset_after", *reset_after);
+  return a;
+}
+
+// One row of a recurrent op or its gradient op: batch 2, 4 steps, 3 features, 5 units, a mask
+// that skips steps (PrepareRecurrent).
+OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap attrs) {
+  const bool grad = op.ends_with("Grad");
+  const std::string fwd = grad ? op.substr(0, op.size() - 4) : op;
+  const int states = fwd == "LSTM" ? 2 : 1, gates = fwd == "LSTM" ? 4 : fwd == "GRU" ? 3 : 1;
+  const bool two_rows = fwd == "GRU" && attrs.Get<bool>("reset_after");
+  const int saved = fwd == "GRU" ? (two_rows ? 4 : 3) * 5 : gates * 5;
+  const std::string g = std::to_string(gates * 5);
+  std::string shapes = "[2,4,3]";
+  for (int k = 0; k < states; ++k) shapes += ";[2,5]";
+  shapes +=
+      ";[3," + g + "];[5," + g + "];" + (two_rows ? "[2," + g + "]" : "[" + g + "]") + ";[2,4]";
+  if (grad) {
+    shapes += ";[2,4," + std::to_string(saved) + "]";
+    for (int k = 0; k < states; ++k) shapes += ";[2,4,5]";
+    shapes += ";[2,4,5]";
+    for (int k = 0; k < states; ++k) shapes += ";[2,5]";
+  }
+  OpCase c{.name = name,
+           .op = op,
+           .shapes = shapes,
+           .attrs = attrs,
+           .ref = grad ? RefRecurrentGrad(op) : RefRecurrent(op),
+           .lo = -1,
+           .hi = 1,
+           .no_grad = {4 + states},
+           .prepare = PrepareRecurrent(op, attrs)};
+  if (grad) c.tolerance64 = 1e-7;
+  return c;
+}
+
+std::vector<OpCase> RecurrentCases() {
+  return {
+      RecurrentCase("SimpleRNN", "SimpleRNN", RecurrentAttrs("tanh", "sigmoid", false, false)),
+      RecurrentCase("SimpleRNN_backwards_zero_output", "SimpleRNN",
+                    RecurrentAttrs("selu", "sigmoid", true, true)),
+      RecurrentCase("SimpleRNNGrad", "SimpleRNNGrad",
+                    RecurrentAttrs("tanh", "sigmoid", true, false)),
+      RecurrentCase("LSTM", "LSTM", RecurrentAttrs("tanh", "sigmoid", false, false)),
+      RecurrentCase("LSTM_backwards_softsign_swish", "LSTM",
+                    RecurrentAttrs("softsign", "swish", true, false)),
+      RecurrentCase("LSTM_zero_output_elu", "LSTM", RecurrentAttrs("elu", "sigmoid", false, true)),
+      RecurrentCase("LSTMGrad", "LSTMGrad", RecurrentAttrs("tanh", "sigmoid", false, false)),
+      RecurrentCase("LSTMGrad_backwards_zero_output", "LSTMGrad",
+                    RecurrentAttrs("softsign", "sigmoid", true, true)),
+      RecurrentCase("GRU", "GRU", RecurrentAttrs("tanh", "sigmoid", false, false, true)),
+      RecurrentCase("GRU_reset_before_backwards", "GRU",
+                    RecurrentAttrs("tanh", "sigmoid", true, false, false)),
+      RecurrentCase("GRU_softplus_tanh_zero_output", "GRU",
+                    RecurrentAttrs("softplus", "tanh", false, true, true)),
+      RecurrentCase("GRUGrad", "GRUGrad", RecurrentAttrs("tanh", "sigmoid", false, false, true)),
+      RecurrentCase("GRUGrad_reset_before", "GRUGrad",
+                    RecurrentAttrs("sigmoid", "tanh", true, true, false)),
+  };
+}
+
 std::vector<OpCase> MakeCases() {
   auto add = [](double a, double b) { return a + b; };
   auto sub = [](double a, double b) { return a - b; };
@@ -642,6 +710,7 @@ std::vector<OpCase> MakeCases() {
        .lo = -5,
        .hi = 5},
   };
+  for (OpCase& r : RecurrentCases()) c.push_back(std::move(r));
   return c;
 }
 

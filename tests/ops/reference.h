@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "graph/attr.h"
@@ -18,6 +19,13 @@ using Reference = std::function<std::vector<Tensor>(std::span<const Tensor>, con
 Reference RefUnary(std::function<double(double)> f);
 Reference RefBinary(std::function<double(double, double)> f, DType out = kFloat64);
 Reference RefMatMul();
+// SimpleRNN, LSTM, GRU (op names) step by step; their gradient ops as finite differences of that.
+Reference RefRecurrent(const std::string& op);
+Reference RefRecurrentGrad(const std::string& grad_op);
+// For a recurrent op's (or its gradient op's) row: a mask of zeros and ones that skips steps,
+// and for a gradient op the saved outputs the forward op makes from the row's inputs.
+std::function<void(std::vector<Tensor>&)> PrepareRecurrent(const std::string& op,
+                                                           const AttrMap& attrs);
 Reference RefGather();      // params, indices
 Reference RefGatherGrad();  // dy, indices, like
 Reference RefBiasAdd();
