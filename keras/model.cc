@@ -387,22 +387,32 @@ void WeightConstraints(const Layer& layer,
 
 std::vector<ValueRef> Model::LowerNodes(
     GraphBuilder& b, std::span<const ValueRef> inputs,
-    const std::function<const LayerVariables&(const Layer&)>& vars, const CallContext& ctx) const {
+    const std::function<const LayerVariables&(const Layer&)>& vars, const CallContext& ctx,
+    std::vector<ValueRef>* output_masks) const {
   ExpectCount("inputs", inputs.size(), inputs_.size());
-  std::map<std::pair<const LayerNode*, int>, ValueRef> values;
-  for (size_t i = 0; i < inputs_.size(); ++i)
-    values[{inputs_[i].node().get(), inputs_[i].index()}] = inputs[i];
+  using Key = std::pair<const LayerNode*, int>;
+  std::map<Key, ValueRef> values, masks;
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    const Key key{inputs_[i].node().get(), inputs_[i].index()};
+    values[key] = inputs[i];
+    if (i < ctx.masks.size()) masks[key] = ctx.masks[i];
+  }
+  auto mask_of = [&](const Key& key) {
+    auto it = masks.find(key);
+    return it == masks.end() ? ValueRef{} : it->second;
+  };
   for (const auto& node : nodes_) {
     if (node->inputs.empty()) continue;  // an InputLayer: fed
     Layer& layer = *node->layer;
     auto scope = b.Scope(layer.name());
-    std::vector<ValueRef> ins;
+    std::vector<ValueRef> ins, in_masks;
     for (const KerasTensor& t : node->inputs) {
       ValueRef v = values.at({t.node().get(), t.index()});
       const DType dtype = b.type(v).dtype;
       if (dtype != kFloat32 && !(!IsFloating(dtype) && layer.KeepsIntegerInputs()))
         v = b.Op("Cast", {v}, {{"dtype", kFloat32}});
       ins.push_back(v);
+      in_masks.push_back(mask_of({t.node().get(), t.index()}));
     }
     const LayerVariables& v = vars(layer);
     const bool trainable = ctx.trainable && layer.trainable();
@@ -412,16 +422,26 @@ std::vector<ValueRef> Model::LowerNodes(
                                              .losses = ctx.losses,
                                              .updates = ctx.updates,
                                              .weights = v.weights,
-                                             .states = v.states});
+                                             .states = v.states,
+                                             .masks = in_masks});
     if (ctx.losses) AddRegularization(b, layer, v.weights, outs, *ctx.losses);
     if (outs.size() != node->output_shapes.size())
       throw Error(layer.class_name() + " '" + layer.name() + "' lowered " +
                   std::to_string(outs.size()) + " outputs for " +
                   std::to_string(node->output_shapes.size()));
-    for (size_t k = 0; k < outs.size(); ++k) values[{node.get(), static_cast<int>(k)}] = outs[k];
+    const std::vector<ValueRef> out_masks = layer.ComputeMask(b, ins, in_masks, outs.size());
+    for (size_t k = 0; k < outs.size(); ++k) {
+      values[{node.get(), static_cast<int>(k)}] = outs[k];
+      if (k < out_masks.size() && out_masks[k].valid())
+        masks[{node.get(), static_cast<int>(k)}] = out_masks[k];
+    }
   }
   std::vector<ValueRef> out;
-  for (const KerasTensor& t : outputs_) out.push_back(values.at({t.node().get(), t.index()}));
+  if (output_masks) output_masks->clear();
+  for (const KerasTensor& t : outputs_) {
+    out.push_back(values.at({t.node().get(), t.index()}));
+    if (output_masks) output_masks->push_back(mask_of({t.node().get(), t.index()}));
+  }
   return out;
 }
 
@@ -474,9 +494,20 @@ void Model::LowerForward(GraphBuilder& b, Lowered& l, bool training, bool with_l
     }
     return it->second;
   };
+  std::vector<ValueRef> output_masks;
   l.y_pred = LowerNodes(
       b, l.x, vars,
-      {.training = training, .losses = with_losses ? &l.added : nullptr, .updates = &l.updates});
+      {.training = training, .losses = with_losses ? &l.added : nullptr, .updates = &l.updates},
+      &output_masks);
+  // Keras weights each step's loss by the output's mask; until Kiln does, such a loss would be
+  // silently different from Keras's.
+  for (size_t i = 0; with_losses && i < output_masks.size(); ++i)
+    if (output_masks[i].valid())
+      throw ValueError("Model '" + name_ + "': output " + std::to_string(i) + " (" +
+                       outputs_[i].layer().name() +
+                       ") carries a mask, and losses masked per step are not supported yet; "
+                       "end the model with a layer that drops it (a recurrent layer without "
+                       "return_sequences, a pooling)");
 }
 
 void Model::Plan(Lowered& l, std::vector<ValueRef> fetches) {

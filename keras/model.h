@@ -429,10 +429,12 @@ class Model : public Layer {
   // Emits every node for `inputs` (one value per model input); `vars` gives each layer's
   // Variables.
   // ctx.training, .trainable, .losses and .updates apply to every layer; the weights come from
-  // `vars`.
+  // `vars`; ctx.masks are the inputs' masks. Each layer's masks go to the layers it feeds, and
+  // the outputs' into `output_masks` when given.
   std::vector<ValueRef> LowerNodes(GraphBuilder& b, std::span<const ValueRef> inputs,
                                    const std::function<const LayerVariables&(const Layer&)>& vars,
-                                   const CallContext& ctx) const;
+                                   const CallContext& ctx,
+                                   std::vector<ValueRef>* output_masks = nullptr) const;
   // with_losses: collect the layers' regularization losses (training and evaluation graphs).
   void LowerForward(GraphBuilder& b, Lowered& l, bool training, bool with_losses);
   // Adds the losses and metrics for compile_options_ to a lowered forward graph.

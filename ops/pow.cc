@@ -16,11 +16,12 @@ KILN_REGISTER_OP(OpDef{
       const DType t = b.type(c.y()).dtype;
       ValueRef b_minus_1 = b.Op("Sub", {c.x(1), b.Scalar(1, t)});
       ValueRef da = b.Op("Mul", {c.dy(), b.Op("Mul", {c.x(1), b.Op("Pow", {c.x(0), b_minus_1})})});
-      ValueRef nonpositive = b.Op(
-          "Cast", {b.Op("GreaterEqual", {b.Scalar(0, t), c.x(0)})}, {{"dtype", t}});
+      ValueRef nonpositive =
+          b.Op("Cast", {b.Op("GreaterEqual", {b.Scalar(0, t), c.x(0)})}, {{"dtype", t}});
       // log(a) where a > 0, else 0; max(a, tiny) keeps log finite where the mask drops it.
       ValueRef safe = b.Op("Maximum", {c.x(0), b.Scalar(1e-30, t)});
-      ValueRef log_a = b.Op("Mul", {b.Op("Log", {safe}), b.Op("Sub", {b.Scalar(1, t), nonpositive})});
+      ValueRef log_a =
+          b.Op("Mul", {b.Op("Log", {safe}), b.Op("Sub", {b.Scalar(1, t), nonpositive})});
       ValueRef db = b.Op("Mul", {c.dy(), b.Op("Mul", {c.y(), log_a})});
       return {ReduceGradToInput(c, da, 0), ReduceGradToInput(c, db, 1)};
     },

@@ -64,12 +64,12 @@ std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const Recurre
            std::to_string(cols) + "]");
   for (int s = 0; s < l.states; ++s) {
     const Shape& st = c.shape(1 + s);
-    if (st.rank() != 2 || !Fits(st[0], x[0]) || !Fits(st[1], units))
+    if (st.rank() != 2 || !(Fits(st[0], x[0]) || st[0] == 1) || !Fits(st[1], units))
       c.Fail("initial state " + std::to_string(s) + " " + Str(st) + " must be [" +
-             std::to_string(x[0]) + ", " + std::to_string(units) + "]");
+             std::to_string(x[0]) + " or 1, " + std::to_string(units) + "]");
   }
-  if (mask.rank() != 2 || !Fits(mask[0], x[0]) || !Fits(mask[1], x[1]))
-    c.Fail("mask " + Str(mask) + " must be [batch, steps] of x " + Str(x));
+  if (mask.rank() != 0 && (mask.rank() != 2 || !Fits(mask[0], x[0]) || !Fits(mask[1], x[1])))
+    c.Fail("mask " + Str(mask) + " must be [batch, steps] of x " + Str(x) + ", or a scalar 1");
   const DType t = c.dtype(0);
   const Shape seq{x[0], x[1], units}, state{x[0], units};
   std::vector<TensorType> out = {{t, seq}};

@@ -6,9 +6,11 @@
 // sequence, forward and backward over time in one kernel each (as cuDNN's RNN API and
 // TensorFlow's BlockLSTM do):
 //
-//   inputs   x [B, T, I], S initial states [B, U], kernel [I, G*U], recurrent_kernel [U, G*U],
+//   inputs   x [B, T, I], S initial states [B, U] (or [1, U], the same for every row: zeros
+//            when the layer has no initial state), kernel [I, G*U], recurrent_kernel [U, G*U],
 //            bias [G*U] (GRU with reset_after: [2, 3U], input and recurrent rows), mask [B, T]
-//            (1 keeps a step, 0 skips it: the states carry over, as Keras's masks)
+//            (1 keeps a step, 0 skips it: the states carry over, as Keras's masks) or a scalar
+//            1 for no mask
 //   outputs  y [B, T, U] in processing order (reversed time for go_backwards), the S final
 //            states [B, U], then what the gradient needs: z [B, T, Z] (the cell's pre-activations
 //            per processing step) and the state after each processing step, [B, T, U] per state.

@@ -18,6 +18,7 @@ class Activation : public Layer {
  public:
   explicit Activation(std::string activation, ActivationOptions options = {});
   std::string class_name() const override { return "Activation"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

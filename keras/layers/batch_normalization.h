@@ -38,6 +38,7 @@ class BatchNormalization : public Layer {
   explicit BatchNormalization(BatchNormalizationOptions options = {});
   void set_unbiased_moving_variance(bool v) { o_.unbiased_moving_variance = v; }
   std::string class_name() const override { return "BatchNormalization"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -33,6 +33,7 @@ class Dense : public Layer {
  public:
   explicit Dense(int64_t units, DenseOptions options = {});
   std::string class_name() const override { return "Dense"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -32,6 +32,11 @@ class Dot : public Merge {
   std::vector<ValueRef> Call(GraphBuilder& b, std::span<const ValueRef> inputs,
                              const CallContext& ctx) override;
   nlohmann::json get_config() const override;
+  // Keras's Dot drops masks (its output has no steps axis to mask).
+  std::vector<ValueRef> ComputeMask(GraphBuilder&, std::span<const ValueRef>,
+                                    std::span<const ValueRef>, size_t n_outputs) const override {
+    return std::vector<ValueRef>(n_outputs);
+  }
 
  protected:
   ValueRef MergeFunction(GraphBuilder& b, std::span<const ValueRef> inputs) const override;

@@ -29,6 +29,7 @@ class Dropout : public Layer {
  public:
   explicit Dropout(double rate, DropoutOptions options = {});
   std::string class_name() const override { return "Dropout"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -21,6 +21,7 @@ class ELU : public Layer {
   // Throws kiln::ValueError for a non-finite alpha.
   explicit ELU(ELUOptions options = {});
   std::string class_name() const override { return "ELU"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -20,6 +20,7 @@ class GaussianNoise : public Layer {
  public:
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
   std::string class_name() const override { return "GaussianNoise"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -66,6 +66,13 @@ ValueRef Layer::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
   return out[0];
 }
 
+std::vector<ValueRef> Layer::ComputeMask(GraphBuilder&, std::span<const ValueRef>,
+                                         std::span<const ValueRef> masks,
+                                         size_t n_outputs) const {
+  const ValueRef kept = supports_masking() && !masks.empty() ? masks[0] : ValueRef{};
+  return std::vector<ValueRef>(n_outputs, kept);
+}
+
 ValueRef Layer::CallOne(GraphBuilder&, ValueRef, const CallContext&) {
   throw ValueError(class_name() + " '" + name_ + "' takes several inputs, called with one");
 }

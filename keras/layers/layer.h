@@ -64,6 +64,10 @@ struct CallContext {
   // The Variable nodes of this layer's weights() and states(), in their order, in the graph
   // being lowered.
   std::span<const ValueRef> weights = {}, states = {};
+  // Keras's masks of the inputs, one per input (an invalid ValueRef where an input has none): a
+  // float32 (batch, steps) tensor, 1 for a step to use and 0 for one to skip. The recurrent
+  // layers and GlobalAveragePooling1D read them; ComputeMask says what the outputs carry.
+  std::span<const ValueRef> masks = {};
 };
 
 class Layer {
@@ -99,6 +103,16 @@ class Layer {
                                      const CallContext& ctx);
   // One input, one output.
   ValueRef Call(GraphBuilder& b, ValueRef x, const CallContext& ctx);
+
+  // Keras's compute_mask: the masks of a call's `n_outputs` outputs (invalid ValueRefs for
+  // none). The default passes the first input's mask to every output when supports_masking(),
+  // and drops it otherwise, as Keras does (with a warning there).
+  virtual std::vector<ValueRef> ComputeMask(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                            std::span<const ValueRef> masks,
+                                            size_t n_outputs) const;
+  // Keras's supports_masking: the layer works step by step, so its input's mask holds for its
+  // output (Dense, Activation, Dropout, normalizations...).
+  virtual bool supports_masking() const { return false; }
 
   // Keras's layer.trainable. False freezes every weight of the layer (of a model: of all its
   // layers, which it sets too) and runs BatchNormalization in inference mode. As in Keras, it

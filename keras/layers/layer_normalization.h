@@ -33,6 +33,7 @@ class LayerNormalization : public Layer {
   // Throws kiln::ValueError naming the layer for an empty axis list or a non-positive epsilon.
   explicit LayerNormalization(LayerNormalizationOptions options = {});
   std::string class_name() const override { return "LayerNormalization"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -102,4 +102,12 @@ std::string MergeConfigName(const nlohmann::json& c, const std::string& class_na
   return config::Name(c);
 }
 
+std::vector<ValueRef> Merge::ComputeMask(GraphBuilder& b, std::span<const ValueRef>,
+                                         std::span<const ValueRef> masks, size_t n_outputs) const {
+  ValueRef kept;
+  for (ValueRef m : masks)
+    if (m.valid()) kept = kept.valid() ? b.Op("Mul", {kept, m}) : m;
+  return std::vector<ValueRef>(n_outputs, kept);
+}
+
 }  // namespace kiln::keras::layers

@@ -32,6 +32,10 @@ class Merge : public Layer {
   using Layer::Call;  // the one-input form, which reports the merge error
   std::vector<ValueRef> Call(GraphBuilder& b, std::span<const ValueRef> inputs,
                              const CallContext& ctx) override;
+  // Keras's merge mask: a step is kept where every input that has a mask keeps it.
+  std::vector<ValueRef> ComputeMask(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                    std::span<const ValueRef> masks,
+                                    size_t n_outputs) const override;
 
  protected:
   // Subclasses call InitBase (it needs their class_name).

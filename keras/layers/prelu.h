@@ -27,6 +27,7 @@ class PReLU : public Layer {
   // Throws kiln::ValueError naming the layer for an invalid alpha_initializer.
   explicit PReLU(PReLUOptions options = {});
   std::string class_name() const override { return "PReLU"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

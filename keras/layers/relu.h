@@ -29,6 +29,7 @@ class ReLU : public Layer {
   // Throws kiln::ValueError for a negative max_value or negative_slope (Keras's errors).
   explicit ReLU(ReLUOptions options = {});
   std::string class_name() const override { return "ReLU"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
@@ -50,6 +51,7 @@ class LeakyReLU : public Layer {
   // Throws kiln::ValueError for a negative alpha.
   explicit LeakyReLU(LeakyReLUOptions options = {});
   std::string class_name() const override { return "LeakyReLU"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override { return input_shape; }
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -24,6 +24,7 @@ class Rescaling : public Layer {
   explicit Rescaling(double scale, RescalingOptions options = {})
       : Rescaling(std::vector<double>{scale}, std::move(options)) {}
   std::string class_name() const override { return "Rescaling"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -27,6 +27,7 @@ class TimeDistributed : public Layer {
  public:
   explicit TimeDistributed(LayerRef layer, TimeDistributedOptions options = {});
   std::string class_name() const override { return "TimeDistributed"; }
+  bool supports_masking() const override { return true; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;

@@ -294,6 +294,24 @@ RecurrentAttrs ParseAttrs(const Node& node) {
           node.op == "GRU" || node.op == "GRUGrad" ? a.Get<bool>("reset_after") : false};
 }
 
+// Whether step t of row b is kept: the mask's 1s, or every step for a scalar mask.
+template <typename T>
+struct Kept {
+  const Tensor& mask;
+  int64_t steps;
+  bool operator()(int64_t b, int64_t t) const {
+    return mask.shape().rank() == 0 || mask.data<T>()[b * steps + t] != T(0);
+  }
+};
+
+// An initial state [B, U], or [1, U] repeated for every row.
+template <typename T>
+Mat<T> InitialState(const Tensor& s, int64_t rows) {
+  const int64_t u = s.dim(1);
+  if (s.dim(0) == rows) return ConstMapMat<T>(s.data<T>(), rows, u);
+  return ConstMapMat<T>(s.data<T>(), 1, u).replicate(rows, 1);
+}
+
 template <typename T>
 Mat<T> Zeros(int64_t rows, int64_t cols) {
   return Mat<T>::Zero(rows, cols);
@@ -338,18 +356,18 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
   WithCell<T>(c.node.op, at, p, [&](const auto& cell) {
     const int64_t zw = cell.saved_width();
     std::vector<Mat<T>> st(S), next(S, Zeros<T>(B, U));
-    for (int k = 0; k < S; ++k) st[k] = ConstMapMat<T>(c.input(1 + k).data<T>(), B, U);
+    for (int k = 0; k < S; ++k) st[k] = InitialState<T>(c.input(1 + k), B);
     Mat<T> prev_out = Zeros<T>(B, U), xz(B, G), z(B, zw);
     T* y = c.output(0).data<T>();
     T* zs = c.output(1 + S).data<T>();
-    const T* m = mask.data<T>();
+    const Kept<T> kept{mask, T_};
     for (int64_t s = 0; s < T_; ++s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       for (int64_t b = 0; b < B; ++b) xz.row(b) = xw.row(b * T_ + t);
       cell.Step(xz, st, z, next);
       for (int64_t b = 0; b < B; ++b) {
         std::copy_n(&z(b, 0), zw, Row(zs, b, s, T_, zw));
-        if (m[b * T_ + t] != T(0)) {
+        if (kept(b, t)) {
           for (int k = 0; k < S; ++k) st[k].row(b) = next[k].row(b);
           prev_out.row(b) = st[0].row(b);
         } else if (at.zero_output_for_mask) {
@@ -380,12 +398,12 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
     Mat<T> carry = Zeros<T>(B, U), z(B, zw), dxz_step(B, G);
     Mat<T> dxz = Zeros<T>(B * T_, G), drec = Zeros<T>(U, rec.dim(1));
     Mat<T> drec_bias = Zeros<T>(1, G);
-    const T* m = mask.data<T>();
+    const Kept<T> is_kept{mask, T_};
     for (int64_t s = T_ - 1; s >= 0; --s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       for (int64_t b = 0; b < B; ++b) {
         const T* dyr = Row(dy.data<T>(), b, s, T_, U);
-        const bool kept = m[b * T_ + t] != T(0);
+        const bool kept = is_kept(b, t);
         for (int64_t j = 0; j < U; ++j) {
           const T g_out = dyr[j] + carry(b, j);
           // A kept step's output is its new h; a skipped one's is the previous output (or zero).
@@ -403,7 +421,8 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
           if (kept) dst[k].row(b).setZero();
         std::copy_n(Row(zs.data<T>(), b, s, T_, zw), zw, &z(b, 0));
         for (int k = 0; k < S; ++k) {
-          const T* src = s == 0 ? c.input(1 + k).data<T>() + b * U
+          const Tensor& init = c.input(1 + k);
+          const T* src = s == 0 ? init.data<T>() + (init.dim(0) == 1 ? 0 : b * U)
                                 : Row(c.input(6 + S + k).data<T>(), b, s - 1, T_, U);
           std::copy_n(src, U, &prev[k](b, 0));
         }
@@ -415,7 +434,13 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
     }
     MapMat<T>(c.output(0).data<T>(), B * T_, I).noalias() =
         dxz * ConstMapMat<T>(kernel.data<T>(), I, G).transpose();
-    for (int k = 0; k < S; ++k) MapMat<T>(c.output(1 + k).data<T>(), B, U) = dst[k];
+    for (int k = 0; k < S; ++k) {
+      Tensor& d = c.output(1 + k);
+      if (d.dim(0) == B)
+        MapMat<T>(d.data<T>(), B, U) = dst[k];
+      else  // one initial state for every row
+        MapMat<T>(d.data<T>(), 1, U) = dst[k].colwise().sum();
+    }
     MapMat<T>(c.output(1 + S).data<T>(), I, G).noalias() =
         ConstMapMat<T>(x.data<T>(), B * T_, I).transpose() * dxz;
     MapMat<T>(c.output(2 + S).data<T>(), U, rec.dim(1)) = drec;

@@ -71,7 +71,10 @@ AttrMap RecurrentAttrs(const std::string& act, const std::string& rec_act, bool 
 
 // One row of a recurrent op or its gradient op: batch 2, 4 steps, 3 features, 5 units, a mask
 // that skips steps (PrepareRecurrent).
-OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap attrs) {
+// With `shared_state`, one initial state row for the batch and a scalar mask (no mask), as the
+// layers pass when they have neither.
+OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap attrs,
+                     bool shared_state = false) {
   const bool grad = op.ends_with("Grad");
   const std::string fwd = grad ? op.substr(0, op.size() - 4) : op;
   const int states = fwd == "LSTM" ? 2 : 1, gates = fwd == "LSTM" ? 4 : fwd == "GRU" ? 3 : 1;
@@ -123,6 +126,12 @@ std::vector<OpCase> RecurrentCases() {
       RecurrentCase("GRUGrad", "GRUGrad", RecurrentAttrs("tanh", "sigmoid", false, false, true)),
       RecurrentCase("GRUGrad_reset_before", "GRUGrad",
                     RecurrentAttrs("sigmoid", "tanh", true, true, false)),
+      RecurrentCase("LSTM_shared_state_no_mask", "LSTM",
+                    RecurrentAttrs("tanh", "sigmoid", false, false), true),
+      RecurrentCase("LSTMGrad_shared_state_no_mask", "LSTMGrad",
+                    RecurrentAttrs("tanh", "sigmoid", true, false), true),
+      RecurrentCase("GRUGrad_shared_state_no_mask", "GRUGrad",
+                    RecurrentAttrs("tanh", "sigmoid", false, false, true), true),
   };
 }
 

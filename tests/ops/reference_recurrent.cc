@@ -95,7 +95,7 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
         }
       }
       std::copy(z.begin(), z.end(), f.out[1 + S].begin() + (b * T + s) * zw);
-      if (mask[b * T + t] != 0) {
+      if (mask.size() == 1 || mask[b * T + t] != 0) {
         st[0] = h;
         if (S == 2) st[1] = c;
         prev_out = h;
@@ -185,12 +185,16 @@ std::function<void(std::vector<Tensor>&)> PrepareRecurrent(const std::string& op
     const std::string fwd = grad ? op.substr(0, op.size() - 4) : op;
     const int S = States(fwd);
     Tensor& mask = v[4 + S];
-    const int64_t B = mask.dim(0), T = mask.dim(1);
-    std::vector<double> m(B * T);
-    // Skipped steps first, in the middle and last, and a fully kept row.
-    for (int64_t b = 0; b < B; ++b)
-      for (int64_t t = 0; t < T; ++t) m[b * T + t] = b == 0 || (b * 3 + t * 5) % 4 != 0 ? 1 : 0;
-    mask = Tensor::FromVector<double>(m, mask.shape()).astype(mask.dtype());
+    if (mask.shape().rank() == 0) {
+      mask = Tensor::FromVector<double>({1.0}, Shape{}).astype(mask.dtype());
+    } else {
+      const int64_t B = mask.dim(0), T = mask.dim(1);
+      std::vector<double> m(B * T);
+      // A fully kept row, then rows that skip their first step, later ones and the last.
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t t = 0; t < T; ++t) m[b * T + t] = b == 0 || t % 3 == 1 ? 1 : 0;
+      mask = Tensor::FromVector<double>(m, mask.shape()).astype(mask.dtype());
+    }
     if (!grad) return;
     // The saved outputs the gradient op reads must be the forward op's for these inputs.
     std::vector<Tensor> fwd_in(v.begin(), v.begin() + 5 + S);
