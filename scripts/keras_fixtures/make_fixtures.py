@@ -44,8 +44,8 @@ assert keras.backend.backend() == "jax", keras.backend.backend()
 REPO = pathlib.Path(__file__).resolve().parents[2]
 OUT = REPO / "tests" / "fixtures" / "keras" / "gen"
 MAX_FILE = 200 * 1024
-MAX_TOTAL = 5 * 1024 * 1024
-MAX_MANIFEST = 700 * 1024  # manifest.json is text; the layouts of ~110 fixtures make it ~450 KB
+MAX_TOTAL = 6 * 1024 * 1024  # the files this script writes: about 5.0 MB with the recurrent groups
+MAX_MANIFEST = 1000 * 1024  # manifest.json is text; the layouts of 150 fixtures make it ~790 KB
 
 
 def _mm(v):
@@ -87,6 +87,11 @@ MANIFEST = {
         "eval": "<name>.eval.json (two-outputs model): evaluate(x, targets, return_dict=True) with the "
                 "saved weights, then History of fit(epochs=2, batch_size=4, shuffle=False); "
                 "<name>.target.<i>.npy are the targets, <name>.after.<i>.npy the weights after fit",
+        "stateful": "kind 'stateful' (one input, one output): files.x / files.y are consecutive batches, "
+                    "<name>.x.<i>.npy / .y.<i>.npy for i = 0, 1, predicted in that order from the zero "
+                    "states without reset_states (see batches and predict_call)",
+        "y_nan_rows": "where present: for each output, the batch rows whose y holds NaN (Keras's own 0/0, "
+                      "e.g. the masked mean of a fully masked row)",
     },
     "fixtures": [],
     "skipped": [],
@@ -972,6 +977,276 @@ def fixtures_time_distributed():
                "every weight uniform in [-0.5, 0.5).", 27, weights_seed=147)
 
 
+# Recurrent layers. Every weight uniform in [-0.5, 0.5) (weights_seed); no hard_sigmoid anywhere
+# (tf.keras 2.x and Keras 3 define it differently).
+
+def _rnn_cells(lib):
+    L = lib.layers
+    x = lib.Input((6, 3), name="sequence")
+    outs = [
+        L.SimpleRNN(4, return_sequences=True, name="simple_rnn_seq")(x),
+        L.LSTM(5, name="lstm_last")(x),
+        L.GRU(4, name="gru_last")(x),
+        L.GRU(3, reset_after=False, go_backwards=True, return_sequences=True, name="gru_v1_backwards")(x),
+        L.LSTM(4, use_bias=False, activation="relu", return_sequences=True, go_backwards=True,
+               name="lstm_relu_backwards")(x),
+        L.SimpleRNN(3, activation="relu", use_bias=False, go_backwards=True, name="simple_rnn_relu_backwards")(x),
+        L.LSTM(3, dropout=0.3, recurrent_dropout=0.2, unit_forget_bias=False, name="lstm_dropout")(x),
+        L.GRU(2, recurrent_activation="tanh", activation="sigmoid", name="gru_tanh_gates")(x),
+    ]
+    return lib.Model(x, outs, name="rnn_cells")
+
+
+def fixtures_rnn_cells():
+    _write_all("functional-rnn-cells", _rnn_cells, rnd((4, 6, 3), 148),
+               "Input 'sequence' (6,3); eight branches, each one model output in this order: "
+               "SimpleRNN(4, return_sequences=True) 'simple_rnn_seq'; LSTM(5) 'lstm_last' (last output); "
+               "GRU(4) 'gru_last' (reset_after=True, bias (2, 12)); GRU(3, reset_after=False, go_backwards=True, "
+               "return_sequences=True) 'gru_v1_backwards' (bias (9,)); LSTM(4, use_bias=False, activation=relu, "
+               "return_sequences=True, go_backwards=True) 'lstm_relu_backwards'; SimpleRNN(3, activation=relu, "
+               "use_bias=False, go_backwards=True) 'simple_rnn_relu_backwards'; LSTM(3, dropout=0.3, "
+               "recurrent_dropout=0.2, unit_forget_bias=False) 'lstm_dropout' (inference: no dropout); "
+               "GRU(2, recurrent_activation=tanh, activation=sigmoid) 'gru_tanh_gates'. Other arguments are "
+               "the defaults (activation tanh, recurrent_activation sigmoid). A go_backwards sequence output "
+               "is in reversed time order (step 0 of it is the input's last step). Every weight uniform in "
+               "[-0.5, 0.5).", 28, weights_seed=149)
+
+
+def _rnn_states(lib):
+    L = lib.layers
+    seq = lib.Input((5, 3), name="sequence")
+    h0 = lib.Input((4,), name="h0")
+    c0 = lib.Input((4,), name="c0")
+    lstm_seq, lstm_h, lstm_c = L.LSTM(4, return_sequences=True, return_state=True, name="lstm")(
+        seq, initial_state=[h0, c0])
+    gru_out, gru_h = L.GRU(4, return_state=True, name="gru")(seq, initial_state=h0)
+    rnn_out, rnn_h = L.SimpleRNN(4, return_state=True, go_backwards=True, name="simple_rnn_backwards")(seq)
+    return lib.Model([seq, h0, c0], [lstm_seq, lstm_h, lstm_c, gru_out, gru_h, rnn_out, rnn_h],
+                     name="rnn_states")
+
+
+def fixtures_rnn_states():
+    _write_all("functional-rnn-states", _rnn_states, [rnd((3, 5, 3), 150), rnd((3, 4), 151), rnd((3, 4), 152)],
+               "Inputs 'sequence' (5,3), 'h0' (4,), 'c0' (4,) (h0, c0 uniform in [-1, 1)). Outputs in order: "
+               "LSTM(4, return_sequences=True, return_state=True)(sequence, initial_state=[h0, c0]) 'lstm' -> "
+               "0 the sequence (5,4), 1 final h, 2 final c (tensor indices 0, 1, 2 of the layer's node); "
+               "GRU(4, return_state=True)(sequence, initial_state=h0) 'gru' -> 3 last output, 4 final h (equal "
+               "values); SimpleRNN(4, return_state=True, go_backwards=True)(sequence) 'simple_rnn_backwards' "
+               "(zero initial state) -> 5 last output, 6 final h. Every weight uniform in [-0.5, 0.5).",
+               29, weights_seed=153)
+
+
+# Masked rows of the rnn-masked inputs: row 0 left padding (steps 0-1), row 1 right padding (steps
+# 5-6), row 2 one masked step in the middle (step 3), row 3 masked entirely.
+RNN_MASKED_STEPS = {0: [0, 1], 1: [5, 6], 2: [3], 3: [0, 1, 2, 3, 4, 5, 6]}
+RNN_MASK_NOTE = ("Masked time steps: row 0 steps 0-1 (left padding), row 1 steps 5-6 (right padding), "
+                 "row 2 step 3 (middle), row 3 all 7 (fully masked). Keras's masked mean of a fully masked "
+                 "row is 0/0: both writers give NaN in row 3 of the GlobalAveragePooling1D output "
+                 "(y_nan_rows lists the NaN rows of each output).")
+# How Keras 3 saves a propagated mask (the Keras 3 .keras and .h5 configs of every masked model here).
+K3_MASK_NOTE = ("Keras 3 writes the propagated mask into the graph: each consumer's inbound node has "
+                "kwargs.mask, a tensor made by operation entries of config.layers that are not layers "
+                "(not in model.layers, no weights): for Masking, NotEqual 'not_equal' (args [input, 0.0]) -> "
+                "Any 'any' (axis -1, keepdims false); for Embedding(mask_zero=True), NotEqual 'not_equal' "
+                "(args [tokens, 0]); module keras.src.ops.numpy. Keras 3.15 cannot load its own legacy .h5 "
+                "of such a model (Unknown layer: 'NotEqual'; see reload_error); the .keras reloads. tf.keras "
+                "writes no mask in the config.")
+
+
+def _nan_rows(entries):
+    """For each entry, the batch rows of each output that hold a NaN (Keras's own 0/0)."""
+    for e in entries:
+        e["y_nan_rows"] = [sorted({int(r) for r in np.argwhere(np.isnan(np.load(OUT / f)))[:, 0]})
+                           for f in e["files"]["y"]]
+
+
+def _rnn_masked(lib):
+    L = lib.layers
+    x = lib.Input((7, 3), name="sequence")
+    masked = L.Masking(mask_value=0.0, name="masking")(x)
+    seq = L.LSTM(4, return_sequences=True, name="lstm_seq")(masked)
+    last = L.GRU(3, name="gru_last")(seq)  # the mask propagates through the LSTM's sequence
+    rnn = L.SimpleRNN(3, return_sequences=True, name="simple_rnn_seq")(masked)
+    mean = L.GlobalAveragePooling1D(name="masked_mean")(L.Dense(2, name="dense")(rnn))
+    return lib.Model(x, [seq, last, mean], name="rnn_masked")
+
+
+def _rnn_masked_tokens(lib):
+    L = lib.layers
+    x = lib.Input((7,), dtype="int32", name="tokens")
+    e = L.Embedding(10, 4, mask_zero=True, name="embedding")(x)
+    last = L.LSTM(3, name="lstm_last")(e)
+    back = L.GRU(3, return_sequences=True, go_backwards=True, name="gru_backwards")(e)
+    mean = L.GlobalAveragePooling1D(name="masked_mean")(e)
+    return lib.Model(x, [last, back, mean], name="rnn_masked_tokens")
+
+
+def fixtures_rnn_masked():
+    x = rnd((4, 7, 3), 154)
+    tokens = np.random.default_rng(156).integers(1, 10, (4, 7)).astype("int32")
+    for row, steps in RNN_MASKED_STEPS.items():
+        x[row, steps, :] = 0.0
+        tokens[row, steps] = 0
+    masked = _write_all("functional-rnn-masked", _rnn_masked, x,
+               "Input 'sequence' (7,3) float -> Masking(mask_value=0.0) 'masking'; outputs: 0 LSTM(4, "
+               "return_sequences=True) 'lstm_seq' on the masked input; 1 GRU(3) 'gru_last' on that sequence "
+               "(mask propagated through the LSTM); 2 SimpleRNN(3, return_sequences=True) 'simple_rnn_seq' "
+               "on the masked input -> Dense(2) 'dense' (passes the mask on) -> GlobalAveragePooling1D "
+               "'masked_mean' (mean over the unmasked steps only). " + RNN_MASK_NOTE + " The masked steps "
+               "are whole time steps set to exactly 0.0. At a masked step a plain RNN's sequence output "
+               "repeats the previous step's output (0 before the first unmasked step) and its state is "
+               "carried unchanged. " + K3_MASK_NOTE + " Every weight uniform in [-0.5, 0.5).",
+               30, weights_seed=155)
+    tokens_entries = _write_all("functional-rnn-masked-tokens", _rnn_masked_tokens, tokens,
+               "Input 'tokens' (7,) int32 in [0, 10), 0 the padding -> Embedding(10, 4, mask_zero=True) "
+               "'embedding'; outputs: 0 LSTM(3) 'lstm_last'; 1 GRU(3, return_sequences=True, go_backwards=True) "
+               "'gru_backwards' (in reversed time order; a masked step repeats the output of the step "
+               "processed before it, 0 before the first unmasked one); 2 GlobalAveragePooling1D "
+               "'masked_mean' of the embeddings (mean over the unmasked steps). " + RNN_MASK_NOTE + " " +
+               K3_MASK_NOTE + " Every weight uniform in [-0.5, 0.5).", 31, weights_seed=157)
+    _nan_rows(masked + tokens_entries)
+
+
+def _rnn_bidirectional(lib):
+    L = lib.layers
+    x = lib.Input((6, 3), name="sequence")
+    masked = L.Masking(mask_value=0.0, name="masking")(x)
+    concat = L.Bidirectional(L.LSTM(3, return_sequences=True), name="bi_lstm_concat")(masked)
+    total = L.Bidirectional(L.GRU(2), merge_mode="sum", name="bi_gru_sum")(x)
+    product = L.Bidirectional(L.SimpleRNN(2, return_sequences=True), merge_mode="mul", name="bi_rnn_mul")(x)
+    mean = L.Bidirectional(L.LSTM(2), merge_mode="ave", name="bi_lstm_ave")(x)
+    forward, backward = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode=None,
+                                        name="bi_gru_none")(x)
+    return lib.Model(x, [concat, total, product, mean, forward, backward], name="rnn_bidirectional")
+
+
+def fixtures_rnn_bidirectional():
+    x = rnd((3, 6, 3), 158)
+    x[0, 4:, :] = 0.0  # right padding
+    x[1, 0, :] = 0.0   # left padding
+    x[2, 2, :] = 0.0   # middle
+    _write_all("functional-rnn-bidirectional", _rnn_bidirectional, x,
+               "Input 'sequence' (6,3). Outputs: 0 Masking(0.0) -> Bidirectional(LSTM(3, return_sequences=True)) "
+               "'bi_lstm_concat' (merge concat: forward units then backward units, (6,6)); 1 Bidirectional("
+               "GRU(2), merge_mode='sum') 'bi_gru_sum'; 2 Bidirectional(SimpleRNN(2, return_sequences=True), "
+               "merge_mode='mul') 'bi_rnn_mul'; 3 Bidirectional(LSTM(2), merge_mode='ave') 'bi_lstm_ave'; "
+               "4 and 5 Bidirectional(GRU(2, return_sequences=True), merge_mode=None) 'bi_gru_none' -> the "
+               "forward and the backward sequence (tensor indices 0 and 1). Only output 0 is masked; the "
+               "others read the zero steps as data. Zero (masked) steps: row 0 steps 4-5, row 1 step 0, "
+               "row 2 step 2. The backward sequences are given back in forward time order; inside "
+               "Bidirectional with return_sequences the outputs at masked steps are 0 in both halves. " +
+               K3_MASK_NOTE + " Every weight uniform in [-0.5, 0.5).", 32, weights_seed=159)
+
+
+def _rnn_stateful(lib):
+    L = lib.layers
+    x = lib.Input(batch_shape=(2, 5, 3), name="sequence")
+    seq = L.LSTM(4, stateful=True, return_sequences=True, name="lstm_stateful")(x)
+    return lib.Model(x, L.GRU(3, stateful=True, name="gru_stateful")(seq), name="rnn_stateful")
+
+
+def _reset_rnn_states(model):
+    for layer in model.layers:
+        if getattr(layer, "stateful", False):
+            layer.reset_states()
+
+
+def _stateful_calls(lib, model, batches):
+    """The batches through the model one after the other, without resetting the states. tf.keras:
+    predict(x, batch_size=2); Keras 3 on JAX: model(x), because its predict() does not keep the
+    states it computed (checked below)."""
+    if lib is tk:
+        return [model.predict(b, batch_size=2, verbose=0) for b in batches]
+    return [np.asarray(model(b, training=False)) for b in batches]
+
+
+def fixtures_rnn_stateful():
+    tag = "functional-rnn-stateful"
+    xs = [rnd((2, 5, 3), 160), rnd((2, 5, 3), 161)]
+    notes = ("Input(batch_shape=(2, 5, 3)) 'sequence' -> LSTM(4, stateful=True, return_sequences=True) "
+             "'lstm_stateful' -> GRU(3, stateful=True) 'gru_stateful'. Saved before any prediction (zero "
+             "states); then y.0 = the prediction of x.0 and y.1 that of x.1, made one after the other "
+             "without reset_states, so y.1 starts from the states x.0 left. Every weight uniform in "
+             "[-0.5, 0.5).")
+    for writer, lib in [(TFK, tk), (K3, keras)]:
+        _fresh(lib, 33)
+        model = _randomized(_rnn_stateful(lib), 162)
+        names = [f"{writer}_{tag}{ext}" for ext in _files_for(writer)]
+        for name in names:
+            if name.endswith(".weights.h5"):
+                model.save_weights(OUT / name)
+            else:
+                save_model(lib, model, name)
+        _reset_rnn_states(model)
+        ys = _stateful_calls(lib, model, xs)
+        _reset_rnn_states(model)
+        fresh_y1 = _stateful_calls(lib, model, [xs[1]])[0]
+        carry = float(np.max(np.abs(ys[1] - fresh_y1)))
+        assert carry > 1e-3, ("stateful: y.1 does not depend on the state x.0 left", carry)
+        checks = {"y1_minus_fresh_prediction_of_x1_max_abs": carry}
+        if lib is keras:
+            # Keras 3 on JAX: predict() runs stateless and drops the new states.
+            _reset_rnn_states(model)
+            p = [model.predict(b, batch_size=2, verbose=0) for b in xs]
+            checks["keras3_predict_keeps_states"] = bool(np.max(np.abs(p[1] - fresh_y1)) > 1e-6)
+            checks["keras3_predict_x0_minus_y0_max_abs"] = float(np.max(np.abs(p[0] - ys[0])))
+        else:
+            _reset_rnn_states(model)
+            c = [np.asarray(model(b, training=False)) for b in xs]
+            checks["tfkeras_call_minus_predict_max_abs"] = max(float(np.max(np.abs(a - b)))
+                                                              for a, b in zip(c, ys))
+        _reset_rnn_states(model)
+        for name in names:
+            path = OUT / name
+            try:
+                if name.endswith(".weights.h5"):
+                    m = lib.models.clone_model(model)
+                    m.load_weights(path)
+                else:
+                    m = lib.models.load_model(path, compile=False)
+                got = _stateful_calls(lib, m, xs)
+                reload = {"reload_max_abs_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(got, ys))}
+            except Exception as e:
+                reload = {"reload_error": repr(e)}
+            xfiles, yfiles = _arrays(name, "x", xs), _arrays(name, "y", ys)
+            input_names = [_history_layer_name(t) for t in model.inputs]
+            output_names = [_history_layer_name(t) for t in model.outputs]
+            entry = {
+                "name": name, "writer": writer, **WRITERS[writer],
+                "format": ("keras3-weights-h5" if name.endswith(".weights.h5")
+                           else "keras-zip" if name.endswith(".keras") else "legacy-h5"),
+                "kind": "stateful",
+                "model_class": type(model).__name__,
+                "model_name": model.name,
+                "files": {"model": name, "x": xfiles, "y": yfiles},
+                "input_names": input_names,
+                "output_names": output_names,
+                "batch_input_shape": [2, 5, 3],
+                "calls": "x.<i> / y.<i> are consecutive batches i = 0, 1 of the one input and output, "
+                         "predicted in that order from the zero states of the file without reset_states",
+                "predict_call": ("model.predict(x, batch_size=2)" if lib is tk
+                                 else "model(x, training=False) (Keras 3 on JAX: predict() keeps no states)"),
+                "batches": [{"index": i, "x": xf, "y": yf, "x_dtype": str(a.dtype), "x_shape": list(a.shape),
+                             "y_shape": list(b.shape)}
+                            for i, (xf, yf, a, b) in enumerate(zip(xfiles, yfiles, xs, ys))],
+                **checks,
+                **reload,
+                "weight_order": weight_order(model),
+                "layer_names": [l.name for l in model.layers],
+                "layer_classes": [type(l).__name__ for l in model.layers],
+                "notes": notes,
+            }
+            cfg = saved_model_config(path)
+            if cfg is None:
+                entry["architecture"] = name[: -len(".weights.h5")] + ".keras"
+            else:
+                entry["config_input_layers"] = cfg["config"].get("input_layers")
+                entry["config_output_layers"] = cfg["config"].get("output_layers")
+            entry["layout"] = layout(path) if not name.endswith(".weights.h5") else {"h5": h5_listing(path)}
+            MANIFEST["fixtures"].append(entry)
+            print("wrote", name, checks, reload, flush=True)
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1131,8 +1406,31 @@ GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-
           "shape-layers": (fixtures_shape_layers, "_functional-shape-layers."),
           "embedding": (fixtures_embedding, "_functional-embedding."),
           "time-distributed": (fixtures_time_distributed, "_functional-time-distributed."),
+          "rnn-cells": (fixtures_rnn_cells, "_functional-rnn-cells."),
+          "rnn-states": (fixtures_rnn_states, "_functional-rnn-states."),
+          "rnn-masked": (fixtures_rnn_masked, ("_functional-rnn-masked.", "_functional-rnn-masked-tokens.")),
+          "rnn-bidirectional": (fixtures_rnn_bidirectional, "_functional-rnn-bidirectional."),
+          "rnn-stateful": (fixtures_rnn_stateful, "_functional-rnn-stateful."),
           "resume-more": (fixtures_resume_more,
                           tuple(f"_resume-{tag}." for tag, _, _ in MORE_OPTIMIZERS))}
+
+
+def write_manifest():
+    """manifest.json (strict JSON: a NaN anywhere but in the .npy files is an error), then the size
+    checks over the files the manifest names, which are exactly the files this script writes (the
+    other generators' files in the folder are not counted)."""
+    (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1, allow_nan=False) + "\n")
+    names = {"manifest.json"}
+    for e in MANIFEST["fixtures"]:
+        for v in e["files"].values():
+            names.update(v if isinstance(v, list) else [v])
+    total = 0
+    for name in sorted(names):
+        size = (OUT / name).stat().st_size
+        total += size
+        assert size < (MAX_MANIFEST if name == "manifest.json" else MAX_FILE), (name, size)
+    assert total < MAX_TOTAL, total
+    print(f"{len(names)} files, {total} bytes written by this script in {OUT}")
 
 
 def main():
@@ -1145,7 +1443,7 @@ def main():
                                 if not any(t in f["name"] + "." for t in tags)]
         MANIFEST["skipped"] = old.get("skipped", [])
         write()
-        (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
+        write_manifest()
         print(f"{group}: {len(MANIFEST['fixtures'])} fixtures in the manifest")
         return
     if OUT.exists():
@@ -1168,15 +1466,16 @@ def main():
     fixtures_shape_layers()
     fixtures_embedding()
     fixtures_time_distributed()
+    fixtures_rnn_cells()
+    fixtures_rnn_states()
+    fixtures_rnn_masked()
+    fixtures_rnn_bidirectional()
+    fixtures_rnn_stateful()
 
-    (OUT / "manifest.json").write_text(json.dumps(jsonable(MANIFEST), indent=1) + "\n")
-    total = 0
-    for p in sorted(OUT.iterdir()):
-        size = p.stat().st_size
-        total += size
-        assert size < (MAX_MANIFEST if p.name == "manifest.json" else MAX_FILE), (p.name, size)
-    assert total < MAX_TOTAL, total
-    print(f"{len(list(OUT.iterdir()))} files, {total} bytes in {OUT}")
+    write_manifest()
+    assert {p.name for p in OUT.iterdir()} == {"manifest.json"} | {
+        f for e in MANIFEST["fixtures"] for v in e["files"].values()
+        for f in (v if isinstance(v, list) else [v])}, "a written file is not in the manifest"
     for s in MANIFEST["skipped"]:
         print("SKIPPED", s["name"], s["why"])
 
