@@ -260,8 +260,21 @@ Call NodeInputs(const nlohmann::json& node, const std::string& where,
     // Keras 3 records the training flag its symbolic build saw (EfficientNet's Dropout layers
     // have training=False), and its Functional replaces it with the mode of every real call
     // (fit's true, predict's false), so the model's mode rules here.
+    nlohmann::json kwargs = node.value("kwargs", nlohmann::json());
+    if (kwargs.is_object()) {
+      // An RNN's initial states follow its sequence, as tf.keras lists them.
+      if (kwargs.contains("initial_state") && !kwargs["initial_state"].is_null() &&
+          !CollectKeras3Tensors(kwargs["initial_state"], refs))
+        unsupported.push_back(where + ": initial_state that is not tensors");
+      kwargs.erase("initial_state");
+      // The mask Keras 3 recorded is the one its propagation made (from Masking or
+      // Embedding(mask_zero)), which Kiln's lowering propagates by the same rules.
+      std::vector<TensorRef> mask;
+      if (kwargs.contains("mask") && CollectKeras3Tensors(kwargs["mask"], mask))
+        kwargs.erase("mask");
+    }
     std::optional<bool> ignored;
-    if (!Followable(node.value("kwargs", nlohmann::json()), ignored))
+    if (!Followable(kwargs, ignored))
       unsupported.push_back(where + ": call keyword arguments " + node["kwargs"].dump());
     return call;
   }
@@ -294,6 +307,54 @@ std::vector<TensorRef> EndpointRefs(const nlohmann::json& j, const std::string& 
       if (auto r = ParseRef(e)) out.push_back(*r);
   }
   if (out.empty()) unsupported.push_back("model " + what + ": " + j.dump().substr(0, 200));
+  return out;
+}
+
+bool IsModelClass(const std::string& cls);
+
+// A Keras 3 operation (keras.src.ops: not_equal, any) written as a node: by its module in a
+// .keras config; a legacy .h5 config has no module, and no layer class of that name exists.
+bool IsKeras3Op(const nlohmann::json& entry) {
+  if (!entry.is_object()) return false;
+  if (entry.value("module", "").starts_with("keras.src.ops")) return true;
+  const nlohmann::json cls = entry.value("class_name", nlohmann::json());
+  return !entry.contains("module") && cls.is_string() && !IsModelClass(cls.get<std::string>()) &&
+         !FindLayerFactory(cls.get<std::string>());
+}
+
+// The names of the Keras 3 operations (keras.src.ops: not_equal, any) that only compute masks:
+// Keras 3 writes its mask propagation into the config as such nodes, feeding `mask` arguments,
+// which NodeInputs drops. An operation whose result a layer takes as an input, or the model
+// outputs, is not among them (and is refused as any unknown layer).
+std::set<std::string> MaskOnlyOps(const nlohmann::json& layer_list, const nlohmann::json& cfg) {
+  std::set<std::string> ops, used;
+  for (const auto& e : layer_list) {
+    if (IsKeras3Op(e)) {
+      ops.insert(e.value("name", ""));
+      continue;
+    }
+    if (!e.is_object() || !e.value("inbound_nodes", nlohmann::json()).is_array()) continue;
+    for (const auto& node : e["inbound_nodes"]) {
+      std::vector<TensorRef> refs;
+      if (node.is_object()) {
+        CollectKeras3Tensors(node.value("args", nlohmann::json::array()), refs);
+        const nlohmann::json kw = node.value("kwargs", nlohmann::json());
+        if (kw.is_object() && kw.contains("initial_state"))
+          CollectKeras3Tensors(kw["initial_state"], refs);
+      } else if (node.is_array()) {
+        for (const auto& r : node)
+          if (auto ref = ParseRef(r)) refs.push_back(*ref);
+      }
+      for (const TensorRef& r : refs) used.insert(r.layer);
+    }
+  }
+  std::vector<std::string> unused_reasons;
+  for (const char* what : {"output_layers", "input_layers"})
+    for (const TensorRef& r : EndpointRefs(cfg.value(what, nlohmann::json()), what, unused_reasons))
+      used.insert(r.layer);
+  std::set<std::string> out;
+  for (const std::string& op : ops)
+    if (!used.count(op)) out.insert(op);
   return out;
 }
 
@@ -372,7 +433,9 @@ std::unique_ptr<Model> BuildFunctional(const nlohmann::json& cfg,
   std::map<std::string, size_t> index;
   // Each call's outputs, by layer name and node index.
   std::map<std::string, std::vector<std::vector<KerasTensor>>> produced;
+  const std::set<std::string> mask_ops = MaskOnlyOps(layer_list, cfg);
   for (const auto& e : layer_list) {
+    if (e.is_object() && mask_ops.count(e.value("name", ""))) continue;
     std::shared_ptr<Layer> layer = LayerFromEntry(e, unsupported, depth);
     if (!layer) continue;
     Entry entry{e.is_object() ? e.value("name", layer->name()) : layer->name(), layer, {}, 0};

@@ -38,7 +38,8 @@ std::vector<AttrDef> RecurrentAttrs(const std::string& activation,
   return {{"activation", AttrType::kString, activation},
           {"recurrent_activation", AttrType::kString, recurrent_activation},
           {"go_backwards", AttrType::kBool, false},
-          {"zero_output_for_mask", AttrType::kBool, false}};
+          {"zero_output_for_mask", AttrType::kBool, false},
+          {"outputs_in_time_order", AttrType::kBool, false}};
 }
 
 std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const RecurrentLayout& l,

@@ -11,7 +11,8 @@
 //            bias [G*U] (GRU with reset_after: [2, 3U], input and recurrent rows), mask [B, T]
 //            (1 keeps a step, 0 skips it: the states carry over, as Keras's masks) or a scalar
 //            1 for no mask
-//   outputs  y [B, T, U] in processing order (reversed time for go_backwards), the S final
+//   outputs  y [B, T, U] in processing order (reversed time for go_backwards; in time order with
+//            outputs_in_time_order, as Bidirectional's backward layer gives it), the S final
 //            states [B, U], then what the gradient needs: z [B, T, Z] (the cell's pre-activations
 //            per processing step) and the state after each processing step, [B, T, U] per state.
 //   gradient op inputs: the forward inputs, the saved outputs (z and the state sequences), then
@@ -51,7 +52,8 @@ std::vector<TensorType> RecurrentGradShapes(const InferenceContext& c, const Rec
 // The forward op's grad_fn: one `grad_op` node taking the inputs, saved outputs and output
 // gradients (zeros for an output that does not reach the loss).
 Grads RecurrentGradient(GradContext& c, const RecurrentLayout& l, const std::string& grad_op);
-// The attributes every recurrent op has (activation names, go_backwards, zero_output_for_mask).
+// The attributes every recurrent op has (activation names, go_backwards, zero_output_for_mask,
+// outputs_in_time_order).
 std::vector<AttrDef> RecurrentAttrs(const std::string& activation,
                                     const std::string& recurrent_activation);
 

@@ -1,6 +1,7 @@
 #include "keras/layers/embedding.h"
 
 #include "keras/layers/layer_registry.h"
+#include "keras/layers/masking.h"
 
 namespace kiln::keras::layers {
 
@@ -13,8 +14,6 @@ Embedding::Embedding(int64_t input_dim, int64_t output_dim, EmbeddingOptions opt
     throw ValueError(where + ": input_dim and output_dim must be between 1 and " +
                      std::to_string(config::kMaxSize) + ", got " + std::to_string(input_dim) +
                      " and " + std::to_string(output_dim));
-  if (o_.mask_zero)
-    throw ValueError(where + ": mask_zero=True needs masks, which Kiln does not propagate yet");
   o_.embeddings_initializer.Validate(where + " embeddings_initializer");
 }
 
@@ -34,6 +33,12 @@ ValueRef Embedding::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx)
   const DType t = b.type(x).dtype;
   if (t != kInt32 && t != kInt64) x = b.Op("Cast", {x}, {{"dtype", kInt32}});
   return b.Op("Gather", {ctx.weights[0], x});
+}
+
+std::vector<ValueRef> Embedding::ComputeMask(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                             std::span<const ValueRef>, size_t n_outputs) const {
+  return std::vector<ValueRef>(n_outputs,
+                               o_.mask_zero ? NotEqualMask(b, inputs[0], 0.0) : ValueRef{});
 }
 
 nlohmann::json Embedding::get_config() const {
@@ -60,8 +65,7 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
   o.embeddings_regularizer = config::Kept(c, "embeddings_regularizer");
   o.activity_regularizer = config::Kept(c, "activity_regularizer");
   o.embeddings_constraint = config::Kept(c, "embeddings_constraint");
-  if (c.value("mask_zero", false))
-    unsupported.push_back(where + ": mask_zero (masks are not propagated yet)");
+  o.mask_zero = c.value("mask_zero", false);
   if (c.contains("lora_rank") && !c["lora_rank"].is_null())
     unsupported.push_back(where + ": lora_rank");
   o.input_shape = config::InputShape(c);

@@ -20,8 +20,8 @@ struct EmbeddingOptions {
   // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).
   nlohmann::json embeddings_regularizer = nullptr, activity_regularizer = nullptr,
                  embeddings_constraint = nullptr;
-  // Keras's mask_zero (index 0 as padding, masked downstream) needs masks, which Kiln does not
-  // propagate yet (issue 13): true is refused.
+  // Keras's mask_zero: index 0 is padding, and the output's mask skips those steps in the
+  // recurrent layers and GlobalAveragePooling1D downstream.
   bool mask_zero = false;
   std::vector<int64_t> input_shape = {};
   std::string name = "";
@@ -31,13 +31,16 @@ class Embedding : public Layer {
   KILN_LAYER_CLASS(Embedding)
 
  public:
-  // Throws kiln::ValueError naming the layer for non-positive sizes or mask_zero.
+  // Throws kiln::ValueError naming the layer for non-positive sizes.
   Embedding(int64_t input_dim, int64_t output_dim, EmbeddingOptions options = {});
   std::string class_name() const override { return "Embedding"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;
   nlohmann::json get_config() const override;
   bool KeepsIntegerInputs() const override { return true; }
+  std::vector<ValueRef> ComputeMask(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                    std::span<const ValueRef> masks,
+                                    size_t n_outputs) const override;
 
  protected:
   void BuildWeights(const Shape& input_shape) override;

@@ -35,9 +35,22 @@ Shape GlobalPooling::ComputeOutputShape(const Shape& in) const {
   return Shape(out);
 }
 
-ValueRef GlobalPooling::CallOne(GraphBuilder& b, ValueRef x, const CallContext&) {
-  ComputeOutputShape(b.type(x).shape);
-  return b.Op(op_, {x}, {{"axes", Axes()}, {"keep_dims", keepdims_}});
+ValueRef GlobalPooling::CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
+  const Shape s = b.type(x).shape;
+  ComputeOutputShape(s);
+  const ValueRef mask = ctx.masks.empty() ? ValueRef{} : ctx.masks[0];
+  if (!mask.valid() || spatial_rank_ != 1 || std::string(op_) != "ReduceMean")
+    return b.Op(op_, {x}, {{"axes", Axes()}, {"keep_dims", keepdims_}});
+  // Keras's masked average: the sum over kept steps over their number (0 / 0 for a row with
+  // none, NaN there as in Keras).
+  const int steps_axis = channels_first_ ? 2 : 1;
+  if (s[steps_axis] == kUnknownDim)
+    ShapeFail("a masked average needs the steps known, got " + KerasShapeString(s));
+  const std::vector<int64_t> shape =
+      channels_first_ ? std::vector<int64_t>{-1, 1, s[2]} : std::vector<int64_t>{-1, s[1], 1};
+  const ValueRef m = b.Op("Reshape", {mask}, {{"shape", shape}});
+  const AttrMap sum = {{"axes", Axes()}, {"keep_dims", keepdims_}};
+  return b.Op("Div", {b.Op("ReduceSum", {b.Op("Mul", {x, m})}, sum), b.Op("ReduceSum", {m}, sum)});
 }
 
 nlohmann::json GlobalPooling::get_config() const {

@@ -67,8 +67,7 @@ ValueRef Layer::Call(GraphBuilder& b, ValueRef x, const CallContext& ctx) {
 }
 
 std::vector<ValueRef> Layer::ComputeMask(GraphBuilder&, std::span<const ValueRef>,
-                                         std::span<const ValueRef> masks,
-                                         size_t n_outputs) const {
+                                         std::span<const ValueRef> masks, size_t n_outputs) const {
   const ValueRef kept = supports_masking() && !masks.empty() ? masks[0] : ValueRef{};
   return std::vector<ValueRef>(n_outputs, kept);
 }

@@ -25,7 +25,8 @@ bool UsesActivation(const nlohmann::json& j, const std::string& name, int depth 
   if (depth > 64) return false;
   if (j.is_object()) {
     for (const auto& [k, v] : j.items()) {
-      if (k == "activation" && ((v.is_string() && v.get<std::string>() == name) ||
+      if ((k == "activation" || k == "recurrent_activation") &&
+          ((v.is_string() && v.get<std::string>() == name) ||
                                 (v.is_object() && v.value("class_name", "") == name) ||
                                 (v.is_object() && v.value("config", nlohmann::json()).is_string() &&
                                  v["config"].get<std::string>() == name)))
@@ -193,7 +194,14 @@ void LoadKeras3Weights(Model& model, hid_t file, const std::string& path) {
                     ")");
     }
     std::vector<Tensor> values;
-    Keras3Variables(file, at, values);
+    // Keras 3 lists a Bidirectional's forward layer first; its groups sort the other way.
+    if (l->class_name() == "Bidirectional" && h5::Exists(file, at + "/forward_layer") &&
+        h5::Exists(file, at + "/backward_layer")) {
+      Keras3Variables(file, at + "/forward_layer", values);
+      Keras3Variables(file, at + "/backward_layer", values);
+    } else {
+      Keras3Variables(file, at, values);
+    }
     pairs.push_back({l, std::move(values), vars});
   }
   AssignAll(path, pairs);

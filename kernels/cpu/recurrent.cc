@@ -283,14 +283,16 @@ struct GruCell {
 
 struct RecurrentAttrs {
   Act act, rec_act;
-  bool go_backwards, zero_output_for_mask, reset_after;
+  bool go_backwards, zero_output_for_mask, in_time_order, reset_after;
 };
 
 RecurrentAttrs ParseAttrs(const Node& node) {
   const AttrMap& a = node.attrs;
   return {ParseAct(a.Get<std::string>("activation")),
-          ParseAct(a.Get<std::string>("recurrent_activation")), a.Get<bool>("go_backwards"),
+          ParseAct(a.Get<std::string>("recurrent_activation")),
+          a.Get<bool>("go_backwards"),
           a.Get<bool>("zero_output_for_mask"),
+          a.Get<bool>("outputs_in_time_order"),
           node.op == "GRU" || node.op == "GRUGrad" ? a.Get<bool>("reset_after") : false};
 }
 
@@ -373,7 +375,7 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
         } else if (at.zero_output_for_mask) {
           prev_out.row(b).setZero();
         }
-        std::copy_n(&prev_out(b, 0), U, Row(y, b, s, T_, U));
+        std::copy_n(&prev_out(b, 0), U, Row(y, b, at.in_time_order ? t : s, T_, U));
         for (int k = 0; k < S; ++k)
           std::copy_n(&st[k](b, 0), U, Row(c.output(2 + S + k).data<T>(), b, s, T_, U));
       }
@@ -402,7 +404,7 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
     for (int64_t s = T_ - 1; s >= 0; --s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       for (int64_t b = 0; b < B; ++b) {
-        const T* dyr = Row(dy.data<T>(), b, s, T_, U);
+        const T* dyr = Row(dy.data<T>(), b, at.in_time_order ? t : s, T_, U);
         const bool kept = is_kept(b, t);
         for (int64_t j = 0; j < U; ++j) {
           const T g_out = dyr[j] + carry(b, j);

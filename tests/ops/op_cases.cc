@@ -64,7 +64,8 @@ AttrMap RecurrentAttrs(const std::string& act, const std::string& rec_act, bool 
   AttrMap a = {{"activation", act},
                {"recurrent_activation", rec_act},
                {"go_backwards", backwards},
-               {"zero_output_for_mask", zero_output}};
+               {"zero_output_for_mask", zero_output},
+               {"outputs_in_time_order", false}};
   if (reset_after) a.Set("reset_after", *reset_after);
   return a;
 }
@@ -104,8 +105,18 @@ OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap att
   return c;
 }
 
+// Bidirectional's backward layer: go_backwards, its outputs back in time order.
+AttrMap InTimeOrder(AttrMap a) {
+  a.Set("outputs_in_time_order", true);
+  return a;
+}
+
 std::vector<OpCase> RecurrentCases() {
   return {
+      RecurrentCase("GRU_backwards_in_time_order", "GRU",
+                    InTimeOrder(RecurrentAttrs("tanh", "sigmoid", true, true, true))),
+      RecurrentCase("LSTMGrad_backwards_in_time_order", "LSTMGrad",
+                    InTimeOrder(RecurrentAttrs("tanh", "sigmoid", true, true))),
       RecurrentCase("SimpleRNN", "SimpleRNN", RecurrentAttrs("tanh", "sigmoid", false, false)),
       RecurrentCase("SimpleRNN_backwards_zero_output", "SimpleRNN",
                     RecurrentAttrs("selu", "sigmoid", true, true)),

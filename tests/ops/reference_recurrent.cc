@@ -102,7 +102,8 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
       } else if (zero) {
         prev_out.assign(U, 0);
       }
-      std::copy(prev_out.begin(), prev_out.end(), f.out[0].begin() + (b * T + s) * U);
+      const int64_t row = at.Get<bool>("outputs_in_time_order") ? t : s;
+      std::copy(prev_out.begin(), prev_out.end(), f.out[0].begin() + (b * T + row) * U);
       for (int k = 0; k < S; ++k)
         std::copy(st[k].begin(), st[k].end(), f.out[2 + S + k].begin() + (b * T + s) * U);
     }

@@ -52,13 +52,15 @@ Tensor RandomTensor(DType dtype, const Shape& shape, std::mt19937& rng, double l
   return t;
 }
 
-double MaxAbsDiff(const Tensor& a, const Tensor& b) {
+double MaxAbsDiff(const Tensor& a, const Tensor& b, bool nan_equal) {
   if (a.shape() != b.shape())
     throw ShapeError("MaxAbsDiff: " + a.shape().ToString() + " vs " + b.shape().ToString());
   Tensor x = a.astype(kFloat64), y = b.astype(kFloat64);
   double m = 0;
   for (int64_t i = 0; i < x.num_elements(); ++i) {
-    double d = std::abs(x.data<double>()[i] - y.data<double>()[i]);
+    const double u = x.data<double>()[i], v = y.data<double>()[i];
+    if (nan_equal && std::isnan(u) && std::isnan(v)) continue;
+    const double d = std::abs(u - v);
     if (std::isnan(d)) return INFINITY;
     m = std::max(m, d);
   }

@@ -29,7 +29,9 @@ std::string InferShapes(const std::string& op, const std::string& inputs, AttrMa
 Tensor RandomTensor(DType dtype, const Shape& shape, std::mt19937& rng, double lo = -1,
                     double hi = 1);
 // Max |a - b| over elements, after converting both to float64; throws on shape mismatch.
-double MaxAbsDiff(const Tensor& a, const Tensor& b);
+// A NaN on either side is an infinite difference, unless nan_equal and both are NaN there (Keras's
+// own 0 / 0, as a masked average over a fully masked row).
+double MaxAbsDiff(const Tensor& a, const Tensor& b, bool nan_equal = false);
 // The message of the kiln::Error that f throws, or "no error".
 std::string ErrorOf(const std::function<void()>& f);
 

@@ -1,0 +1,211 @@
+#include "keras/layers/recurrent.h"
+
+#include "keras/layers/dropout.h"
+#include "keras/layers/layer_registry.h"
+#include "ops/recurrent_common.h"
+
+namespace kiln::keras::layers {
+namespace {
+Tensor Zeros(const Shape& s) { return Tensor::FromVector(std::vector<float>(s.NumElements()), s); }
+}  // namespace
+
+Recurrent::Recurrent(const char* op, int gates, int states, int64_t units, RNNOptions options)
+    : op_(op), gates_(gates), states_count_(states), units_(units), o_(std::move(options)) {}
+
+void Recurrent::CheckOptions() const {
+  const std::string where = class_name() + " '" + name_ + "'";
+  if (units_ <= 0 || units_ > config::kMaxSize)
+    throw ValueError(where + ": units must be between 1 and " + std::to_string(config::kMaxSize) +
+                     ", got " + std::to_string(units_));
+  for (double rate : {o_.dropout, o_.recurrent_dropout})
+    if (!(rate >= 0 && rate < 1))
+      throw ValueError(where + ": dropout rates must be in [0, 1), got " + std::to_string(rate));
+  for (const std::string* a : {&o_.activation, &o_.recurrent_activation})
+    if (!ops::IsRecurrentActivation(*a))
+      throw ValueError(where + ": activation '" + *a +
+                       "' is not one Kiln's recurrent kernels run (tanh, sigmoid, relu, "
+                       "hard_sigmoid, linear, elu, selu, softplus, softsign, swish, relu6)");
+  if (o_.stateful)
+    throw ValueError(where + ": stateful=True (states kept across batches) is not supported yet");
+  o_.kernel_initializer.Validate(where + " kernel_initializer");
+  o_.recurrent_initializer.Validate(where + " recurrent_initializer");
+  o_.bias_initializer.Validate(where + " bias_initializer");
+}
+
+std::vector<Shape> Recurrent::ComputeOutputShapes(std::span<const Shape> in) const {
+  if (in.empty()) ShapeFail("called without inputs");
+  const Shape& x = in[0];
+  if (x.rank() != 3)
+    ShapeFail("expected an input of rank 3 (batch, steps, features), got " + KerasShapeString(x));
+  if (in.size() != 1 && in.size() != static_cast<size_t>(1 + states_count_))
+    ShapeFail("takes the sequence and " + std::to_string(states_count_) +
+              " initial state(s), got " + std::to_string(in.size()) + " inputs");
+  for (size_t k = 1; k < in.size(); ++k)
+    if (in[k].rank() != 2 || (in[k][1] != kUnknownDim && in[k][1] != units_))
+      ShapeFail("initial state " + std::to_string(k - 1) + " must be (batch, " +
+                std::to_string(units_) + "), got " + KerasShapeString(in[k]));
+  std::vector<Shape> out = {o_.return_sequences ? Shape{x[0], x[1], units_} : Shape{x[0], units_}};
+  if (o_.return_state)
+    for (int k = 0; k < states_count_; ++k) out.push_back(Shape{x[0], units_});
+  return out;
+}
+
+Shape Recurrent::ComputeOutputShape(const Shape& in) const {
+  return ComputeOutputShapes(std::span<const Shape>(&in, 1))[0];
+}
+
+Shape Recurrent::BiasShape() const { return Shape{gates_ * units_}; }
+
+Tensor Recurrent::InitialBias() const {
+  return o_.bias_initializer(BiasShape(), class_name() + " '" + name_ + "' bias_initializer");
+}
+
+void Recurrent::BuildWeights(const Shape& in) {
+  if (in.rank() != 3 || in[2] == kUnknownDim)
+    ShapeFail("expected (batch, steps, features) with the features known, got " +
+              KerasShapeString(in));
+  const std::string where = class_name() + " '" + name_ + "' ";
+  AddWeight("kernel", o_.kernel_initializer(Shape{in[2], gates_ * units_}, where + "kernel"));
+  AddWeight("recurrent_kernel", o_.recurrent_initializer(Shape{units_, gates_ * units_},
+                                                         where + "recurrent_initializer"));
+  if (o_.use_bias) AddWeight("bias", InitialBias());
+  if (o_.dropout > 0) states_.push_back(SeedState(o_.seed));
+}
+
+std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef> inputs,
+                                      const CallContext& ctx) {
+  std::vector<Shape> shapes;
+  for (ValueRef v : inputs) shapes.push_back(b.type(v).shape);
+  ComputeOutputShapes(shapes);
+  const std::string where = class_name() + " '" + name_ + "'";
+  if (ctx.training && o_.recurrent_dropout > 0)
+    throw ValueError(where +
+                     ": recurrent_dropout is not applied in training yet (set it to 0 "
+                     "to train; inference ignores it, as Keras's)");
+  ValueRef x = inputs[0];
+  if (ctx.training && o_.dropout > 0)
+    x = b.OpN(
+        "Dropout", {ctx.states[0], x},
+        {{"rate", o_.dropout}, {"noise_shape", std::vector<int64_t>{-1, 1, shapes[0][2]}}})[0];
+  std::vector<ValueRef> in = {x};
+  for (int k = 0; k < states_count_; ++k)
+    in.push_back(inputs.size() > 1 ? inputs[1 + k]
+                                   : b.Const(Zeros(Shape{1, units_}), "initial_state"));
+  in.push_back(ctx.weights[0]);
+  in.push_back(ctx.weights[1]);
+  in.push_back(o_.use_bias ? ctx.weights[2] : b.Const(Zeros(BiasShape()), "bias"));
+  const ValueRef mask = ctx.masks.empty() ? ValueRef{} : ctx.masks[0];
+  in.push_back(mask.valid() ? mask : b.Scalar(1.0));
+  AttrMap attrs = ExtraAttrs();
+  attrs.Set("activation", o_.activation);
+  attrs.Set("recurrent_activation", o_.recurrent_activation);
+  attrs.Set("go_backwards", o_.go_backwards);
+  attrs.Set("zero_output_for_mask", o_.zero_output_for_mask);
+  attrs.Set("outputs_in_time_order", outputs_in_time_order_);
+  const std::vector<ValueRef> out = b.OpN(op_, in, attrs);
+  ValueRef y = out[0];
+  if (!o_.return_sequences) {
+    y = out[1];
+    // The last output is the final h, but for a row with no kept step: Keras's is zero there,
+    // the state the initial one.
+    if (mask.valid() && inputs.size() > 1)
+      y = b.Op("Mul", {y, b.Op("ReduceMax", {mask},
+                               {{"axes", std::vector<int64_t>{1}}, {"keep_dims", true}})});
+  }
+  std::vector<ValueRef> result = {y};
+  if (o_.return_state)
+    for (int k = 0; k < states_count_; ++k) result.push_back(out[1 + k]);
+  return result;
+}
+
+std::vector<ValueRef> Recurrent::ComputeMask(GraphBuilder&, std::span<const ValueRef>,
+                                             std::span<const ValueRef> masks,
+                                             size_t n_outputs) const {
+  std::vector<ValueRef> out(n_outputs);
+  if (o_.return_sequences && !masks.empty() && n_outputs > 0) out[0] = masks[0];
+  return out;
+}
+
+nlohmann::json Recurrent::get_config() const {
+  nlohmann::json c = Layer::get_config();
+  c["units"] = units_;
+  c["activation"] = o_.activation;
+  c["recurrent_activation"] = o_.recurrent_activation;
+  c["use_bias"] = o_.use_bias;
+  c["kernel_initializer"] = o_.kernel_initializer.ToConfig();
+  c["recurrent_initializer"] = o_.recurrent_initializer.ToConfig();
+  c["bias_initializer"] = o_.bias_initializer.ToConfig();
+  c["kernel_regularizer"] = o_.kernel_regularizer;
+  c["recurrent_regularizer"] = o_.recurrent_regularizer;
+  c["bias_regularizer"] = o_.bias_regularizer;
+  c["activity_regularizer"] = o_.activity_regularizer;
+  c["kernel_constraint"] = o_.kernel_constraint;
+  c["recurrent_constraint"] = o_.recurrent_constraint;
+  c["bias_constraint"] = o_.bias_constraint;
+  c["dropout"] = o_.dropout;
+  c["recurrent_dropout"] = o_.recurrent_dropout;
+  // tf.keras 2's recurrent layers take no seed argument: written only when one was set.
+  if (o_.seed) c["seed"] = *o_.seed;
+  c["return_sequences"] = o_.return_sequences;
+  c["return_state"] = o_.return_state;
+  c["go_backwards"] = o_.go_backwards;
+  c["stateful"] = o_.stateful;
+  c["unroll"] = o_.unroll;
+  if (o_.zero_output_for_mask) c["zero_output_for_mask"] = true;
+  return c;
+}
+
+RNNOptions RNNOptionsFromConfig(const nlohmann::json& c, const std::string& where,
+                                std::vector<std::string>& unsupported) {
+  RNNOptions o;
+  config::CheckDType(c, where, unsupported);
+  auto activation = [&](const char* key, std::string& out) {
+    if (!c.contains(key)) return;
+    const nlohmann::json& a = c[key];
+    const std::string name = a.is_string()   ? a.get<std::string>()
+                             : a.is_object() ? a.value("class_name", "?")
+                                             : "?";
+    if (ops::IsRecurrentActivation(name))
+      out = name;
+    else
+      unsupported.push_back(where + ": " + key + " '" + name + "'");
+  };
+  activation("activation", o.activation);
+  activation("recurrent_activation", o.recurrent_activation);
+  auto flag = [&](const char* key, bool& out) {
+    if (c.contains(key) && c[key].is_boolean()) out = c[key].get<bool>();
+  };
+  flag("use_bias", o.use_bias);
+  flag("unit_forget_bias", o.unit_forget_bias);
+  flag("reset_after", o.reset_after);
+  flag("return_sequences", o.return_sequences);
+  flag("return_state", o.return_state);
+  flag("go_backwards", o.go_backwards);
+  flag("stateful", o.stateful);
+  flag("unroll", o.unroll);
+  flag("zero_output_for_mask", o.zero_output_for_mask);
+  if (o.stateful) unsupported.push_back(where + ": stateful=True");
+  if (c.value("time_major", false)) unsupported.push_back(where + ": time_major=True");
+  for (const char* key : {"dropout", "recurrent_dropout"}) {
+    const double rate = c.contains(key) && c[key].is_number() ? c[key].get<double>() : 0.0;
+    if (!(rate >= 0 && rate < 1)) unsupported.push_back(where + ": " + key);
+    (std::string(key) == "dropout" ? o.dropout : o.recurrent_dropout) = rate;
+  }
+  if (c.contains("seed") && c["seed"].is_number_integer()) o.seed = c["seed"].get<uint64_t>();
+  for (auto [key, init] : {std::pair{"kernel_initializer", &o.kernel_initializer},
+                           std::pair{"recurrent_initializer", &o.recurrent_initializer},
+                           std::pair{"bias_initializer", &o.bias_initializer}})
+    if (c.contains(key)) *init = config::ParseInitializer(c[key], where + " " + key, unsupported);
+  o.kernel_regularizer = config::Kept(c, "kernel_regularizer");
+  o.recurrent_regularizer = config::Kept(c, "recurrent_regularizer");
+  o.bias_regularizer = config::Kept(c, "bias_regularizer");
+  o.activity_regularizer = config::Kept(c, "activity_regularizer");
+  o.kernel_constraint = config::Kept(c, "kernel_constraint");
+  o.recurrent_constraint = config::Kept(c, "recurrent_constraint");
+  o.bias_constraint = config::Kept(c, "bias_constraint");
+  o.input_shape = config::InputShape(c);
+  o.name = config::Name(c);
+  return o;
+}
+
+}  // namespace kiln::keras::layers
