@@ -42,7 +42,13 @@ namespace {
 std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
   const std::string where = "Masking '" + config::Name(c) + "'";
   config::CheckDType(c, where, unsupported);
-  const nlohmann::json v = c.value("mask_value", nlohmann::json(0.0));
+  nlohmann::json v = c.value("mask_value", nlohmann::json(0.0));
+  // Keras 3.8 wrote it as a tensor: {"class_name": "__tensor__", "config": {"value": [0.0]}}.
+  if (v.is_object() && v.value("class_name", "") == "__tensor__" && v.contains("config") &&
+      v["config"].is_object()) {
+    const nlohmann::json value = v["config"].value("value", nlohmann::json());
+    v = value.is_array() && value.size() == 1 ? value[0] : value;
+  }
   if (!v.is_number()) {
     unsupported.push_back(where + ": mask_value " + v.dump());
     return nullptr;

@@ -27,9 +27,9 @@ bool UsesActivation(const nlohmann::json& j, const std::string& name, int depth 
     for (const auto& [k, v] : j.items()) {
       if ((k == "activation" || k == "recurrent_activation") &&
           ((v.is_string() && v.get<std::string>() == name) ||
-                                (v.is_object() && v.value("class_name", "") == name) ||
-                                (v.is_object() && v.value("config", nlohmann::json()).is_string() &&
-                                 v["config"].get<std::string>() == name)))
+           (v.is_object() && v.value("class_name", "") == name) ||
+           (v.is_object() && v.value("config", nlohmann::json()).is_string() &&
+            v["config"].get<std::string>() == name)))
         return true;
       if (UsesActivation(v, name, depth + 1)) return true;
     }

@@ -1247,6 +1247,27 @@ def fixtures_rnn_stateful():
             print("wrote", name, checks, reload, flush=True)
 
 
+def fixtures_upstream_masking_lstm():
+    """Keras 3.15's prediction for the upstream Keras 3.8 file tests/fixtures/keras/
+    keras-3.8_masking-lstm.keras (Masking -> LSTM(1), batch_shape (2, 3, 2)): its input has a
+    masked step in the middle of row 0 and at the start of row 1."""
+    src = REPO / "tests" / "fixtures" / "keras" / "keras-3.8_masking-lstm.keras"
+    model = keras.models.load_model(src)
+    x = rnd((2, 3, 2), 190)
+    x[0, 1, :] = 0.0
+    x[1, 0, :] = 0.0
+    y = model.predict(x, verbose=0)
+    name = "keras-3.8_masking-lstm.keras"
+    MANIFEST["fixtures"].append({
+        "name": name, "writer": "keras-3.8 (upstream file)", "format": "keras-zip",
+        "kind": "upstream-predict",
+        "files": {"model": "../" + name, "x": [npy(name + ".x.npy", x)],
+                  "y": [npy(name + ".y.npy", y)]},
+        "predicted_by": "keras " + keras.__version__,
+        "notes": "Masking -> LSTM(1) from keras-team/keras's test data; x has masked steps."})
+    print("wrote", name, flush=True)
+
+
 def fixtures_nested_functional():
     _write_all("functional-nested-functional", _nested_functional, [rnd((4, 4), 132), rnd((4, 4), 133)],
                "inner = Model(Input((4,)) -> Dense(5, relu) -> Dense(3)), called on inputs a and b (two "
@@ -1406,6 +1427,7 @@ GROUPS = {"nested-functional": (fixtures_nested_functional, "_functional-nested-
           "shape-layers": (fixtures_shape_layers, "_functional-shape-layers."),
           "embedding": (fixtures_embedding, "_functional-embedding."),
           "time-distributed": (fixtures_time_distributed, "_functional-time-distributed."),
+          "upstream-masking-lstm": (fixtures_upstream_masking_lstm, "keras-3.8_masking-lstm."),
           "rnn-cells": (fixtures_rnn_cells, "_functional-rnn-cells."),
           "rnn-states": (fixtures_rnn_states, "_functional-rnn-states."),
           "rnn-masked": (fixtures_rnn_masked, ("_functional-rnn-masked.", "_functional-rnn-masked-tokens.")),
@@ -1466,6 +1488,7 @@ def main():
     fixtures_shape_layers()
     fixtures_embedding()
     fixtures_time_distributed()
+    fixtures_upstream_masking_lstm()
     fixtures_rnn_cells()
     fixtures_rnn_states()
     fixtures_rnn_masked()
