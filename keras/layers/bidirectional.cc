@@ -126,7 +126,7 @@ std::vector<ValueRef> Bidirectional::Call(GraphBuilder& b, std::span<const Value
   else if (merge_mode_ == "mul")
     out = {b.Op("Mul", {f[0], bk[0]})};
   else
-    out = {b.Op("Mul", {b.Op("Add", {f[0], bk[0]}), b.Scalar(0.5)})};
+    out = {b.Op("Mul", {b.Op("Add", {f[0], bk[0]}), b.Scalar(0.5, b.type(f[0]).dtype)})};
   out.insert(out.end(), f.begin() + 1, f.end());
   out.insert(out.end(), bk.begin() + 1, bk.end());
   return out;

@@ -3,6 +3,7 @@
 #include "keras/layers/global_pooling1d.h"
 #include "keras/layers/global_pooling2d.h"
 #include "keras/layers/layer_registry.h"
+#include "keras/layers/masking.h"
 
 namespace kiln::keras::layers {
 
@@ -48,7 +49,7 @@ ValueRef GlobalPooling::CallOne(GraphBuilder& b, ValueRef x, const CallContext& 
     ShapeFail("a masked average needs the steps known, got " + KerasShapeString(s));
   const std::vector<int64_t> shape =
       channels_first_ ? std::vector<int64_t>{-1, 1, s[2]} : std::vector<int64_t>{-1, s[1], 1};
-  const ValueRef m = b.Op("Reshape", {mask}, {{"shape", shape}});
+  const ValueRef m = b.Op("Reshape", {MaskAs(b, mask, b.type(x).dtype)}, {{"shape", shape}});
   const AttrMap sum = {{"axes", Axes()}, {"keep_dims", keepdims_}};
   return b.Op("Div", {b.Op("ReduceSum", {b.Op("Mul", {x, m})}, sum), b.Op("ReduceSum", {m}, sum)});
 }

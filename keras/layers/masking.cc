@@ -9,6 +9,10 @@ ValueRef NotEqualMask(GraphBuilder& b, ValueRef x, double value) {
   return b.Op("Sub", {b.Scalar(1.0), b.Op("Cast", {equal}, {{"dtype", kFloat32}})});
 }
 
+ValueRef MaskAs(GraphBuilder& b, ValueRef mask, DType dtype) {
+  return b.type(mask).dtype == dtype ? mask : b.Op("Cast", {mask}, {{"dtype", dtype}});
+}
+
 Masking::Masking(double mask_value, MaskingOptions options) : mask_value_(mask_value) {
   InitBase(options.name, options.input_shape, 0);
 }
@@ -24,7 +28,7 @@ ValueRef KeptSteps(GraphBuilder& b, ValueRef x, double value, bool keep_dims) {
 ValueRef Masking::CallOne(GraphBuilder& b, ValueRef x, const CallContext&) {
   if (b.type(x).shape.rank() < 3)
     ShapeFail("expected (batch, steps, features...), got " + KerasShapeString(b.type(x).shape));
-  return b.Op("Mul", {x, KeptSteps(b, x, mask_value_, true)});
+  return b.Op("Mul", {x, MaskAs(b, KeptSteps(b, x, mask_value_, true), b.type(x).dtype)});
 }
 
 std::vector<ValueRef> Masking::ComputeMask(GraphBuilder& b, std::span<const ValueRef> inputs,

@@ -38,5 +38,8 @@ class Masking : public Layer {
 // 1 (float32) where x differs from `value`, 0 where it equals it: Keras's not_equal, the mask of
 // Masking and of Embedding(mask_zero).
 ValueRef NotEqualMask(GraphBuilder& b, ValueRef x, double value);
+// A mask in the dtype of the values it applies to (masks are float32; a float64 graph, as the
+// gradient checks build, needs them in float64).
+ValueRef MaskAs(GraphBuilder& b, ValueRef mask, DType dtype);
 
 }  // namespace kiln::keras::layers

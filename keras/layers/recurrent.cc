@@ -2,11 +2,14 @@
 
 #include "keras/layers/dropout.h"
 #include "keras/layers/layer_registry.h"
+#include "keras/layers/masking.h"
 #include "ops/recurrent_common.h"
 
 namespace kiln::keras::layers {
 namespace {
-Tensor Zeros(const Shape& s) { return Tensor::FromVector(std::vector<float>(s.NumElements()), s); }
+Tensor Zeros(const Shape& s, DType dtype) {
+  return Tensor::FromVector(std::vector<float>(s.NumElements()), s).astype(dtype);
+}
 }  // namespace
 
 Recurrent::Recurrent(const char* op, int gates, int states, int64_t units, RNNOptions options)
@@ -83,6 +86,7 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
                      ": recurrent_dropout is not applied in training yet (set it to 0 "
                      "to train; inference ignores it, as Keras's)");
   ValueRef x = inputs[0];
+  const DType dtype = b.type(x).dtype;
   if (ctx.training && o_.dropout > 0)
     x = b.OpN(
         "Dropout", {ctx.states[0], x},
@@ -90,12 +94,13 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
   std::vector<ValueRef> in = {x};
   for (int k = 0; k < states_count_; ++k)
     in.push_back(inputs.size() > 1 ? inputs[1 + k]
-                                   : b.Const(Zeros(Shape{1, units_}), "initial_state"));
+                                   : b.Const(Zeros(Shape{1, units_}, dtype), "initial_state"));
   in.push_back(ctx.weights[0]);
   in.push_back(ctx.weights[1]);
-  in.push_back(o_.use_bias ? ctx.weights[2] : b.Const(Zeros(BiasShape()), "bias"));
-  const ValueRef mask = ctx.masks.empty() ? ValueRef{} : ctx.masks[0];
-  in.push_back(mask.valid() ? mask : b.Scalar(1.0));
+  in.push_back(o_.use_bias ? ctx.weights[2] : b.Const(Zeros(BiasShape(), dtype), "bias"));
+  const ValueRef mask =
+      ctx.masks.empty() || !ctx.masks[0].valid() ? ValueRef{} : MaskAs(b, ctx.masks[0], dtype);
+  in.push_back(mask.valid() ? mask : b.Scalar(1.0, dtype));
   AttrMap attrs = ExtraAttrs();
   attrs.Set("activation", o_.activation);
   attrs.Set("recurrent_activation", o_.recurrent_activation);

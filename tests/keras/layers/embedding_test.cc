@@ -1,6 +1,6 @@
 // Embedding: rows looked up by integer index (int32, int64, and floats cast as Keras casts them),
 // Keras's weight shape and config both ways, the gradient adding up over repeated indices,
-// out-of-range indices refused with the index named, mask_zero refused, and a text-style model
+// out-of-range indices refused with the index named, mask_zero's mask, and a text-style model
 // that trains from int32 inputs. (Its real-Keras fixture is functional-embedding, checked by
 // functional_fixtures_test.)
 #include <gtest/gtest.h>
@@ -64,15 +64,31 @@ TEST(Embedding, ConfigAndErrors) {
   ExpectConfigRoundTrip(e);
   nlohmann::json masked = c;
   masked["mask_zero"] = true;
-  EXPECT_TRUE(Contains(Refusal("Embedding", masked), "Embedding 'tokens': mask_zero"));
+  EXPECT_EQ(FromConfig("Embedding", masked)->get_config()["mask_zero"], true);
   nlohmann::json keras2 = c;
   keras2["input_length"] = 20;  // Keras 2's config key, implied by the input's shape
   keras2["batch_input_shape"] = {nullptr, 20};
   EXPECT_EQ(FromConfig("Embedding", keras2)->get_config()["output_dim"], 16);
   EXPECT_TRUE(Contains(ErrorOf([] { layers::Embedding(0, 4, {.name = "z"}); }),
                        "Embedding 'z': input_dim and output_dim must be between 1 and"));
-  EXPECT_TRUE(Contains(ErrorOf([] { layers::Embedding(10, 4, {.mask_zero = true}); }),
-                       "mask_zero=True needs masks"));
+}
+
+TEST(Embedding, MaskZeroMasksPaddingForTheLayersAfterIt) {
+  // Padding (0) steps are skipped: the masked mean over the other steps, and an LSTM whose last
+  // output is that of the last real token (right padding), equal for a padded and an unpadded
+  // copy of the same sequence.
+  KerasTensor in = Input({.shape = {5}, .dtype = kInt32});
+  KerasTensor e = layers::Embedding(6, 3, {.mask_zero = true})(in);
+  Model m({.inputs = {in}, .outputs = {layers::GlobalAveragePooling1D()(e), layers::LSTM(2)(e)}});
+  const Tensor padded = Tensor::FromVector<int32_t>({4, 2, 5, 0, 0}, {1, 5});
+  const Tensor left = Tensor::FromVector<int32_t>({0, 0, 4, 2, 5}, {1, 5});
+  const std::vector<Tensor> a = m.predict_all({padded}), b = m.predict_all({left});
+  const std::vector<float> rows = m.layers()[1]->weights()[0].value.ToVector<float>();
+  for (int j = 0; j < 3; ++j)
+    EXPECT_NEAR(a[0].data<float>()[j], (rows[4 * 3 + j] + rows[2 * 3 + j] + rows[5 * 3 + j]) / 3,
+                1e-6);
+  EXPECT_LE(testing::MaxAbsDiff(a[0], b[0]), 1e-6);
+  EXPECT_LE(testing::MaxAbsDiff(a[1], b[1]), 1e-6);
 }
 
 TEST(Embedding, ClassifierTrainsOnIntegerSequences) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 
 #include "autodiff/backward.h"
@@ -25,8 +26,12 @@ inline Shape BatchedShape(const Shape& s) {
 // (it is built for the shapes first) and a random r, against central differences of step 1e-6
 // (inputs kept at least 1e-2 away from each of `kinks`, where a piecewise layer's derivative
 // jumps).
+//
+// The objective sums every output of the layer (each times its own r); `mask`, when given, is the
+// first input's Keras mask (a fixed (batch, steps) tensor of 0 and 1).
 inline void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes, uint32_t seed,
-                                 double lo = -2, double hi = 2, std::vector<double> kinks = {}) {
+                                 double lo = -2, double hi = 2, std::vector<double> kinks = {},
+                                 std::optional<Tensor> mask = std::nullopt) {
   std::mt19937 rng(seed);
   Graph g;
   GraphBuilder b(g);
@@ -49,13 +54,18 @@ inline void ExpectGradientsMatch(Layer& layer, const std::vector<Shape>& shapes,
     weights.push_back(b.Placeholder(w.name, kFloat64, w.value.shape()));
     values.push_back(w.value.astype(kFloat64));
   }
-  ValueRef y = layer.Call(b, in, {.weights = weights})[0];
+  std::vector<ValueRef> masks;
+  if (mask) masks.push_back(b.Const(mask->astype(kFloat32)));
+  const std::vector<ValueRef> ys = layer.Call(b, in, {.weights = weights, .masks = masks});
   in.insert(in.end(), weights.begin(), weights.end());
-  Shape ys = g.type(y).shape;
-  std::vector<int64_t> yd = ys.dims();
-  yd[0] = shapes[0][0];
-  ValueRef r = b.Const(testing::RandomTensor(kFloat64, Shape(yd), rng, 0.5, 1.5));
-  ValueRef obj = b.Op("ReduceSum", {b.Op("Mul", {y, r})});
+  ValueRef obj;
+  for (ValueRef y : ys) {
+    std::vector<int64_t> yd = g.type(y).shape.dims();
+    yd[0] = shapes[0][0];
+    ValueRef r = b.Const(testing::RandomTensor(kFloat64, Shape(yd), rng, 0.5, 1.5));
+    ValueRef term = b.Op("ReduceSum", {b.Op("Mul", {y, r})});
+    obj = obj.valid() ? b.Op("Add", {obj, term}) : term;
+  }
   std::vector<ValueRef> fetches = {obj};
   for (ValueRef gr : BuildBackward(b, obj, in)) fetches.push_back(gr);
   Executor exec(g, fetches, {}, nullptr);
