@@ -147,7 +147,9 @@ nlohmann::json Bidirectional::get_config() const {
   nlohmann::json inner = forward_->get_config();
   inner["name"] = WithoutPrefix(forward_->name(), "forward_");
   inner.erase("zero_output_for_mask");
-  c["layer"] = {{"class_name", forward_->class_name()}, {"config", inner}};
+  // Keras 3 deserializes the wrapped layer by its module (tf.keras ignores it).
+  c["layer"] = {
+      {"module", "keras.layers"}, {"class_name", forward_->class_name()}, {"config", inner}};
   c["merge_mode"] = merge_mode_.empty() ? nlohmann::json() : nlohmann::json(merge_mode_);
   return c;
 }

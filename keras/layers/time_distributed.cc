@@ -55,7 +55,10 @@ ValueRef TimeDistributed::CallOne(GraphBuilder& b, ValueRef x, const CallContext
 
 nlohmann::json TimeDistributed::get_config() const {
   nlohmann::json c = Layer::get_config();
-  c["layer"] = {{"class_name", layer_->class_name()}, {"config", layer_->get_config()}};
+  // Keras 3 deserializes the wrapped layer by its module (tf.keras ignores it).
+  c["layer"] = {{"module", "keras.layers"},
+                {"class_name", layer_->class_name()},
+                {"config", layer_->get_config()}};
   return c;
 }
 

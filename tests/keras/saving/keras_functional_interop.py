@@ -37,7 +37,7 @@ def keras3_trainable(keras, path):
     return model
 
 
-for name in ("residual", "two_io", "shared_nested"):
+for name in ("residual", "two_io", "shared_nested", "sequence"):
     meta = json.load(open(f"{out}/{name}.json"))
     x = [np.load(f"{out}/{name}.x.{i}.npy") for i in range(meta["inputs"])]
     want = [np.load(f"{out}/{name}.y.{i}.npy") for i in range(meta["outputs"])]

@@ -10,7 +10,8 @@
 #  - tf.keras -> Kiln with tf.keras's optimizer_v2 (legacy) optimizers, the layout no fixture has.
 #  - A sparse-label model compiled with "accuracy" evaluates in Keras to Kiln's accuracy.
 #  - Functional models Kiln trained (a residual block, two inputs and two outputs with their own
-#    losses, a shared layer and a nested Sequential) load in both with Kiln's predictions and
+#    losses, a shared layer and a nested Sequential, a masked Embedding -> Bidirectional(LSTM) ->
+#    GRU sequence model) load in both with Kiln's predictions and
 #    evaluate() numbers, and fit continues there (keras_functional_interop.py).
 # Where PyPI cannot be reached the test is reported as skipped (tests/testing/keras_venv.sh).
 set -uo pipefail

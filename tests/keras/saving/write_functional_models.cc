@@ -8,6 +8,9 @@
 //   shared_nested  one Dense on two inputs, Subtract, a nested Sequential (with BatchNormalization,
 //                  whose moving statistics Keras files after the nested model's trainable weights),
 //                  Dense
+//   sequence       int32 tokens (right-padded with 0) -> Embedding(mask_zero) ->
+//                  Bidirectional(LSTM, return_sequences) -> GRU -> Dense(softmax): masks,
+//                  recurrent weights and the Bidirectional layout
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -54,6 +57,18 @@ void Write(const std::string& dir, const std::string& name, Model& m, const std:
   const std::vector<double> e = m.evaluate(x, y, {.batch_size = 8, .verbose = 0});
   for (size_t i = 0; i < e.size(); ++i) j["evaluate"][m.metrics_names()[i]] = e[i];
   std::ofstream(dir + "/" + name + ".json") << j.dump(1);
+}
+
+// Token sequences of random lengths 2..steps, padded with 0 after the last token.
+Tensor Tokens(int64_t n, int64_t steps, int32_t vocab, std::mt19937& rng) {
+  Tensor t(kiln::kInt32, {n, steps});
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t len = 2 + rng() % (steps - 1);
+    for (int64_t j = 0; j < steps; ++j)
+      t.data<int32_t>()[i * steps + j] =
+          j < len ? 1 + static_cast<int32_t>(rng() % (vocab - 1)) : 0;
+  }
+  return t;
 }
 
 }  // namespace
@@ -108,6 +123,18 @@ int main(int argc, char** argv) {
       m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.05}), .loss = "mse"});
       Write(dir, "shared_nested", m, {Random({n, 3}, rng), Random({n, 3}, rng)},
             {Random({n, 1}, rng)});
+    }
+    {
+      KerasTensor tokens = Input({.shape = {6}, .name = "tokens", .dtype = kiln::kInt32});
+      KerasTensor e = layers::Embedding(12, 4, {.mask_zero = true})(tokens);
+      KerasTensor seq = layers::Bidirectional(layers::LSTM(3, {.return_sequences = true}))(e);
+      KerasTensor h = layers::GRU(4)(seq);
+      KerasTensor out = layers::Dense(2, {.activation = "softmax"})(h);
+      Model m({.inputs = {tokens}, .outputs = {out}, .name = "sequence"});
+      m.compile({.optimizer = optimizers::Adam({.learning_rate = 0.01}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+      Write(dir, "sequence", m, {Tokens(n, 6, 12, rng)}, {OneHot(n, 2, rng)});
     }
   } catch (const kiln::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
