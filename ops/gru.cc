@@ -21,7 +21,8 @@ KILN_REGISTER_OP(OpDef{
                {"kernel", kFloatTypes, "T"},
                {"recurrent_kernel", kFloatTypes, "T"},
                {"bias", kFloatTypes, "T"},
-               {"mask", kFloatTypes, "T"}},
+               {"mask", kFloatTypes, "T"},
+               {"recurrent_mask", kFloatTypes, "T"}},
     .outputs = {{"y"}, {"h"}, {"z"}, {"hs"}},
     .attrs = Attrs(),
     .shape_fn =
@@ -44,6 +45,7 @@ KILN_REGISTER_OP(OpDef{
                {"recurrent_kernel", kFloatTypes, "T"},
                {"bias", kFloatTypes, "T"},
                {"mask", kFloatTypes, "T"},
+               {"recurrent_mask", kFloatTypes, "T"},
                {"z", kFloatTypes, "T"},
                {"hs", kFloatTypes, "T"},
                {"dy", kFloatTypes, "T"},

@@ -49,7 +49,7 @@ std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const Recurre
   if (x.rank() != 3) c.Fail("x must be [batch, steps, features], got " + Str(x));
   const int k = 1 + l.states;
   const Shape &kernel = c.shape(k), &rec = c.shape(k + 1), &bias = c.shape(k + 2),
-              &mask = c.shape(k + 3);
+              &mask = c.shape(k + 3), &rec_mask = c.shape(k + 4);
   if (rec.rank() != 2) c.Fail("recurrent_kernel must be a matrix, got " + Str(rec));
   const int64_t units = rec[0], g = l.gates;
   const int64_t cols = units < 0 ? kUnknownDim : g * units;
@@ -71,6 +71,9 @@ std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const Recurre
   }
   if (mask.rank() != 0 && (mask.rank() != 2 || !Fits(mask[0], x[0]) || !Fits(mask[1], x[1])))
     c.Fail("mask " + Str(mask) + " must be [batch, steps] of x " + Str(x) + ", or a scalar 1");
+  if (rec_mask.rank() != 0 &&
+      (rec_mask.rank() != 2 || !Fits(rec_mask[0], x[0]) || !Fits(rec_mask[1], units)))
+    c.Fail("recurrent_mask " + Str(rec_mask) + " must be [batch, units] or a scalar 1");
   const DType t = c.dtype(0);
   const Shape seq{x[0], x[1], units}, state{x[0], units};
   std::vector<TensorType> out = {{t, seq}};
@@ -81,19 +84,19 @@ std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const Recurre
 }
 
 std::vector<TensorType> RecurrentGradShapes(const InferenceContext& c, const RecurrentLayout& l) {
-  const int n_forward = 5 + l.states, n_saved = 1 + l.states;
+  const int n_forward = 6 + l.states, n_saved = 1 + l.states;
   const int64_t want = n_forward + n_saved + 1 + l.states;
   if (static_cast<int64_t>(c.inputs.size()) != want)
     c.Fail("takes " + std::to_string(want) + " inputs, got " + std::to_string(c.inputs.size()));
   const Shape& y = c.shape(n_forward + n_saved);
   if (y.rank() != 3 || !c.shape(0).IsCompatibleWith(Shape{y[0], y[1], c.shape(0)[2]}))
     c.Fail("dy " + Str(y) + " does not fit x " + Str(c.shape(0)));
-  return std::vector<TensorType>(c.inputs.begin(), c.inputs.begin() + n_forward - 1);
+  return std::vector<TensorType>(c.inputs.begin(), c.inputs.begin() + n_forward - 2);
 }
 
 Grads RecurrentGradient(GradContext& c, const RecurrentLayout& l, const std::string& grad_op) {
   GraphBuilder& b = c.b;
-  const int n_forward = 5 + l.states;
+  const int n_forward = 6 + l.states;
   std::vector<ValueRef> in(c.node.inputs.begin(), c.node.inputs.end());
   for (int k = 1 + l.states; k < 2 + 2 * l.states; ++k) in.push_back(c.y(k));
   // An output that does not reach the loss contributes a zero gradient (outputs are finite).
@@ -107,6 +110,7 @@ Grads RecurrentGradient(GradContext& c, const RecurrentLayout& l, const std::str
   std::vector<ValueRef> d = b.OpN(grad_op, in, c.node.attrs);
   Grads grads(d.begin(), d.end());
   grads.push_back(ValueRef{});  // the mask
+  grads.push_back(ValueRef{});  // the recurrent dropout mask
   if (static_cast<int>(grads.size()) != n_forward)
     throw Error(grad_op + " made " + std::to_string(grads.size()) + " gradients");
   return grads;

@@ -10,7 +10,8 @@
 //            when the layer has no initial state), kernel [I, G*U], recurrent_kernel [U, G*U],
 //            bias [G*U] (GRU with reset_after: [2, 3U], input and recurrent rows), mask [B, T]
 //            (1 keeps a step, 0 skips it: the states carry over, as Keras's masks) or a scalar
-//            1 for no mask
+//            1 for no mask, recurrent_mask [B, U] (recurrent dropout: h times it enters the
+//            recurrent products, the same at every step) or a scalar 1
 //   outputs  y [B, T, U] in processing order (reversed time for go_backwards; in time order with
 //            outputs_in_time_order, as Bidirectional's backward layer gives it), the S final
 //            states [B, U], then what the gradient needs: z [B, T, Z] (the cell's pre-activations
@@ -47,7 +48,7 @@ struct RecurrentLayout {
 // is GRU's reset_after layout.
 std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const RecurrentLayout& l,
                                         bool two_row_bias);
-// The gradient op's output shapes: the forward inputs' (but the mask's).
+// The gradient op's output shapes: the forward inputs' (but the two masks').
 std::vector<TensorType> RecurrentGradShapes(const InferenceContext& c, const RecurrentLayout& l);
 // The forward op's grad_fn: one `grad_op` node taking the inputs, saved outputs and output
 // gradients (zeros for an output that does not reach the loss).

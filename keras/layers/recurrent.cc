@@ -72,7 +72,26 @@ void Recurrent::BuildWeights(const Shape& in) {
   AddWeight("recurrent_kernel", o_.recurrent_initializer(Shape{units_, gates_ * units_},
                                                          where + "recurrent_initializer"));
   if (o_.use_bias) AddWeight("bias", InitialBias());
+  // One generator for the input dropout, one for the recurrent one (in that order).
   if (o_.dropout > 0) states_.push_back(SeedState(o_.seed));
+  if (o_.recurrent_dropout > 0) {
+    Weight s = SeedState(o_.seed ? std::optional<uint64_t>(*o_.seed + 1) : std::nullopt);
+    s.name = "recurrent_seed_state";
+    states_.push_back(std::move(s));
+  }
+}
+
+ValueRef Recurrent::RecurrentDropoutMask(GraphBuilder& b, ValueRef x, ValueRef seed) const {
+  // Dropout of a (batch, units) tensor of ones: the ones come out of x's first step exactly
+  // (OnesLike, then a product with a matrix whose first row is ones and the rest zeros).
+  const DType dtype = b.type(x).dtype;
+  const int64_t features = b.type(x).shape[2];
+  std::vector<float> first_row(features * units_, 0.0f);
+  std::fill(first_row.begin(), first_row.begin() + units_, 1.0f);
+  const ValueRef ones = b.Op(
+      "MatMul", {b.Op("OnesLike", {b.Op("ReduceSum", {x}, {{"axes", std::vector<int64_t>{1}}})}),
+                 b.Const(Tensor::FromVector(first_row, Shape{features, units_}).astype(dtype))});
+  return b.OpN("Dropout", {seed, ones}, {{"rate", o_.recurrent_dropout}})[0];
 }
 
 std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef> inputs,
@@ -80,11 +99,6 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
   std::vector<Shape> shapes;
   for (ValueRef v : inputs) shapes.push_back(b.type(v).shape);
   ComputeOutputShapes(shapes);
-  const std::string where = class_name() + " '" + name_ + "'";
-  if (ctx.training && o_.recurrent_dropout > 0)
-    throw ValueError(where +
-                     ": recurrent_dropout is not applied in training yet (set it to 0 "
-                     "to train; inference ignores it, as Keras's)");
   ValueRef x = inputs[0];
   const DType dtype = b.type(x).dtype;
   if (ctx.training && o_.dropout > 0)
@@ -101,6 +115,9 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
   const ValueRef mask =
       ctx.masks.empty() || !ctx.masks[0].valid() ? ValueRef{} : MaskAs(b, ctx.masks[0], dtype);
   in.push_back(mask.valid() ? mask : b.Scalar(1.0, dtype));
+  in.push_back(ctx.training && o_.recurrent_dropout > 0
+                   ? RecurrentDropoutMask(b, x, ctx.states[o_.dropout > 0 ? 1 : 0])
+                   : b.Scalar(1.0, dtype));
   AttrMap attrs = ExtraAttrs();
   attrs.Set("activation", o_.activation);
   attrs.Set("recurrent_activation", o_.recurrent_activation);

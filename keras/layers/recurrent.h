@@ -15,10 +15,11 @@
 // and the output repeats the previous one (zero before the first kept step); with
 // return_sequences the mask goes on to the next layer.
 //
-// Contract: the input is (batch, steps, features) with features known. dropout applies in
-// training to the inputs (one mask per sequence, as Keras's); recurrent_dropout above 0 is
-// accepted for inference and refused when training; stateful=True is refused. Activations are
-// those ops/recurrent_common.h lists; others are refused with the layer named.
+// Contract: the input is (batch, steps, features) with features known. In training, dropout
+// drops input features and recurrent_dropout units of h where it enters the recurrent products,
+// each with one mask per sequence for all its steps (Keras's semantics; the random draws are
+// Kiln's own). stateful=True is refused. Activations are those ops/recurrent_common.h lists;
+// others are refused with the layer named.
 #pragma once
 
 #include <optional>
@@ -85,6 +86,8 @@ class Recurrent : public Layer {
   virtual Shape BiasShape() const;
   virtual Tensor InitialBias() const;
   void CheckOptions() const;
+  // recurrent_dropout's (batch, units) mask for this call, drawn from the generator `seed`.
+  ValueRef RecurrentDropoutMask(GraphBuilder& b, ValueRef x, ValueRef seed) const;
 
   const char* op_;
   int gates_, states_count_;

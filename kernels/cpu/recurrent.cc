@@ -132,24 +132,28 @@ struct CellParams {
   const T* rec_bias;   // GRU reset_after's second bias row, else null
 };
 
-// h = act(x W + h R + b).
+// Every cell takes `hr`, the previous h as the recurrent products see it (h times the recurrent
+// dropout mask, or h itself), and in StepBack adds the gradient through those products into
+// `dhr`; the driver maps it back to h.
+
+// h = act(x W + hr R + b).
 template <typename T>
 struct SimpleRnnCell {
   static constexpr int kStates = 1;
   const CellParams<T>& p;
   int64_t saved_width() const { return p.units; }
 
-  void Step(const Mat<T>& xz, const std::vector<Mat<T>>& prev, Mat<T>& z,
+  void Step(const Mat<T>& xz, const std::vector<Mat<T>>&, const Mat<T>& hr, Mat<T>& z,
             std::vector<Mat<T>>& next) const {
-    z.noalias() = xz + prev[0] * p.rec;
+    z.noalias() = xz + hr * p.rec;
     next[0] = z.unaryExpr([&](T v) { return Apply(p.act, v); });
   }
-  void StepBack(const std::vector<Mat<T>>& dnext, const Mat<T>& z, const std::vector<Mat<T>>& prev,
-                Mat<T>& dxz, std::vector<Mat<T>>& dprev, Mat<T>& drec,
-                Mat<T>* /*drec_bias*/) const {
+  void StepBack(const std::vector<Mat<T>>& dnext, const Mat<T>& z, const std::vector<Mat<T>>&,
+                const Mat<T>& hr, Mat<T>& dxz, std::vector<Mat<T>>&, Mat<T>& dhr, Mat<T>& drec,
+                Mat<T>*) const {
     dxz = dnext[0].cwiseProduct(z.unaryExpr([&](T v) { return Derivative(p.act, v); }));
-    dprev[0].noalias() += dxz * p.rec.transpose();
-    drec.noalias() += prev[0].transpose() * dxz;
+    dhr.noalias() += dxz * p.rec.transpose();
+    drec.noalias() += hr.transpose() * dxz;
   }
 };
 
@@ -160,10 +164,10 @@ struct LstmCell {
   const CellParams<T>& p;
   int64_t saved_width() const { return 4 * p.units; }
 
-  void Step(const Mat<T>& xz, const std::vector<Mat<T>>& prev, Mat<T>& z,
+  void Step(const Mat<T>& xz, const std::vector<Mat<T>>& prev, const Mat<T>& hr, Mat<T>& z,
             std::vector<Mat<T>>& next) const {
     const int64_t u = p.units;
-    z.noalias() = xz + prev[0] * p.rec;
+    z.noalias() = xz + hr * p.rec;
     for (int64_t b = 0; b < z.rows(); ++b)
       for (int64_t j = 0; j < u; ++j) {
         const T i = Apply(p.rec_act, z(b, j)), f = Apply(p.rec_act, z(b, u + j)),
@@ -174,8 +178,8 @@ struct LstmCell {
       }
   }
   void StepBack(const std::vector<Mat<T>>& dnext, const Mat<T>& z, const std::vector<Mat<T>>& prev,
-                Mat<T>& dxz, std::vector<Mat<T>>& dprev, Mat<T>& drec,
-                Mat<T>* /*drec_bias*/) const {
+                const Mat<T>& hr, Mat<T>& dxz, std::vector<Mat<T>>& dprev, Mat<T>& dhr,
+                Mat<T>& drec, Mat<T>*) const {
     const int64_t u = p.units;
     for (int64_t b = 0; b < z.rows(); ++b)
       for (int64_t j = 0; j < u; ++j) {
@@ -191,13 +195,13 @@ struct LstmCell {
         dxz(b, 3 * u + j) = dh * Apply(p.act, c) * Derivative(p.rec_act, zo);
         dprev[1](b, j) += dc * f;
       }
-    dprev[0].noalias() += dxz * p.rec.transpose();
-    drec.noalias() += prev[0].transpose() * dxz;
+    dhr.noalias() += dxz * p.rec.transpose();
+    drec.noalias() += hr.transpose() * dxz;
   }
 };
 
-// Keras's GRU: gates z, r, h. With reset_after the candidate is act(xz_h + r * (h R_h + b_h));
-// without it, act(xz_h + (r * h) R_h).
+// Keras's GRU: gates z, r, h. With reset_after the candidate is act(xz_h + r * (hr R_h + b_h));
+// without it, act(xz_h + (r * hr) R_h). The new h mixes the previous h itself, as Keras's.
 template <typename T>
 struct GruCell {
   static constexpr int kStates = 1;
@@ -205,16 +209,16 @@ struct GruCell {
   bool reset_after;
   int64_t saved_width() const { return (reset_after ? 4 : 3) * p.units; }
 
-  void Step(const Mat<T>& xz, const std::vector<Mat<T>>& prev, Mat<T>& z,
+  void Step(const Mat<T>& xz, const std::vector<Mat<T>>& prev, const Mat<T>& hr, Mat<T>& z,
             std::vector<Mat<T>>& next) const {
     const int64_t u = p.units, n = xz.rows();
     const Mat<T>& h = prev[0];
     Mat<T> rz;
     if (reset_after) {
-      rz.noalias() = h * p.rec;
+      rz.noalias() = hr * p.rec;
       rz.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(p.rec_bias, 3 * u);
     } else {
-      rz.noalias() = h * p.rec.leftCols(2 * u);
+      rz.noalias() = hr * p.rec.leftCols(2 * u);
     }
     for (int64_t b = 0; b < n; ++b)
       for (int64_t j = 0; j < 2 * u; ++j) z(b, j) = xz(b, j) + rz(b, j);
@@ -228,7 +232,7 @@ struct GruCell {
     } else {
       Mat<T> rh(n, u);
       for (int64_t b = 0; b < n; ++b)
-        for (int64_t j = 0; j < u; ++j) rh(b, j) = Apply(p.rec_act, z(b, u + j)) * h(b, j);
+        for (int64_t j = 0; j < u; ++j) rh(b, j) = Apply(p.rec_act, z(b, u + j)) * hr(b, j);
       const Mat<T> cand = rh * p.rec.rightCols(u);
       for (int64_t b = 0; b < n; ++b)
         for (int64_t j = 0; j < u; ++j) z(b, 2 * u + j) = xz(b, 2 * u + j) + cand(b, j);
@@ -241,7 +245,8 @@ struct GruCell {
   }
 
   void StepBack(const std::vector<Mat<T>>& dnext, const Mat<T>& z, const std::vector<Mat<T>>& prev,
-                Mat<T>& dxz, std::vector<Mat<T>>& dprev, Mat<T>& drec, Mat<T>* drec_bias) const {
+                const Mat<T>& hr, Mat<T>& dxz, std::vector<Mat<T>>& dprev, Mat<T>& dhr,
+                Mat<T>& drec, Mat<T>* drec_bias) const {
     const int64_t u = p.units, n = z.rows();
     const Mat<T>& h = prev[0];
     Mat<T> drz(n, reset_after ? 3 * u : 2 * u);
@@ -262,20 +267,19 @@ struct GruCell {
         }
       }
     if (!reset_after) {
-      Mat<T> dah = dxz.rightCols(u);
+      const Mat<T> dah = dxz.rightCols(u);
       const Mat<T> drh = dah * p.rec.rightCols(u).transpose();
-      const Mat<T> rh = r.cwiseProduct(h);
-      drec.rightCols(u).noalias() += rh.transpose() * dah;
+      drec.rightCols(u).noalias() += r.cwiseProduct(hr).transpose() * dah;
       for (int64_t b = 0; b < n; ++b)
         for (int64_t j = 0; j < u; ++j) {
-          dprev[0](b, j) += drh(b, j) * r(b, j);
-          dxz(b, u + j) = drz(b, u + j) = drh(b, j) * h(b, j) * Derivative(p.rec_act, z(b, u + j));
+          dhr(b, j) += drh(b, j) * r(b, j);
+          dxz(b, u + j) = drz(b, u + j) = drh(b, j) * hr(b, j) * Derivative(p.rec_act, z(b, u + j));
         }
-      dprev[0].noalias() += drz * p.rec.leftCols(2 * u).transpose();
-      drec.leftCols(2 * u).noalias() += h.transpose() * drz;
+      dhr.noalias() += drz * p.rec.leftCols(2 * u).transpose();
+      drec.leftCols(2 * u).noalias() += hr.transpose() * drz;
     } else {
-      dprev[0].noalias() += drz * p.rec.transpose();
-      drec.noalias() += h.transpose() * drz;
+      dhr.noalias() += drz * p.rec.transpose();
+      drec.noalias() += hr.transpose() * drz;
       *drec_bias += drz.colwise().sum();
     }
   }
@@ -305,6 +309,14 @@ struct Kept {
     return mask.shape().rank() == 0 || mask.data<T>()[b * steps + t] != T(0);
   }
 };
+
+// h as the recurrent products see it: times the recurrent dropout mask [B, U], or h itself for
+// the scalar 1.
+template <typename T>
+Mat<T> RecurrentInput(const Mat<T>& h, const Tensor& rec_mask) {
+  if (rec_mask.shape().rank() == 0) return h;
+  return h.cwiseProduct(ConstMapMat<T>(rec_mask.data<T>(), h.rows(), h.cols()));
+}
 
 // An initial state [B, U], or [1, U] repeated for every row.
 template <typename T>
@@ -347,7 +359,7 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
   const int S = c.node.op == "LSTM" ? 2 : 1;
   const Tensor& x = c.input(0);
   const Tensor &kernel = c.input(1 + S), &rec = c.input(2 + S), &bias = c.input(3 + S),
-               &mask = c.input(4 + S);
+               &mask = c.input(4 + S), &rec_mask = c.input(5 + S);
   const int64_t B = x.dim(0), T_ = x.dim(1), I = x.dim(2), U = rec.dim(0), G = kernel.dim(1);
   const CellParams<T> p{U, at.act, at.rec_act, ConstMapMat<T>(rec.data<T>(), U, rec.dim(1)),
                         bias.shape().rank() == 2 ? bias.data<T>() + G : nullptr};
@@ -366,7 +378,7 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
     for (int64_t s = 0; s < T_; ++s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       for (int64_t b = 0; b < B; ++b) xz.row(b) = xw.row(b * T_ + t);
-      cell.Step(xz, st, z, next);
+      cell.Step(xz, st, RecurrentInput(st[0], rec_mask), z, next);
       for (int64_t b = 0; b < B; ++b) {
         std::copy_n(&z(b, 0), zw, Row(zs, b, s, T_, zw));
         if (kept(b, t)) {
@@ -389,14 +401,15 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
   const int S = c.node.op == "LSTMGrad" ? 2 : 1;
   const Tensor& x = c.input(0);
   const Tensor &kernel = c.input(1 + S), &rec = c.input(2 + S), &bias = c.input(3 + S),
-               &mask = c.input(4 + S), &zs = c.input(5 + S), &dy = c.input(6 + 2 * S);
+               &mask = c.input(4 + S), &rec_mask = c.input(5 + S), &zs = c.input(6 + S),
+               &dy = c.input(7 + 2 * S);
   const int64_t B = x.dim(0), T_ = x.dim(1), I = x.dim(2), U = rec.dim(0), G = kernel.dim(1);
   const CellParams<T> p{U, at.act, at.rec_act, ConstMapMat<T>(rec.data<T>(), U, rec.dim(1)),
                         bias.shape().rank() == 2 ? bias.data<T>() + G : nullptr};
   WithCell<T>(c.node.op, at, p, [&](const auto& cell) {
     const int64_t zw = cell.saved_width();
     std::vector<Mat<T>> dst(S), dnew(S, Zeros<T>(B, U)), prev(S, Zeros<T>(B, U)), dprev(S);
-    for (int k = 0; k < S; ++k) dst[k] = ConstMapMat<T>(c.input(7 + 2 * S + k).data<T>(), B, U);
+    for (int k = 0; k < S; ++k) dst[k] = ConstMapMat<T>(c.input(8 + 2 * S + k).data<T>(), B, U);
     Mat<T> carry = Zeros<T>(B, U), z(B, zw), dxz_step(B, G);
     Mat<T> dxz = Zeros<T>(B * T_, G), drec = Zeros<T>(U, rec.dim(1));
     Mat<T> drec_bias = Zeros<T>(1, G);
@@ -425,13 +438,16 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
         for (int k = 0; k < S; ++k) {
           const Tensor& init = c.input(1 + k);
           const T* src = s == 0 ? init.data<T>() + (init.dim(0) == 1 ? 0 : b * U)
-                                : Row(c.input(6 + S + k).data<T>(), b, s - 1, T_, U);
+                                : Row(c.input(7 + S + k).data<T>(), b, s - 1, T_, U);
           std::copy_n(src, U, &prev[k](b, 0));
         }
       }
       dprev = dst;
-      cell.StepBack(dnew, z, prev, dxz_step, dprev, drec, &drec_bias);
+      Mat<T> dhr = Zeros<T>(B, U);
+      cell.StepBack(dnew, z, prev, RecurrentInput(prev[0], rec_mask), dxz_step, dprev, dhr, drec,
+                    &drec_bias);
       dst = dprev;
+      dst[0] += RecurrentInput(dhr, rec_mask);
       for (int64_t b = 0; b < B; ++b) dxz.row(b * T_ + t) = dxz_step.row(b);
     }
     MapMat<T>(c.output(0).data<T>(), B * T_, I).noalias() =

@@ -71,9 +71,9 @@ AttrMap RecurrentAttrs(const std::string& act, const std::string& rec_act, bool 
 }
 
 // One row of a recurrent op or its gradient op: batch 2, 4 steps, 3 features, 5 units, a mask
-// that skips steps (PrepareRecurrent).
-// With `shared_state`, one initial state row for the batch and a scalar mask (no mask), as the
-// layers pass when they have neither.
+// that skips steps and a recurrent dropout mask (PrepareRecurrent). With `shared_state`, one
+// initial state row for the batch and scalar masks (none), as the layers pass when they have
+// neither.
 OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap attrs,
                      bool shared_state = false) {
   const bool grad = op.ends_with("Grad");
@@ -83,9 +83,10 @@ OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap att
   const int saved = fwd == "GRU" ? (two_rows ? 4 : 3) * 5 : gates * 5;
   const std::string g = std::to_string(gates * 5);
   std::string shapes = "[2,4,3]";
-  for (int k = 0; k < states; ++k) shapes += ";[2,5]";
-  shapes +=
-      ";[3," + g + "];[5," + g + "];" + (two_rows ? "[2," + g + "]" : "[" + g + "]") + ";[2,4]";
+  for (int k = 0; k < states; ++k) shapes += shared_state ? ";[1,5]" : ";[2,5]";
+  shapes += ";[3," + g + "];[5," + g + "];" + (two_rows ? "[2," + g + "]" : "[" + g + "]");
+  // The mask and the recurrent dropout mask, or scalar 1s for neither.
+  shapes += shared_state ? ";[];[]" : ";[2,4];[2,5]";
   if (grad) {
     shapes += ";[2,4," + std::to_string(saved) + "]";
     for (int k = 0; k < states; ++k) shapes += ";[2,4,5]";
@@ -99,7 +100,7 @@ OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap att
            .ref = grad ? RefRecurrentGrad(op) : RefRecurrent(op),
            .lo = -1,
            .hi = 1,
-           .no_grad = {4 + states},
+           .no_grad = {4 + states, 5 + states},
            .prepare = PrepareRecurrent(op, attrs)};
   if (grad) c.tolerance64 = 1e-7;
   return c;

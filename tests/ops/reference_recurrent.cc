@@ -44,7 +44,8 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
   const std::string a = at.Get<std::string>("activation"),
                     ra_name = at.Get<std::string>("recurrent_activation");
   const bool back = at.Get<bool>("go_backwards"), zero = at.Get<bool>("zero_output_for_mask");
-  const auto &x = in[0], &W = in[1 + S], &R = in[2 + S], &bias = in[3 + S], &mask = in[4 + S];
+  const auto &x = in[0], &W = in[1 + S], &R = in[2 + S], &bias = in[3 + S], &mask = in[4 + S],
+             &rec_mask = in[5 + S];
   Forward f;
   f.out.assign(2 + 2 * S, {});
   f.out[0].assign(B * T * U, 0);
@@ -52,8 +53,10 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
   f.out[1 + S].assign(B * T * zw, 0);
   for (int64_t b = 0; b < B; ++b) {
     std::vector<std::vector<double>> st(S);
-    for (int k = 0; k < S; ++k)
-      st[k].assign(in[1 + k].begin() + b * U, in[1 + k].begin() + (b + 1) * U);
+    for (int k = 0; k < S; ++k) {
+      const int64_t row = shapes[1 + k][0] == 1 ? 0 : b;  // one initial state for every row
+      st[k].assign(in[1 + k].begin() + row * U, in[1 + k].begin() + (row + 1) * U);
+    }
     std::vector<double> prev_out(U, 0);
     for (int64_t s = 0; s < T; ++s) {
       const int64_t t = back ? T - 1 - s : s;
@@ -68,7 +71,11 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
         return v;
       };
       std::vector<double> z(zw), h(U), c(U);
-      const std::vector<double>& hp = st[0];
+      const std::vector<double>& h_prev = st[0];
+      // What the recurrent products see: h times the recurrent dropout mask.
+      std::vector<double> hp = h_prev;
+      if (rec_mask.size() > 1)
+        for (int64_t u = 0; u < U; ++u) hp[u] *= rec_mask[b * U + u];
       if (op == "SimpleRNN") {
         for (int64_t u = 0; u < U; ++u) z[u] = xw(u) + hr(hp, u), h[u] = Act(a, z[u]);
       } else if (op == "LSTM") {
@@ -91,7 +98,7 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
             z[2 * U + u] = v;
           }
           const double zz = Act(ra_name, z[u]);
-          h[u] = zz * hp[u] + (1 - zz) * Act(a, z[2 * U + u]);
+          h[u] = zz * h_prev[u] + (1 - zz) * Act(a, z[2 * U + u]);
         }
       }
       std::copy(z.begin(), z.end(), f.out[1 + S].begin() + (b * T + s) * zw);
@@ -130,7 +137,7 @@ int States(const std::string& op) { return op.starts_with("LSTM") ? 2 : 1; }
 
 Reference RefRecurrent(const std::string& op) {
   return [op](std::span<const Tensor> in, const AttrMap& at) {
-    const size_t n = 5 + States(op);
+    const size_t n = 6 + States(op);
     const std::vector<Shape> shapes = Shapes(in, n);
     Forward f = Run(op, Values(in, n), shapes, at);
     const int S = States(op);
@@ -150,7 +157,7 @@ Reference RefRecurrentGrad(const std::string& op) {
   const std::string fwd = op.substr(0, op.size() - 4);
   return [fwd](std::span<const Tensor> in, const AttrMap& at) {
     const int S = States(fwd);
-    const size_t n = 5 + S;
+    const size_t n = 6 + S;
     const std::vector<Shape> shapes = Shapes(in, n);
     std::vector<std::vector<double>> v = Values(in, n);
     std::vector<std::vector<double>> dout = {Doubles(in[n + 1 + S])};
@@ -163,7 +170,7 @@ Reference RefRecurrentGrad(const std::string& op) {
       return sum;
     };
     std::vector<Tensor> grads;
-    for (size_t k = 0; k + 1 < n; ++k) {
+    for (size_t k = 0; k + 2 < n; ++k) {
       std::vector<double> g(v[k].size());
       for (size_t i = 0; i < v[k].size(); ++i) {
         const double keep = v[k][i], eps = 1e-6;
@@ -196,11 +203,20 @@ std::function<void(std::vector<Tensor>&)> PrepareRecurrent(const std::string& op
         for (int64_t t = 0; t < T; ++t) m[b * T + t] = b == 0 || t % 3 == 1 ? 1 : 0;
       mask = Tensor::FromVector<double>(m, mask.shape()).astype(mask.dtype());
     }
+    // Recurrent dropout: each unit of each row kept (times 2) or dropped.
+    Tensor& rec_mask = v[5 + S];
+    if (rec_mask.shape().rank() == 2) {
+      std::vector<double> r(rec_mask.num_elements());
+      for (size_t i = 0; i < r.size(); ++i) r[i] = i % 3 == 1 ? 0 : 2;
+      rec_mask = Tensor::FromVector<double>(r, rec_mask.shape()).astype(rec_mask.dtype());
+    } else {
+      rec_mask = Tensor::FromVector<double>({1.0}, Shape{}).astype(rec_mask.dtype());
+    }
     if (!grad) return;
     // The saved outputs the gradient op reads must be the forward op's for these inputs.
-    std::vector<Tensor> fwd_in(v.begin(), v.begin() + 5 + S);
+    std::vector<Tensor> fwd_in(v.begin(), v.begin() + 6 + S);
     std::vector<Tensor> out = RefRecurrent(fwd)(fwd_in, attrs);
-    for (int k = 0; k <= S; ++k) v[5 + S + k] = out[1 + S + k].astype(v[0].dtype());
+    for (int k = 0; k <= S; ++k) v[6 + S + k] = out[1 + S + k].astype(v[0].dtype());
   };
 }
 
