@@ -16,6 +16,7 @@
 #include "keras/backend.h"
 #include "keras/constraints.h"
 #include "keras/layers/input_layer.h"
+#include "keras/layers/recurrent.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/model_config.h"
@@ -445,6 +446,13 @@ std::vector<ValueRef> Model::LowerNodes(
   return out;
 }
 
+void Model::reset_states() {
+  for (auto& l : layers_) {
+    if (auto* r = dynamic_cast<layers::Recurrent*>(l.get())) r->reset_states();
+    if (auto* m = dynamic_cast<Model*>(l.get())) m->reset_states();
+  }
+}
+
 void Model::set_trainable(bool trainable) {
   Layer::set_trainable(trainable);
   for (auto& l : layers_) l->set_trainable(trainable);
@@ -772,6 +780,11 @@ std::vector<Tensor> Model::PrepareInputs(const Arrays& x) {
                        ShapeWithoutBatch(t.shape()));
     if (t.dtype() == kBool)
       throw TypeError("Error when checking input: boolean arrays are not supported");
+    if (want[0] > 0 && t.dim(0) % want[0] != 0)
+      throw ShapeError("Error when checking input: " + names[i] + " has a fixed batch size of " +
+                       std::to_string(want[0]) + " (Input's batch_size, as a stateful model's) " +
+                       "but got " + std::to_string(t.dim(0)) + " samples; feed a multiple of " +
+                       std::to_string(want[0]) + " in batches of that size");
     if (t.dim(0) != in[0].dim(0)) {
       std::string sizes;
       for (const Tensor& u : in) sizes += (sizes.empty() ? "" : ", ") + std::to_string(u.dim(0));

@@ -380,6 +380,9 @@ class Model : public Layer {
   GraphView serving_view();
   GraphView training_view() const;  // requires compile()
   const VariableStore& variables() const { return *variables_; }
+  // Keras's model.reset_states(): every stateful recurrent layer's carried states back to zeros
+  // (nested models' too).
+  void reset_states();
 
   // The Layer interface, for a model called inside another model.
   std::string class_name() const override { return sequential_ ? "Sequential" : "Functional"; }

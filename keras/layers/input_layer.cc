@@ -9,6 +9,11 @@ InputLayer::InputLayer(InputLayerOptions options) : dtype_(options.dtype) {
   if (options.input_shape.empty()) throw ValueError("InputLayer: input_shape is required");
   InitBase(options.name.empty() ? backend::UniqueObjectName("input") : options.name,
            options.input_shape, 0);
+  if (options.batch_size < 0 || options.batch_size > config::kMaxSize)
+    throw ValueError("InputLayer '" + name_ + "': batch_size must be between 1 and " +
+                     std::to_string(config::kMaxSize) + ", got " +
+                     std::to_string(options.batch_size));
+  if (options.batch_size > 0) (*declared_input_shape_)[0] = options.batch_size;
   if (dtype_ == kBool)
     throw ValueError("InputLayer '" + name_ +
                      "': dtype bool is not supported (float32, float64, int32, int64, uint8)");
@@ -40,7 +45,16 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
     unsupported.push_back(where + ": no input shape");
     return nullptr;
   }
-  return std::make_shared<InputLayer>(InputLayerOptions{shape, config::Name(c), dtype});
+  // A fixed batch dimension (batch_shape [2, 5, 3]), as a stateful model's input has.
+  int64_t batch = 0;
+  for (const char* key : {"batch_input_shape", "batch_shape"})
+    if (c.contains(key) && c[key].is_array() && !c[key].empty() && c[key][0].is_number_integer())
+      batch = c[key][0].get<int64_t>();
+  if (batch < 0 || batch > config::kMaxSize) {
+    unsupported.push_back(where + ": batch size " + std::to_string(batch));
+    return nullptr;
+  }
+  return std::make_shared<InputLayer>(InputLayerOptions{shape, config::Name(c), dtype, batch});
 }
 KILN_REGISTER_LAYER("InputLayer", FromConfig);
 }  // namespace

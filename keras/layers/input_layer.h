@@ -4,6 +4,7 @@
 //   Sequential model({layers::InputLayer({.input_shape = {784}}), layers::Dense(10)});
 //   Sequential model({Input({.shape = {28, 28}}), layers::Flatten(), layers::Dense(10)});
 //   Sequential ids({Input({.shape = {6}, .dtype = kInt32}), layers::Dense(3)});
+//   KerasTensor fixed = Input({.shape = {5, 3}, .batch_size = 2});  // (2, 5, 3), for stateful RNNs
 //
 // The model's input keeps the declared dtype (predict casts what it is given to it, as Keras
 // converts inputs to the Input's dtype); layers that compute in float32 get it cast on entry.
@@ -17,6 +18,9 @@ struct InputLayerOptions {
   std::vector<int64_t> input_shape = {};
   std::string name = "";
   DType dtype = kFloat32;  // float32, float64, int32, int64 or uint8
+  // Keras's batch_size (batch_shape[0]): fixes the batch dimension, as stateful recurrent
+  // layers need; 0 leaves it open (None).
+  int64_t batch_size = 0;
 };
 
 class InputLayer : public Layer {
@@ -42,6 +46,7 @@ struct InputOptions {
   std::vector<int64_t> shape = {};
   std::string name = "";
   DType dtype = kFloat32;
+  int64_t batch_size = 0;  // Keras's Input(batch_size=...); 0 for None
 };
 
 // The tensor an InputLayer feeds (made on first use); throws kiln::ValueError for another layer.
@@ -53,7 +58,8 @@ inline KerasTensor Input(InputOptions options) {
   return InputTensor(std::make_shared<layers::InputLayer>(
       layers::InputLayerOptions{.input_shape = std::move(options.shape),
                                 .name = std::move(options.name),
-                                .dtype = options.dtype}));
+                                .dtype = options.dtype,
+                                .batch_size = options.batch_size}));
 }
 
 }  // namespace kiln::keras

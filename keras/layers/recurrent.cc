@@ -28,8 +28,6 @@ void Recurrent::CheckOptions() const {
       throw ValueError(where + ": activation '" + *a +
                        "' is not one Kiln's recurrent kernels run (tanh, sigmoid, relu, "
                        "hard_sigmoid, linear, elu, selu, softplus, softsign, swish, relu6)");
-  if (o_.stateful)
-    throw ValueError(where + ": stateful=True (states kept across batches) is not supported yet");
   o_.kernel_initializer.Validate(where + " kernel_initializer");
   o_.recurrent_initializer.Validate(where + " recurrent_initializer");
   o_.bias_initializer.Validate(where + " bias_initializer");
@@ -79,6 +77,19 @@ void Recurrent::BuildWeights(const Shape& in) {
     s.name = "recurrent_seed_state";
     states_.push_back(std::move(s));
   }
+  // stateful: the states carried from one batch to the next (Keras's layer.states: not weights,
+  // not saved), one row per sample of the fixed batch.
+  if (o_.stateful) {
+    if (in[0] == kUnknownDim)
+      ShapeFail(
+          "stateful=True needs a fixed batch size: Input({.shape = ..., .batch_size = N}) "
+          "(Keras's batch_shape), got " +
+          KerasShapeString(in));
+    for (int k = 0; k < states_count_; ++k)
+      states_.push_back(
+          {k == 0 ? "state_h" : "state_c",
+           Tensor::FromVector(std::vector<float>(in[0] * units_), Shape{in[0], units_}), false});
+  }
 }
 
 ValueRef Recurrent::RecurrentDropoutMask(GraphBuilder& b, ValueRef x, ValueRef seed) const {
@@ -106,8 +117,10 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
         "Dropout", {ctx.states[0], x},
         {{"rate", o_.dropout}, {"noise_shape", std::vector<int64_t>{-1, 1, shapes[0][2]}}})[0];
   std::vector<ValueRef> in = {x};
+  const size_t carried = (o_.dropout > 0) + (o_.recurrent_dropout > 0);  // the states' first
   for (int k = 0; k < states_count_; ++k)
     in.push_back(inputs.size() > 1 ? inputs[1 + k]
+                 : o_.stateful     ? ctx.states[carried + k]
                                    : b.Const(Zeros(Shape{1, units_}, dtype), "initial_state"));
   in.push_back(ctx.weights[0]);
   in.push_back(ctx.weights[1]);
@@ -125,6 +138,12 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
   attrs.Set("zero_output_for_mask", o_.zero_output_for_mask);
   attrs.Set("outputs_in_time_order", outputs_in_time_order_);
   const std::vector<ValueRef> out = b.OpN(op_, in, attrs);
+  // The final states become the next batch's initial ones, in training and inference alike.
+  if (o_.stateful && ctx.updates)
+    for (int k = 0; k < states_count_; ++k) {
+      b.OpN("Assign", {ctx.states[carried + k], out[1 + k]});
+      ctx.updates->push_back(b.graph().capacity() - 1);
+    }
   ValueRef y = out[0];
   if (!o_.return_sequences) {
     y = out[1];
@@ -138,6 +157,12 @@ std::vector<ValueRef> Recurrent::Call(GraphBuilder& b, std::span<const ValueRef>
   if (o_.return_state)
     for (int k = 0; k < states_count_; ++k) result.push_back(out[1 + k]);
   return result;
+}
+
+void Recurrent::reset_states() {
+  for (Weight& s : states_)
+    if (s.name == "state_h" || s.name == "state_c")
+      std::fill(s.value.data<float>(), s.value.data<float>() + s.value.num_elements(), 0.0f);
 }
 
 std::vector<ValueRef> Recurrent::ComputeMask(GraphBuilder&, std::span<const ValueRef>,
@@ -206,7 +231,6 @@ RNNOptions RNNOptionsFromConfig(const nlohmann::json& c, const std::string& wher
   flag("stateful", o.stateful);
   flag("unroll", o.unroll);
   flag("zero_output_for_mask", o.zero_output_for_mask);
-  if (o.stateful) unsupported.push_back(where + ": stateful=True");
   if (c.value("time_major", false)) unsupported.push_back(where + ": time_major=True");
   for (const char* key : {"dropout", "recurrent_dropout"}) {
     const double rate = c.contains(key) && c[key].is_number() ? c[key].get<double>() : 0.0;

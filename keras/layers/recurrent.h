@@ -18,8 +18,10 @@
 // Contract: the input is (batch, steps, features) with features known. In training, dropout
 // drops input features and recurrent_dropout units of h where it enters the recurrent products,
 // each with one mask per sequence for all its steps (Keras's semantics; the random draws are
-// Kiln's own). stateful=True is refused. Activations are those ops/recurrent_common.h lists;
-// others are refused with the layer named.
+// Kiln's own). stateful=True keeps the final states as the next batch's initial ones (predict,
+// fit and evaluate alike, until reset_states()); it needs a fixed batch size (Input's
+// batch_size), and then every batch must have that size. Activations are those
+// ops/recurrent_common.h lists; others are refused with the layer named.
 #pragma once
 
 #include <optional>
@@ -74,6 +76,8 @@ class Recurrent : public Layer {
   void set_outputs_in_time_order(bool t) { outputs_in_time_order_ = t; }
   // The number of states (LSTM: 2).
   int num_states() const { return states_count_; }
+  // Keras's reset_states(): a stateful layer's carried states back to zeros.
+  void reset_states();
 
  protected:
   // Subclasses call InitBase afterwards. `op` is the recurrent op, `gates` the kernel's blocks.

@@ -134,7 +134,7 @@ TEST(Recurrent, ConfigsBothWays) {
   EXPECT_TRUE(Contains(Refusal("LSTM", c), "LSTM 'enc': time_major=True"));
   c["time_major"] = false;
   c["stateful"] = true;
-  EXPECT_TRUE(Contains(Refusal("LSTM", c), "LSTM 'enc': stateful=True"));
+  EXPECT_EQ(FromConfig("LSTM", c)->get_config()["stateful"], true);
   c["stateful"] = false;
   c["activation"] = "gelu";
   EXPECT_TRUE(Contains(Refusal("LSTM", c), "LSTM 'enc': activation 'gelu'"));
@@ -146,8 +146,11 @@ TEST(Recurrent, ConfigsBothWays) {
 TEST(Recurrent, ErrorsNameTheLayer) {
   EXPECT_TRUE(Contains(ErrorOf([] { layers::LSTM(0, {.name = "l"}); }),
                        "LSTM 'l': units must be between 1"));
-  EXPECT_TRUE(Contains(ErrorOf([] { layers::GRU(2, {.stateful = true, .name = "g"}); }),
-                       "GRU 'g': stateful=True"));
+  EXPECT_TRUE(
+      Contains(ErrorOf([] {
+                 layers::GRU(2, {.stateful = true, .name = "g"}).Build(Shape{kUnknownDim, 3, 2});
+               }),
+               "GRU 'g': stateful=True needs a fixed batch size"));
   EXPECT_TRUE(
       Contains(ErrorOf([] { layers::SimpleRNN(2, {.activation = "gelu"}); }), "activation 'gelu'"));
   EXPECT_TRUE(Contains(ErrorOf([] {
@@ -167,6 +170,37 @@ TEST(Recurrent, ErrorsNameTheLayer) {
                                           Tensor(kFloat32, {1, 4, 2}));
                        }),
                        "carries a mask"));
+}
+
+TEST(Recurrent, StatefulCarriesStatesAcrossBatches) {
+  // A stateful LSTM -> GRU on two batches of 3 steps is the same stack, not stateful, on the 6
+  // steps at once; reset_states() starts over; a batch of another size is refused.
+  KerasTensor in = Input({.shape = {3, 2}, .batch_size = 2});
+  KerasTensor h = layers::LSTM(3, {.return_sequences = true, .stateful = true})(in);
+  Model stateful({.inputs = {in}, .outputs = {layers::GRU(2, {.stateful = true})(h)}});
+  KerasTensor in6 = Input({.shape = {6, 2}});
+  KerasTensor h6 = layers::LSTM(3, {.return_sequences = true})(in6);
+  Model whole({.inputs = {in6}, .outputs = {layers::GRU(2)(h6)}});
+  whole.set_weights(stateful.get_weights());
+  std::mt19937 rng(3);
+  const Tensor x6 = testing::RandomTensor(kFloat32, Shape{2, 6, 2}, rng);
+  std::vector<float> a, b;
+  for (int64_t r = 0; r < 2; ++r)
+    for (int64_t t = 0; t < 6; ++t)
+      for (int64_t f = 0; f < 2; ++f)
+        (t < 3 ? a : b).push_back(x6.data<float>()[(r * 6 + t) * 2 + f]);
+  const Tensor first = Tensor::FromVector(a, Shape{2, 3, 2}),
+               second = Tensor::FromVector(b, Shape{2, 3, 2});
+  const Tensor y1 = stateful.predict(first);
+  const Tensor y2 = stateful.predict(second);
+  EXPECT_LE(testing::MaxAbsDiff(y2, whole.predict(x6)), 1e-6);
+  EXPECT_GT(testing::MaxAbsDiff(y2, y1), 1e-3);
+  stateful.reset_states();
+  EXPECT_LE(testing::MaxAbsDiff(stateful.predict(first), y1), 1e-7);
+  EXPECT_TRUE(Contains(ErrorOf([&] {
+                         stateful.predict(Tensor(kFloat32, {3, 3, 2}));
+                       }),
+                       "has a fixed batch size of 2"));
 }
 
 TEST(Recurrent, MaskingSkipsPaddedSteps) {

@@ -125,6 +125,27 @@ TEST_P(FunctionalFixture, SavedByKilnLoadsBackAndPredictsTheSame) {
   ExpectPredictsLikeKeras(*again, f);
 }
 
+// A stateful model (kind "stateful"): Keras predicted two batches in a row, the second from the
+// states the first left; Kiln, from the same file, does the same, and after reset_states()
+// repeats the first.
+TEST(StatefulFixtures, PredictTwoBatchesInARowLikeKeras) {
+  int seen = 0;
+  const json manifest = ReadJson(Gen("manifest.json"));
+  for (const json& f : manifest["fixtures"]) {
+    if (f.value("kind", "") != "stateful") continue;
+    SCOPED_TRACE(f["name"].get<std::string>());
+    ++seen;
+    auto m = LoadFixture(f);
+    const std::vector<Tensor> x = LoadArrays(f["files"]["x"]), y = LoadArrays(f["files"]["y"]);
+    ASSERT_EQ(x.size(), 2u);
+    EXPECT_LE(MaxAbsDiff(m->predict(x[0]), y[0]), 1e-5);
+    EXPECT_LE(MaxAbsDiff(m->predict(x[1]), y[1]), 1e-5);
+    m->reset_states();
+    EXPECT_LE(MaxAbsDiff(m->predict(x[0]), y[0]), 1e-5);
+  }
+  EXPECT_EQ(seen, 4);  // tf.keras's .h5; Keras 3's .keras, .h5 and .weights.h5
+}
+
 INSTANTIATE_TEST_SUITE_P(Manifest, FunctionalFixture, ::testing::ValuesIn(FixtureNames()),
                          TestName);
 

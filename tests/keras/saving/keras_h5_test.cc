@@ -284,9 +284,9 @@ TEST(Fixtures, UnsupportedLayersAreListedAtOnce) {
   const auto config = nlohmann::json::parse(R"({"class_name": "Sequential", "config": {
       "name": "s", "layers": [
         {"class_name": "ConvLSTM2D", "config": {"name": "conv_lstm"}},
-        {"class_name": "LSTM", "config": {"name": "lstm", "units": 2, "stateful": true}}]}})");
+        {"class_name": "LSTM", "config": {"name": "lstm", "units": 2, "time_major": true}}]}})");
   const std::string e = ErrorOf([&] { keras::ModelFromConfig(config); });
-  for (const char* s : {"ConvLSTM2D", "LSTM 'lstm': stateful"})
+  for (const char* s : {"ConvLSTM2D", "LSTM 'lstm': time_major=True"})
     EXPECT_NE(e.find(s), std::string::npos) << e;
   EXPECT_NE(ErrorOf([] {
               keras::load_model(Fixture("tfkeras-2.2.4_lenet_weights.h5"));
