@@ -551,11 +551,51 @@ std::unique_ptr<Model> BuildModel(const nlohmann::json& model_config,
 
 }  // namespace
 
+namespace {
+
+bool HasStatefulLayer(const nlohmann::json& j, int depth = 0) {
+  if (depth > 64) return false;
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items())
+      if ((k == "stateful" && v.is_boolean() && v.get<bool>()) || HasStatefulLayer(v, depth + 1))
+        return true;
+  } else if (j.is_array()) {
+    for (const auto& v : j)
+      if (HasStatefulLayer(v, depth + 1)) return true;
+  }
+  return false;
+}
+
+// The config with every recorded batch size open (None), as Keras treats a batch size it does not
+// need: it predicts any number of samples with such a file (a warning at most).
+void OpenBatchSizes(nlohmann::json& j, int depth = 0) {
+  if (depth > 64) return;
+  if (j.is_object()) {
+    for (auto& [k, v] : j.items()) {
+      if ((k == "batch_input_shape" || k == "batch_shape") && v.is_array() && !v.empty())
+        v[0] = nullptr;
+      else
+        OpenBatchSizes(v, depth + 1);
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) OpenBatchSizes(v, depth + 1);
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<Model> ModelFromConfig(const nlohmann::json& model_config) {
   std::vector<std::string> unsupported;
   std::unique_ptr<Model> model;
   try {
-    model = BuildModel(model_config, unsupported, 0);
+    // A fixed batch size is kept only where a stateful layer needs it.
+    if (HasStatefulLayer(model_config)) {
+      model = BuildModel(model_config, unsupported, 0);
+    } else {
+      nlohmann::json open = model_config;
+      OpenBatchSizes(open);
+      model = BuildModel(open, unsupported, 0);
+    }
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("model_config: a field of the wrong type (") + e.what() + ")");
   }
