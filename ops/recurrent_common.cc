@@ -42,8 +42,10 @@ std::vector<AttrDef> RecurrentAttrs(const std::string& activation,
           {"outputs_in_time_order", AttrType::kBool, false}};
 }
 
-std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const RecurrentLayout& l,
-                                        bool two_row_bias) {
+namespace {
+
+std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const RecurrentLayout& l) {
+  const bool two_row_bias = l.two_row_bias;
   CheckActivations(c);
   const Shape& x = c.shape(0);
   if (x.rank() != 3) c.Fail("x must be [batch, steps, features], got " + Str(x));
@@ -114,6 +116,70 @@ Grads RecurrentGradient(GradContext& c, const RecurrentLayout& l, const std::str
   if (static_cast<int>(grads.size()) != n_forward)
     throw Error(grad_op + " made " + std::to_string(grads.size()) + " gradients");
   return grads;
+}
+
+// The inputs of a forward op with these states, then (for the gradient op) what follows them.
+std::vector<ArgDef> Inputs(int states, bool grad) {
+  const std::vector<std::string> names =
+      states == 2 ? std::vector<std::string>{"h", "c"} : std::vector<std::string>{"h"};
+  std::vector<std::string> in = {"x"};
+  for (const auto& n : names) in.push_back(n + "0");
+  for (const char* n : {"kernel", "recurrent_kernel", "bias", "mask", "recurrent_mask"})
+    in.push_back(n);
+  if (grad) {
+    in.push_back("z");
+    for (const auto& n : names) in.push_back(n + "s");
+    in.push_back("dy");
+    for (const auto& n : names) in.push_back("d" + n);
+  }
+  std::vector<ArgDef> args;
+  for (const auto& n : in) args.push_back({n, kFloatTypes, "T"});
+  return args;
+}
+
+}  // namespace
+
+OpDef RecurrentOp(const std::string& name, LayoutOf layout, std::vector<AttrDef> attrs,
+                  const std::string& doc) {
+  const RecurrentLayout any = layout(AttrMap{{"reset_after", true}});
+  std::vector<ArgDef> outputs = {{"y"}, {"h"}};
+  if (any.states == 2) outputs.push_back({"c"});
+  outputs.push_back({"z"});
+  outputs.push_back({"hs"});
+  if (any.states == 2) outputs.push_back({"cs"});
+  const std::string grad_op = name + "Grad";
+  return OpDef{
+      .name = name,
+      .inputs = Inputs(any.states, false),
+      .outputs = outputs,
+      .attrs = std::move(attrs),
+      .shape_fn =
+          [layout](const InferenceContext& c) { return RecurrentShapes(c, layout(c.attrs)); },
+      .grad_fn = [layout, grad_op](
+                     GradContext& c) { return RecurrentGradient(c, layout(c.attrs()), grad_op); },
+      .doc = doc + " The sequence layout, masks and saved outputs are ops/recurrent_common.h's.",
+  };
+}
+
+OpDef RecurrentGradOp(const std::string& name, LayoutOf layout, std::vector<AttrDef> attrs) {
+  const RecurrentLayout any = layout(AttrMap{{"reset_after", true}});
+  std::vector<ArgDef> outputs = {{"dx"}, {"dh0"}};
+  if (any.states == 2) outputs.push_back({"dc0"});
+  for (const char* n : {"dkernel", "drecurrent_kernel", "dbias"}) outputs.push_back({n});
+  return OpDef{
+      .name = name + "Grad",
+      .inputs = Inputs(any.states, true),
+      .outputs = outputs,
+      .attrs = std::move(attrs),
+      .shape_fn =
+          [layout](const InferenceContext& c) { return RecurrentGradShapes(c, layout(c.attrs)); },
+      .not_differentiable =
+          "backpropagation through time in one kernel; second derivatives of "
+          "recurrent layers are not supported",
+      .doc = name +
+             "'s gradients by backpropagation through time over the saved "
+             "pre-activations and states.",
+  };
 }
 
 }  // namespace kiln::ops

@@ -39,23 +39,22 @@ std::span<const std::string_view> RecurrentActivationNames();
 bool IsRecurrentActivation(std::string_view name);
 
 struct RecurrentLayout {
-  int states;       // 1 or 2
-  int gates;        // G: the kernel has G * units columns
-  int saved_width;  // Z / units: the width of the saved pre-activations
+  int states;                 // 1 or 2
+  int gates;                  // G: the kernel has G * units columns
+  int saved_width;            // Z / units: the width of the saved pre-activations
+  bool two_row_bias = false;  // GRU's reset_after: bias [2, G*U]
 };
+// A cell's layout for a node's attributes (GRU's depends on reset_after).
+using LayoutOf = RecurrentLayout (*)(const AttrMap& attrs);
 
-// The shapes of a forward op's outputs; Fail()s naming the input that does not fit. `two_row_bias`
-// is GRU's reset_after layout.
-std::vector<TensorType> RecurrentShapes(const InferenceContext& c, const RecurrentLayout& l,
-                                        bool two_row_bias);
-// The gradient op's output shapes: the forward inputs' (but the two masks').
-std::vector<TensorType> RecurrentGradShapes(const InferenceContext& c, const RecurrentLayout& l);
-// The forward op's grad_fn: one `grad_op` node taking the inputs, saved outputs and output
-// gradients (zeros for an output that does not reach the loss).
-Grads RecurrentGradient(GradContext& c, const RecurrentLayout& l, const std::string& grad_op);
 // The attributes every recurrent op has (activation names, go_backwards, zero_output_for_mask,
 // outputs_in_time_order).
 std::vector<AttrDef> RecurrentAttrs(const std::string& activation,
                                     const std::string& recurrent_activation);
+// The forward op `name` and its gradient op `name`Grad, with the inputs, outputs, shape checks
+// and gradient wiring described above; `doc` says what one step computes.
+OpDef RecurrentOp(const std::string& name, LayoutOf layout, std::vector<AttrDef> attrs,
+                  const std::string& doc);
+OpDef RecurrentGradOp(const std::string& name, LayoutOf layout, std::vector<AttrDef> attrs);
 
 }  // namespace kiln::ops

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "keras/layers/layer_registry.h"
-
 namespace kiln::keras::layers {
 
 LSTM::LSTM(int64_t units, RNNOptions options) : Recurrent("LSTM", 4, 2, units, std::move(options)) {
@@ -27,23 +25,8 @@ Tensor LSTM::InitialBias() const {
   return bias;
 }
 
-namespace {
-std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
-  const std::string where = "LSTM '" + config::Name(c) + "'";
-  const size_t refused = unsupported.size();
-  RNNOptions o = RNNOptionsFromConfig(c, where, unsupported);
-  const int64_t units =
-      c.contains("units") && c["units"].is_number_integer() ? c["units"].get<int64_t>() : 0;
-  if (units <= 0 || units > config::kMaxSize) unsupported.push_back(where + ": units");
-  if (unsupported.size() != refused) return nullptr;
-  try {
-    return std::make_shared<LSTM>(units, std::move(o));
-  } catch (const Error& e) {
-    unsupported.push_back(e.what());
-    return nullptr;
-  }
-}
-KILN_REGISTER_LAYER("LSTM", FromConfig);
-}  // namespace
+KILN_REGISTER_LAYER("LSTM", [](const nlohmann::json& c, std::vector<std::string>& unsupported) {
+  return RecurrentFromConfig<LSTM>("LSTM", c, unsupported);
+});
 
 }  // namespace kiln::keras::layers

@@ -28,6 +28,7 @@
 
 #include "keras/initializers.h"
 #include "keras/layers/layer.h"
+#include "keras/layers/layer_registry.h"
 
 namespace kiln::keras::layers {
 
@@ -101,8 +102,28 @@ class Recurrent : public Layer {
 };
 
 // What the three layers' FromConfig read: every key of recurrent layer configs from tf.keras 2 and
-// Keras 3; records what it refuses (stateful, time_major, activations a kernel does not run).
+// Keras 3; records what it refuses (time_major, activations a kernel does not run).
 RNNOptions RNNOptionsFromConfig(const nlohmann::json& c, const std::string& where,
                                 std::vector<std::string>& unsupported);
+
+// The registered factory of recurrent layer L (SimpleRNN, LSTM, GRU): units and
+// RNNOptionsFromConfig; nullptr with the reasons in `unsupported` when refused.
+template <typename L>
+std::shared_ptr<Layer> RecurrentFromConfig(const std::string& class_name, const nlohmann::json& c,
+                                           std::vector<std::string>& unsupported) {
+  const std::string where = class_name + " '" + config::Name(c) + "'";
+  const size_t refused = unsupported.size();
+  RNNOptions o = RNNOptionsFromConfig(c, where, unsupported);
+  const int64_t units =
+      c.contains("units") && c["units"].is_number_integer() ? c["units"].get<int64_t>() : 0;
+  if (units <= 0 || units > config::kMaxSize) unsupported.push_back(where + ": units");
+  if (unsupported.size() != refused) return nullptr;
+  try {
+    return std::make_shared<L>(units, std::move(o));
+  } catch (const Error& e) {
+    unsupported.push_back(e.what());
+    return nullptr;
+  }
+}
 
 }  // namespace kiln::keras::layers

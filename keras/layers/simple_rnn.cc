@@ -1,9 +1,5 @@
 #include "keras/layers/simple_rnn.h"
 
-#include <algorithm>
-
-#include "keras/layers/layer_registry.h"
-
 namespace kiln::keras::layers {
 
 SimpleRNN::SimpleRNN(int64_t units, RNNOptions options)
@@ -18,23 +14,9 @@ nlohmann::json SimpleRNN::get_config() const {
   return c;
 }
 
-namespace {
-std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::string>& unsupported) {
-  const std::string where = "SimpleRNN '" + config::Name(c) + "'";
-  const size_t refused = unsupported.size();
-  RNNOptions o = RNNOptionsFromConfig(c, where, unsupported);
-  const int64_t units =
-      c.contains("units") && c["units"].is_number_integer() ? c["units"].get<int64_t>() : 0;
-  if (units <= 0 || units > config::kMaxSize) unsupported.push_back(where + ": units");
-  if (unsupported.size() != refused) return nullptr;
-  try {
-    return std::make_shared<SimpleRNN>(units, std::move(o));
-  } catch (const Error& e) {
-    unsupported.push_back(e.what());
-    return nullptr;
-  }
-}
-KILN_REGISTER_LAYER("SimpleRNN", FromConfig);
-}  // namespace
+KILN_REGISTER_LAYER("SimpleRNN",
+                    [](const nlohmann::json& c, std::vector<std::string>& unsupported) {
+                      return RecurrentFromConfig<SimpleRNN>("SimpleRNN", c, unsupported);
+                    });
 
 }  // namespace kiln::keras::layers
