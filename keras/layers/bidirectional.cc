@@ -43,10 +43,14 @@ Bidirectional::Bidirectional(LayerRef layer, BidirectionalOptions o)
                      "', which is not a recurrent layer (SimpleRNN, LSTM, GRU)");
   if (o.backward_layer) {
     const Layer& back = **o.backward_layer;
-    backward_ = Recreate(back, back.name(), true);
+    backward_ = Recreate(back, back.name(), std::nullopt);
     if (!backward_)
       throw ValueError(where + ": backward_layer " + back.class_name() + " '" + back.name() +
                        "' is not a recurrent layer");
+    if (backward_->options().go_backwards == forward_->options().go_backwards)
+      throw ValueError(where +
+                       ": the forward and backward layers must have different "
+                       "go_backwards values, as Keras requires");
   } else {
     backward_ = Recreate(*layer, "backward_" + base, !forward_->options().go_backwards);
   }

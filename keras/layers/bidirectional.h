@@ -24,8 +24,8 @@ namespace kiln::keras::layers {
 
 struct BidirectionalOptions {
   std::string merge_mode = "concat";
-  // Keras's backward_layer: the layer to run backwards (its go_backwards is set); by default a
-  // copy of the forward one.
+  // Keras's backward_layer: the layer to run backwards (its go_backwards must differ from the
+  // forward layer's); by default a copy of the forward one with go_backwards flipped.
   std::optional<LayerRef> backward_layer = std::nullopt;
   std::vector<int64_t> input_shape = {};
   std::string name = "";

@@ -24,10 +24,13 @@ void Recurrent::CheckOptions() const {
     if (!(rate >= 0 && rate < 1))
       throw ValueError(where + ": dropout rates must be in [0, 1), got " + std::to_string(rate));
   for (const std::string* a : {&o_.activation, &o_.recurrent_activation})
-    if (!ops::IsRecurrentActivation(*a))
+    if (!ops::IsRecurrentActivation(*a)) {
+      std::string known;
+      for (std::string_view k : ops::RecurrentActivationNames())
+        known += (known.empty() ? "" : ", ") + std::string(k);
       throw ValueError(where + ": activation '" + *a +
-                       "' is not one Kiln's recurrent kernels run (tanh, sigmoid, relu, "
-                       "hard_sigmoid, linear, elu, selu, softplus, softsign, swish, relu6)");
+                       "' is not one Kiln's recurrent kernels run (" + known + ")");
+    }
   o_.kernel_initializer.Validate(where + " kernel_initializer");
   o_.recurrent_initializer.Validate(where + " recurrent_initializer");
   o_.bias_initializer.Validate(where + " bias_initializer");
@@ -67,8 +70,8 @@ void Recurrent::BuildWeights(const Shape& in) {
               KerasShapeString(in));
   const std::string where = class_name() + " '" + name_ + "' ";
   AddWeight("kernel", o_.kernel_initializer(Shape{in[2], gates_ * units_}, where + "kernel"));
-  AddWeight("recurrent_kernel", o_.recurrent_initializer(Shape{units_, gates_ * units_},
-                                                         where + "recurrent_initializer"));
+  AddWeight("recurrent_kernel",
+            o_.recurrent_initializer(Shape{units_, gates_ * units_}, where + "recurrent_kernel"));
   if (o_.use_bias) AddWeight("bias", InitialBias());
   // One generator for the input dropout, one for the recurrent one (in that order).
   if (o_.dropout > 0) states_.push_back(SeedState(o_.seed));
