@@ -52,8 +52,10 @@ Forward Run(const std::string& op, const std::vector<std::vector<double>>& in,
   f.out[1 + S].assign(B * T * zw, 0);
   for (int64_t b = 0; b < B; ++b) {
     std::vector<std::vector<double>> st(S);
-    for (int k = 0; k < S; ++k)
-      st[k].assign(in[1 + k].begin() + b * U, in[1 + k].begin() + (b + 1) * U);
+    for (int k = 0; k < S; ++k) {  // [B, U], or one row [1, U] for every sequence
+      const int64_t row = shapes[1 + k][0] == 1 ? 0 : b;
+      st[k].assign(in[1 + k].begin() + row * U, in[1 + k].begin() + (row + 1) * U);
+    }
     std::vector<double> prev_out(U, 0);
     for (int64_t s = 0; s < T; ++s) {
       const int64_t t = back ? T - 1 - s : s;
