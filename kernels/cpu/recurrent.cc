@@ -449,8 +449,12 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
     Mat<T> own;
     if (!in_place) own.resize(B * T_, G);
     MapMat<T> xw(in_place ? zs : own.data(), B * T_, G);
+    // Every product threads as MatMul's do (GemmThreads): those over all steps at once by their
+    // size, the per-step ones (B x U by U x gates U) by theirs.
+    Eigen::setNbThreads(GemmThreads(B * T_, G, I));
     xw.noalias() = ConstMapMat<T>(x.data<T>(), B * T_, I) * ConstMapMat<T>(kernel.data<T>(), I, G);
     xw.rowwise() += InputBias<T>(bias, G);
+    Eigen::setNbThreads(GemmThreads(B, G, U));
     std::vector<Mat<T>> st(S), next(S, Zeros<T>(B, U));
     for (int k = 0; k < S; ++k) st[k] = InitialState<T>(c.input(1 + k), B);
     Mat<T> prev_out = Zeros<T>(B, U);
@@ -504,6 +508,7 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
     const Kept<T> is_kept{mask, T_};
     std::vector<ConstRows<T>> prev;
     prev.reserve(S);
+    Eigen::setNbThreads(GemmThreads(B, G, U));  // the per-step products, as Forward's
     for (int64_t s = T_ - 1; s >= 0; --s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       const ConstStepMap<T> dys = StepRows(dy.data<T>(), B, at.in_time_order ? t : s, T_, U);
@@ -546,6 +551,7 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
                     StepRows(dxz.data(), B, t, T_, G), dprev, drec, &drec_bias);
       dst.swap(dprev);
     }
+    Eigen::setNbThreads(GemmThreads(B * T_, I, G));  // and dW's: as many multiply-adds
     MapMat<T>(c.output(0).data<T>(), B * T_, I).noalias() =
         dxz * ConstMapMat<T>(kernel.data<T>(), I, G).transpose();
     for (int k = 0; k < S; ++k) {
@@ -568,7 +574,6 @@ template <typename T, bool kGrad>
 KernelFn Create(const Node& node) {
   const RecurrentAttrs at = ParseAttrs(node);
   return [at](KernelContext& c) {
-    Eigen::setNbThreads(1);
     if constexpr (kGrad)
       Backward<T>(c, at);
     else
