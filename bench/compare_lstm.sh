@@ -22,28 +22,34 @@ venv="${KILN_KERAS_VENV:-$HOME/.cache/kiln-keras-venv}"
 "$venv/bin/python" -c "import torch" 2>/dev/null || "$venv/bin/pip" install -q torch
 bazel build -c opt //bench:lstm_train >/dev/null 2>&1
 out="$(mktemp)"
-for r in $(seq "$rounds"); do
-  for n in ${threads//,/ }; do
-    xla="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-    [[ "$n" == 1 ]] || xla=""
-    load() { echo "{\"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"round\": $r, \"threads\": $n, \"before\": \"$1\"}"; }
-    tag() { "$venv/bin/python" -c 'import json,sys
+# The load average before a run, and a run's JSON lines tagged with its thread count.
+load() {
+  echo "{\"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"round\": $r, \"threads\": $n," \
+    "\"before\": \"$1\"}"
+}
+tag() {
+  /usr/bin/python3 -c 'import json, sys
 for l in sys.stdin:
     if l.startswith("{"):
-        d = json.loads(l); d["threads"] = int(sys.argv[1]); print(json.dumps(d))' "$n"; }
+        print(json.dumps({**json.loads(l), "threads": int(sys.argv[1])}))' "$n"
+}
+for r in $(seq "$rounds"); do
+  for n in ${threads//,/ }; do
+    xla=""
+    [[ "$n" != 1 ]] || xla="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
     load kiln >> "$out"
     OMP_NUM_THREADS="$n" bazel-bin/bench/lstm_train --steps "$steps" | tag >> "$out"
     load torch >> "$out"
     TORCH_THREADS="$n" "$venv/bin/python" bench/peers/torch_lstm.py "$steps" | tag >> "$out"
     load keras >> "$out"
-    XLA_FLAGS="$xla" KERAS_BACKEND=jax "$venv/bin/python" bench/peers/keras_lstm.py "$steps" 2>/dev/null |
-      tag >> "$out"
+    XLA_FLAGS="$xla" KERAS_BACKEND=jax "$venv/bin/python" bench/peers/keras_lstm.py "$steps" \
+      2>/dev/null | tag >> "$out"
   done
 done
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-loads = [r["load"].split()[0] for r in rows if "load" in r]
+loads = [float(r["load"].split()[0]) for r in rows if "load" in r]
 table, cores = {}, {}
 for r in rows:
     if "steps_per_s" in r:
@@ -52,15 +58,16 @@ for r in rows:
         if "cpu_per_wall" in r:
             cores.setdefault(key, []).append(r["cpu_per_wall"])
 frameworks = sorted({f for _, _, f in table}, key=lambda f: (f != "kiln", f))
-print(f"1-minute load average before each run: {'; '.join(loads)} (min {min(loads)}, max {max(loads)})")
+print("1-minute load average before each run:", "; ".join(f"{l:.2f}" for l in loads),
+      f"(min {min(loads):.2f}, max {max(loads):.2f})")
 print(f"{'mode':<8} {'threads':>7} " + " ".join(f"{f + ' steps/s':>22}" for f in frameworks) +
       "   Kiln's time / fastest peer's")
 for mode, n in sorted({(m, n) for m, n, _ in table}, key=lambda k: (k[0] != "train", k[1])):
     med = {f: statistics.median(table[(mode, n, f)]) for f in frameworks if (mode, n, f) in table}
     peers = [v for f, v in med.items() if f != "kiln"]
     ratio = (max(peers) / med["kiln"]) if peers and "kiln" in med else float("nan")
-    print(f"{mode:<8} {n:>7} " + " ".join(f"{med.get(f, float('nan')):>22.2f}" for f in frameworks) +
-          f"   {ratio:.2f}x")
+    cells = " ".join(f"{med.get(f, float('nan')):>22.2f}" for f in frameworks)
+    print(f"{mode:<8} {n:>7} {cells}   {ratio:.2f}x")
 print("training CPU seconds per wall second (median): " + "; ".join(
     f"{f} at {n} thread(s) {statistics.median(v):.2f}" for (m, n, f), v in sorted(cores.items())))
 print("raw results:", sys.argv[1])

@@ -38,8 +38,8 @@ def main():
     s = wall / steps
     name = "keras3-" + keras.backend.backend()
     print(json.dumps({"framework": name, "mode": "train", "batch": batch, "seconds_per_step": s,
-                      "steps_per_s": 1 / s, "cpu_per_wall": cpu / wall, "loss": float(loss), "jit_compile": model.jit_compile}),
-          flush=True)
+                      "steps_per_s": 1 / s, "cpu_per_wall": cpu / wall, "loss": float(loss),
+                      "jit_compile": model.jit_compile}), flush=True)
     for _ in range(warmup):
         model.predict_on_batch(x)
     times = []

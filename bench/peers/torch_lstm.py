@@ -55,7 +55,8 @@ def main():
     s = wall / steps
     name = "torch-" + torch.__version__.split("+")[0]
     print(json.dumps({"framework": name, "mode": "train", "batch": batch, "seconds_per_step": s,
-                      "steps_per_s": 1 / s, "cpu_per_wall": cpu / wall, "loss": loss, "threads": torch.get_num_threads()}), flush=True)
+                      "steps_per_s": 1 / s, "cpu_per_wall": cpu / wall, "loss": loss,
+                      "threads": torch.get_num_threads()}), flush=True)
     model.eval()
     with torch.inference_mode():
         for _ in range(warmup):

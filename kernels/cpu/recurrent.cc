@@ -200,8 +200,7 @@ struct SimpleRnnCell {
   }
   void StepBack(const std::vector<Mat<T>>& dnext, ConstRows<T> z,
                 const std::vector<ConstRows<T>>& prev, Rows<T> dxz, std::vector<Mat<T>>& dprev,
-                Mat<T>& drec,
-                Mat<T>* /*drec_bias*/) const {
+                Mat<T>& drec, Mat<T>* /*drec_bias*/) const {
     h.resize(z.rows(), z.cols());
     ApplyBlock<T>(p.act, z, h);
     DerivativeBlock<T>(p.act, z, h, dxz);
@@ -243,8 +242,7 @@ struct LstmCell {
   }
   void StepBack(const std::vector<Mat<T>>& dnext, ConstRows<T> z,
                 const std::vector<ConstRows<T>>& prev, Rows<T> dxz, std::vector<Mat<T>>& dprev,
-                Mat<T>& drec,
-                Mat<T>* /*drec_bias*/) const {
+                Mat<T>& drec, Mat<T>* /*drec_bias*/) const {
     const int64_t u = p.units;
     Gates(z);
     const auto i = gates.leftCols(u).array(), f = gates.middleCols(u, u).array(),
@@ -444,8 +442,7 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
     // x W + b for every (batch, time) row, in x's row order. When the saved z of step s is
     // exactly that row (as wide, and time in processing order), it goes straight into the saved
     // sequence and each step adds h R there; else into its own buffer, read a step at a time.
-    const bool in_place =
-        std::decay_t<decltype(cell)>::kInPlace && zw == G && !at.go_backwards;
+    const bool in_place = std::decay_t<decltype(cell)>::kInPlace && zw == G && !at.go_backwards;
     Mat<T> own;
     if (!in_place) own.resize(B * T_, G);
     MapMat<T> xw(in_place ? zs : own.data(), B * T_, G);

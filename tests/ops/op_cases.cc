@@ -145,8 +145,8 @@ std::vector<OpCase> RecurrentCases() {
                     RecurrentAttrs("tanh", "sigmoid", false, false, true), true),
       // 32 units: gate blocks of 32 and 64 columns, so the kernels' vectorized tanh and logistic
       // run on full packets, not only on short tails.
-      RecurrentCase("LSTM_32_units", "LSTM", RecurrentAttrs("tanh", "sigmoid", false, false),
-                    false, 32),
+      RecurrentCase("LSTM_32_units", "LSTM", RecurrentAttrs("tanh", "sigmoid", false, false), false,
+                    32),
       RecurrentCase("LSTMGrad_32_units_no_mask", "LSTMGrad",
                     RecurrentAttrs("tanh", "sigmoid", false, false), true, 32),
       RecurrentCase("SimpleRNNGrad_32_units_no_mask", "SimpleRNNGrad",
