@@ -70,28 +70,28 @@ AttrMap RecurrentAttrs(const std::string& act, const std::string& rec_act, bool 
   return a;
 }
 
-// One row of a recurrent op or its gradient op: batch 2, 4 steps, 3 features, 5 units, a mask
-// that skips steps and a recurrent dropout mask (PrepareRecurrent). With `shared_state`, one
-// initial state row for the batch and scalar masks (none), as the layers pass when they have
-// neither.
+// One row of a recurrent op or its gradient op: batch 2, 4 steps, 3 features, `units` units
+// (5 unless given), a mask that skips steps and a recurrent dropout mask (PrepareRecurrent).
+// With `shared_state`, one initial state row for the batch and scalar masks (none), as the
+// layers pass when they have neither.
 OpCase RecurrentCase(const std::string& name, const std::string& op, AttrMap attrs,
-                     bool shared_state = false) {
+                     bool shared_state = false, int units = 5) {
   const bool grad = op.ends_with("Grad");
   const std::string fwd = grad ? op.substr(0, op.size() - 4) : op;
   const int states = fwd == "LSTM" ? 2 : 1, gates = fwd == "LSTM" ? 4 : fwd == "GRU" ? 3 : 1;
   const bool two_rows = fwd == "GRU" && attrs.Get<bool>("reset_after");
-  const int saved = fwd == "GRU" ? (two_rows ? 4 : 3) * 5 : gates * 5;
-  const std::string g = std::to_string(gates * 5);
+  const int saved = fwd == "GRU" ? (two_rows ? 4 : 3) * units : gates * units;
+  const std::string u = std::to_string(units), g = std::to_string(gates * units);
   std::string shapes = "[2,4,3]";
-  for (int k = 0; k < states; ++k) shapes += shared_state ? ";[1,5]" : ";[2,5]";
-  shapes += ";[3," + g + "];[5," + g + "];" + (two_rows ? "[2," + g + "]" : "[" + g + "]");
+  for (int k = 0; k < states; ++k) shapes += shared_state ? ";[1," + u + "]" : ";[2," + u + "]";
+  shapes += ";[3," + g + "];[" + u + "," + g + "];" + (two_rows ? "[2," + g + "]" : "[" + g + "]");
   // The mask and the recurrent dropout mask, or scalar 1s for neither.
-  shapes += shared_state ? ";[];[]" : ";[2,4];[2,5]";
+  shapes += shared_state ? ";[];[]" : ";[2,4];[2," + u + "]";
   if (grad) {
     shapes += ";[2,4," + std::to_string(saved) + "]";
-    for (int k = 0; k < states; ++k) shapes += ";[2,4,5]";
-    shapes += ";[2,4,5]";
-    for (int k = 0; k < states; ++k) shapes += ";[2,5]";
+    for (int k = 0; k < states; ++k) shapes += ";[2,4," + u + "]";
+    shapes += ";[2,4," + u + "]";
+    for (int k = 0; k < states; ++k) shapes += ";[2," + u + "]";
   }
   OpCase c{.name = name,
            .op = op,
@@ -144,6 +144,16 @@ std::vector<OpCase> RecurrentCases() {
                     RecurrentAttrs("tanh", "sigmoid", true, false), true),
       RecurrentCase("GRUGrad_shared_state_no_mask", "GRUGrad",
                     RecurrentAttrs("tanh", "sigmoid", false, false, true), true),
+      // 32 units: gate blocks of 32 and 64 columns, so the kernels' vectorized tanh and logistic
+      // run on full packets, not only on short tails.
+      RecurrentCase("LSTM_32_units", "LSTM", RecurrentAttrs("tanh", "sigmoid", false, false), false,
+                    32),
+      RecurrentCase("LSTMGrad_32_units_no_mask", "LSTMGrad",
+                    RecurrentAttrs("tanh", "sigmoid", false, false), true, 32),
+      RecurrentCase("SimpleRNNGrad_32_units_no_mask", "SimpleRNNGrad",
+                    RecurrentAttrs("tanh", "sigmoid", false, false), true, 32),
+      RecurrentCase("SimpleRNN_backwards_32_units_no_mask", "SimpleRNN",
+                    RecurrentAttrs("tanh", "sigmoid", true, false), true, 32),
   };
 }
 
