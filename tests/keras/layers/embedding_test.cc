@@ -64,15 +64,14 @@ TEST(Embedding, ConfigAndErrors) {
   ExpectConfigRoundTrip(e);
   nlohmann::json masked = c;
   masked["mask_zero"] = true;
-  EXPECT_TRUE(Contains(Refusal("Embedding", masked), "Embedding 'tokens': mask_zero"));
+  EXPECT_EQ(FromConfig("Embedding", masked)->get_config()["mask_zero"], true);  // supported now
   nlohmann::json keras2 = c;
   keras2["input_length"] = 20;  // Keras 2's config key, implied by the input's shape
   keras2["batch_input_shape"] = {nullptr, 20};
   EXPECT_EQ(FromConfig("Embedding", keras2)->get_config()["output_dim"], 16);
   EXPECT_TRUE(Contains(ErrorOf([] { layers::Embedding(0, 4, {.name = "z"}); }),
                        "Embedding 'z': input_dim and output_dim must be between 1 and"));
-  EXPECT_TRUE(Contains(ErrorOf([] { layers::Embedding(10, 4, {.mask_zero = true}); }),
-                       "mask_zero=True needs masks"));
+  EXPECT_EQ(layers::Embedding(10, 4, {.mask_zero = true}).get_config()["mask_zero"], true);
 }
 
 TEST(Embedding, ClassifierTrainsOnIntegerSequences) {
