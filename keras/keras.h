@@ -84,6 +84,8 @@
 namespace kiln::keras {
 using ::kiln::kFloat32;
 using ::kiln::kFloat64;
+using ::kiln::kInt32;
+using ::kiln::kInt64;
 using ::kiln::kUInt8;
 using ::kiln::Shape;
 using ::kiln::Tensor;

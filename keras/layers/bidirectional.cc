@@ -151,9 +151,12 @@ nlohmann::json Bidirectional::get_config() const {
   nlohmann::json inner = forward_->get_config();
   inner["name"] = WithoutPrefix(forward_->name(), "forward_");
   inner.erase("zero_output_for_mask");
-  // Keras 3 deserializes the wrapped layer by its module (tf.keras ignores it).
-  c["layer"] = {
-      {"module", "keras.layers"}, {"class_name", forward_->class_name()}, {"config", inner}};
+  // With the module, as tf.keras 2.21 and Keras 3.15 write it: Keras 3 finds a nested layer's
+  // class by it, also in a legacy .h5 file ("Could not locate class 'LSTM'" without).
+  c["layer"] = {{"module", "keras.layers"},
+                {"class_name", forward_->class_name()},
+                {"config", inner},
+                {"registered_name", nullptr}};
   c["merge_mode"] = merge_mode_.empty() ? nlohmann::json() : nlohmann::json(merge_mode_);
   return c;
 }

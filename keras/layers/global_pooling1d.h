@@ -1,6 +1,8 @@
 // GlobalAveragePooling1D and GlobalMaxPooling1D: the mean or max over the steps of a sequence, as
 // Keras's (channels_last: (batch, steps, c) -> (batch, c); channels_first: (batch, c, steps) ->
-// (batch, c); keepdims keeps the steps axis as size 1). Masks are not supported yet (issue 13).
+// (batch, c); keepdims keeps the steps axis as size 1). With a mask (Embedding(mask_zero),
+// Masking) GlobalAveragePooling1D averages the kept steps only, as Keras's (NaN for a row with
+// none); GlobalMaxPooling1D pools every step.
 //
 //   KerasTensor v = layers::GlobalAveragePooling1D()(embedded);   // (None, 64)
 #pragma once

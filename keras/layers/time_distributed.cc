@@ -55,10 +55,12 @@ ValueRef TimeDistributed::CallOne(GraphBuilder& b, ValueRef x, const CallContext
 
 nlohmann::json TimeDistributed::get_config() const {
   nlohmann::json c = Layer::get_config();
-  // Keras 3 deserializes the wrapped layer by its module (tf.keras ignores it).
+  // With the module, as tf.keras 2.21 and Keras 3.15 write it: Keras 3 finds a nested layer's
+  // class by it, also in a legacy .h5 file ("Could not locate class 'Dense'" without).
   c["layer"] = {{"module", "keras.layers"},
                 {"class_name", layer_->class_name()},
-                {"config", layer_->get_config()}};
+                {"config", layer_->get_config()},
+                {"registered_name", nullptr}};
   return c;
 }
 

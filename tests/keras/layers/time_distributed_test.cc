@@ -41,6 +41,7 @@ TEST(TimeDistributed, ConvolutionsOverFramesAndConfig) {
   EXPECT_EQ(td.ComputeOutputShape({N, 5, 8, 8, 1}), (Shape{N, 5, 8, 8, 3}));
   const nlohmann::json c = td.get_config();
   EXPECT_EQ(c["layer"]["class_name"], "Conv2D");
+  EXPECT_EQ(c["layer"]["module"], "keras.layers");  // Keras 3 finds the class by it
   EXPECT_EQ(c["layer"]["config"]["filters"], 3);
   auto back = FromConfig("TimeDistributed", c);
   EXPECT_EQ(back->ComputeOutputShape({N, 5, 8, 8, 1}), (Shape{N, 5, 8, 8, 3}));
