@@ -8,7 +8,7 @@ set -euo pipefail
 rounds="${1:-3}"
 batches="${2:-32,128,256}"
 cd "$(dirname "$0")/.."
-bazel build -c opt //bench:mlp_epoch >/dev/null 2>&1
+bazel build -c opt --config=native //bench:mlp_epoch >/dev/null 2>&1
 out="$(mktemp)"
 for r in $(seq "$rounds"); do
   for b in ${batches//,/ }; do

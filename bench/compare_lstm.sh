@@ -20,7 +20,7 @@ steps="${3:-30}"
 cd "$(dirname "$0")/.."
 venv="${KILN_KERAS_VENV:-$HOME/.cache/kiln-keras-venv}"
 "$venv/bin/python" -c "import torch" 2>/dev/null || "$venv/bin/pip" install -q torch
-bazel build -c opt //bench:lstm_train >/dev/null 2>&1
+bazel build -c opt --config=native //bench:lstm_train >/dev/null 2>&1
 out="$(mktemp)"
 # The load average before a run, and a run's JSON lines tagged with its thread count.
 load() {

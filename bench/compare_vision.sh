@@ -13,7 +13,7 @@ repeats="${2:-5}"
 cd "$(dirname "$0")/.."
 venv="${KILN_KERAS_VENV:-$HOME/.cache/kiln-keras-venv}"
 "$venv/bin/python" -c "import torch" 2>/dev/null || "$venv/bin/pip" install -q torch
-bazel build -c opt //bench:vision_inference >/dev/null 2>&1
+bazel build -c opt --config=native //bench:vision_inference >/dev/null 2>&1
 out="$(mktemp)"
 for r in $(seq "$rounds"); do
   for model in MobileNetV2 ResNet50; do
