@@ -16,6 +16,7 @@ PKGS=(
   libzip-dev                 # Keras 3 .keras files are zip archives
   libprotobuf-dev protobuf-compiler  # TensorBoard event files, ONNX models
   cmake pkg-config make      # the consumer examples build against an installed Kiln
+  doxygen                    # bazel build //docs: the API reference
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests
   python3-venv               # the optional real-Keras test builds a virtual environment
 )

@@ -30,18 +30,8 @@ soname="$(objdump -p libkiln.so | sed -n 's/^ *SONAME *//p')"
 [[ "$soname" == "libkiln.so.$major" ]] || {
   echo "install: libkiln.so's soname $soname does not match version $version" >&2; exit 1; }
 
-# The public headers: the closure of the two entry headers over their quoted includes.
-public=()
-queue=(keras/keras.h runtime/runtime.h)
-declare -A seen=()
-while ((${#queue[@]})); do
-  h="${queue[0]}"; queue=("${queue[@]:1}")
-  [[ -n "${seen[$h]:-}" ]] && continue
-  seen[$h]=1
-  [[ -f "$h" ]] || { echo "install: $h is included but not a Kiln header" >&2; exit 1; }
-  public+=("$h")
-  while read -r inc; do queue+=("$inc"); done < <(sed -n 's/^ *# *include *"\([^"]*\)".*/\1/p' "$h")
-done
+headers="$(scripts/install/public_headers.sh)"
+mapfile -t public <<< "$headers"
 
 # By path: this script is `install` in the runfiles tree, which a PATH with "." would find first.
 INSTALL=/usr/bin/install
