@@ -15,6 +15,7 @@ PKGS=(
   dataset-fashion-mnist      # the tutorial's data, /usr/share/datasets/fashion-mnist
   libzip-dev                 # Keras 3 .keras files are zip archives
   libprotobuf-dev protobuf-compiler  # TensorBoard event files, ONNX models
+  libonnx-dev                # ONNX export (onnx-ml.pb.h, libonnx_proto) and its checker (libonnx)
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests
   python3-venv               # the optional real-Keras test builds a virtual environment
 )
