@@ -29,6 +29,7 @@ _SYSTEM_LIBRARIES = [
     ("kiln_zlib", "/usr", "zlib.BUILD"),
     ("kiln_libzip", "/usr", "libzip.BUILD"),
     ("kiln_protobuf", "/usr", "protobuf.BUILD"),
+    ("kiln_onnx", "/usr", "onnx.BUILD"),
 ]
 
 _STUBS = ["rules_cc", "rules_java", "remote_coverage_tools"]

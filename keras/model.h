@@ -285,6 +285,10 @@ class Model : public Layer {
   // with `training`, also the training step and the optimizer state, so training can resume from
   // the file with kiln::Runtime alone. (`export` is a C++ keyword, hence the name.)
   void export_graph(const std::string& path, bool training = false);
+  // An ONNX file (opset 17) of the inference graph, for onnxruntime and other runtimes
+  // (keras/saving/onnx_export.h says what exports). Throws kiln::ValueError naming every node
+  // and layer without an ONNX equivalent, writing nothing.
+  void export_onnx(const std::string& path);
 
   // Keras's summary table (65 columns; 98 with "Connected to" for functional models).
   void summary(std::ostream& out = std::cout);

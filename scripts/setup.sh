@@ -17,6 +17,7 @@ PKGS=(
   libprotobuf-dev protobuf-compiler  # TensorBoard event files, ONNX models
   cmake pkg-config make      # the consumer examples build against an installed Kiln
   doxygen                    # bazel build //docs: the API reference
+  libonnx-dev                # ONNX export (onnx-ml.pb.h, libonnx_proto) and its checker (libonnx)
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests
   python3-venv               # the optional real-Keras test builds a virtual environment
 )
