@@ -29,7 +29,7 @@ test -f {out}/index.html
         mnemonic = "Doxygen",
         progress_message = "Doxygen HTML for Kiln's public headers",
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 doxygen_html = rule(
     implementation = _doxygen_html_impl,
