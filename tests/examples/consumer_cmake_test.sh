@@ -47,4 +47,18 @@ check_run "$TEST_TMPDIR/build/mlp" cmake
 mkdir -p "$TEST_TMPDIR/make" && cp "$example"/{Makefile,mlp.cc} "$TEST_TMPDIR/make/"
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" make -C "$TEST_TMPDIR/make" --no-print-directory
 check_run "$TEST_TMPDIR/make/mlp" make
-echo "PASS: installed Kiln used from CMake and from Make"
+echo "installed Kiln used from CMake and from Make"
+
+# The .deb from the same install tree: /usr paths, Depends derived from DT_NEEDED.
+RUNFILES_DIR="$TEST_SRCDIR" "$src/scripts/install/make_deb.sh" "$TEST_TMPDIR/deb"
+deb="$(ls "$TEST_TMPDIR"/deb/kiln_*_amd64.deb)"
+dpkg-deb -f "$deb" Depends | tee "$TEST_TMPDIR/depends.txt"
+grep -q "libhdf5" "$TEST_TMPDIR/depends.txt" || { echo "FAIL: no libhdf5 in Depends"; exit 1; }
+dpkg-deb -c "$deb" > "$TEST_TMPDIR/contents.txt"
+for f in ./usr/lib/libkiln.so.0 ./usr/include/kiln/keras/keras.h ./usr/bin/kiln \
+         ./usr/lib/pkgconfig/kiln.pc ./usr/lib/cmake/Kiln/KilnConfig.cmake; do
+  grep -q " $f" "$TEST_TMPDIR/contents.txt" || { echo "FAIL: $f not in the .deb"; exit 1; }
+done
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/pkgconfig/kiln.pc | grep -qx "prefix=/usr" ||
+  { echo "FAIL: kiln.pc in the .deb does not say prefix=/usr"; exit 1; }
+echo "PASS: $(basename "$deb")"
