@@ -1,7 +1,8 @@
 // The founding tutorial's third program: an MLP on Fashion-MNIST (the tutorial reached 0.8840).
 //
 //   bazel run -c opt //examples:fashion_mnist_mlp [-- --epochs 20 --batch-size 32 --seed 1
-//                                                     --output /tmp/fashion_mlp.h5]
+//                                                     --output /tmp/fashion_mlp.h5
+//                                                     --tensorboard /tmp/logs]
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -15,13 +16,15 @@ int main(int argc, char** argv) {
   int epochs = 20, verbose = 1;
   int64_t batch_size = 32;
   uint64_t seed = 1;
-  std::string output, data_dir;
+  std::string output, data_dir, tensorboard;
   app.add_option("--epochs", epochs, "training epochs")->check(CLI::PositiveNumber);
   app.add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "random seed for the weights and the shuffling");
   app.add_option("--output", output, "where to save the trained model (HDF5)");
   app.add_option("--data-dir", data_dir,
                  "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
+  app.add_option("--tensorboard", tensorboard,
+                 "write TensorBoard logs (curves, weight histograms, graph) to this directory");
   app.add_option("--verbose", verbose, "0: silent, 1: progress bar, 2: one line per epoch");
   CLI11_PARSE(app, argc, argv);
   try {
@@ -41,7 +44,12 @@ int main(int argc, char** argv) {
                    .metrics = {"accuracy"}});
     model.summary();
     auto start = std::chrono::steady_clock::now();
-    model.fit(x_train, y_train, {.batch_size = batch_size, .epochs = epochs, .verbose = verbose});
+    callbacks::CallbackList cbs;
+    if (!tensorboard.empty())
+      cbs.push_back(std::make_shared<callbacks::TensorBoard>(
+          tensorboard, callbacks::TensorBoardOptions{.histogram_freq = 1, .update_freq = 100}));
+    model.fit(x_train, y_train,
+              {.batch_size = batch_size, .epochs = epochs, .verbose = verbose, .callbacks = cbs});
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto score = model.evaluate(x_test, y_test, {.verbose = 0});

@@ -22,6 +22,7 @@
 #include "keras/callbacks/model_checkpoint.h"
 #include "keras/callbacks/progbar_logger.h"
 #include "keras/callbacks/reduce_lr_on_plateau.h"
+#include "keras/callbacks/tensorboard.h"
 #include "keras/callbacks/terminate_on_nan.h"
 #include "keras/datasets/fashion_mnist.h"
 #include "keras/initializers.h"
