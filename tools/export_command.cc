@@ -1,6 +1,7 @@
 // kiln export MODEL OUT.kiln [--training]: Kiln's FlatBuffers graph file from any loadable model.
 #include <iostream>
 
+#include "io/user_path.h"
 #include "keras/saving/kiln_export.h"
 #include "tools/commands.h"
 #include "tools/errors.h"
@@ -12,8 +13,10 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
       app.add_subcommand("export", "Write a model's optimized graph and weights as a .kiln file");
   static std::string model, out;
   static bool training = false;
-  cmd->add_option("MODEL", model, "a Keras model file Kiln can build")->required();
-  cmd->add_option("OUT", out, "the .kiln file to write")->required();
+  cmd->add_option("MODEL", model, "a Keras model file Kiln can build")
+      ->transform(kiln::UserPath)
+      ->required();
+  cmd->add_option("OUT", out, "the .kiln file to write")->transform(kiln::UserPath)->required();
   cmd->add_flag("--training", training,
                 "also the training step and optimizer state (needs a training_config)");
   cmd->callback([&exit_code] {

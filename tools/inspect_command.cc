@@ -6,6 +6,7 @@
 
 #include "io/atomic_file.h"
 #include "io/kiln_graph.h"
+#include "io/user_path.h"
 #include "keras/model_config.h"
 #include "keras/saving/keras_h5.h"
 #include "keras/saving/model_file_info.h"
@@ -266,6 +267,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                                  "Show what a model file holds: summary, training config, weights");
   static Options o;
   cmd->add_option("FILE", o.path, "a Keras .h5, .weights.h5 or .keras file, or one Kiln wrote")
+      ->transform(kiln::UserPath)
       ->required();
   cmd->add_flag("--json", o.json, "print JSON for scripts");
   cmd->add_flag("--graph", o.graph,
@@ -273,12 +275,14 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--training", o.training,
                 "with --graph/--dot: the whole training step (forward, backward, updates)");
   auto* dot =
-      cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
+      cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file")
+          ->transform(kiln::UserPath);
   cmd->add_flag("--layers", o.layers,
                 "with --dot: the model's layer graph (each layer call and what it reads) instead "
                 "of the op graph")
       ->needs(dot);
-  cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
+  cmd->add_option("--html", o.html, "write one self-contained HTML page to this file")
+      ->transform(kiln::UserPath);
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
       RequireRegularFile(o.path);
