@@ -92,9 +92,16 @@ std::string ModelName(const Inspection& r) {
 void PrintText(Inspection& r, std::ostream& out) {
   out << "File: " << r.info.path << "\nFormat: " << keras::saving::FormatName(r.info.format)
       << "\n";
-  out << "Keras version: "
-      << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
-      << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
+  if (!r.info.kiln_version.empty() && r.info.format != keras::saving::ModelFileFormat::kKilnGraph)
+    out << "Written by Kiln " << r.info.kiln_version << " (Keras "
+        << (r.info.keras_version.empty() ? "?" : r.info.keras_version) << " format)"
+        << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend)
+        << "\n\n";
+  else
+    out << "Keras version: "
+        << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
+        << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend)
+        << "\n\n";
   keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params, r.info.trainable_params,
                            Functional(r));
   if (r.info.training_config) {
@@ -135,6 +142,7 @@ nlohmann::json ToJson(Inspection& r) {
   j["format"] = keras::saving::FormatName(r.info.format);
   j["keras_version"] = r.info.keras_version;
   j["backend"] = r.info.backend;
+  if (!r.info.kiln_version.empty()) j["kiln_version"] = r.info.kiln_version;
   j["model_name"] = ModelName(r);
   j["total_params"] = r.info.total_params;
   j["trainable_params"] = r.info.trainable_params;
