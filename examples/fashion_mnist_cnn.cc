@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "io/user_path.h"
 #include "keras/keras.h"
 
 using namespace kiln::keras;
@@ -21,9 +22,11 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "random seed for the weights, the shuffling and Dropout");
-  app.add_option("--output", output, "the best model, saved by ModelCheckpoint (HDF5)");
+  app.add_option("--output", output, "the best model, saved by ModelCheckpoint (HDF5)")
+      ->transform(kiln::UserPath);
   app.add_option("--data-dir", data_dir,
-                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
+                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)")
+      ->transform(kiln::UserPath);
   app.add_option("--verbose", verbose, "0: silent, 1: progress bar, 2: one line per epoch");
   CLI11_PARSE(app, argc, argv);
   try {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "io/user_path.h"
 #include "keras/keras.h"
 
 using namespace kiln::keras;
@@ -20,11 +21,14 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", epochs, "training epochs")->check(CLI::PositiveNumber);
   app.add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "random seed for the weights and the shuffling");
-  app.add_option("--output", output, "where to save the trained model (HDF5)");
+  app.add_option("--output", output, "where to save the trained model (HDF5)")
+      ->transform(kiln::UserPath);
   app.add_option("--data-dir", data_dir,
-                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
+                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)")
+      ->transform(kiln::UserPath);
   app.add_option("--tensorboard", tensorboard,
-                 "write TensorBoard logs (curves, weight histograms, graph) to this directory");
+                 "write TensorBoard logs (curves, weight histograms, graph) to this directory")
+      ->transform(kiln::UserPath);
   app.add_option("--verbose", verbose, "0: silent, 1: progress bar, 2: one line per epoch");
   CLI11_PARSE(app, argc, argv);
   try {

@@ -23,6 +23,7 @@
 #include <iostream>
 
 #include "examples/sentiment.h"
+#include "io/user_path.h"
 
 using namespace kiln::keras;
 namespace ex = kiln::examples;
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
   double learning_rate = 0.003, test_fraction = 0.2;
   std::string csv, text_column = "text", label_column = "category", positive = "fresh",
                    negative = "rotten", output;
-  app.add_option("--csv", csv, "a CSV of labelled texts; generated reviews if not given");
+  app.add_option("--csv", csv, "a CSV of labelled texts; generated reviews if not given")
+      ->transform(kiln::UserPath);
   app.add_option("--text-column", text_column, "the CSV's text column");
   app.add_option("--label-column", label_column, "the CSV's label column");
   app.add_option("--positive", positive, "the label value of positive texts");
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("--learning-rate", learning_rate, "Adam's learning rate");
   app.add_option("--verbose", verbose, "fit's verbosity (0, 1, 2)");
   app.add_option("--seed", seed, "the weights', the generated data's and the split's seed");
-  app.add_option("--output", output, "where to save the trained LSTM model (.h5), if given");
+  app.add_option("--output", output, "where to save the trained LSTM model (.h5), if given")
+      ->transform(kiln::UserPath);
   CLI11_PARSE(app, argc, argv);
   utils::set_random_seed(seed);
 

@@ -20,6 +20,7 @@
 
 #include "examples/csv.h"
 #include "examples/forecasting.h"
+#include "io/user_path.h"
 
 using namespace kiln::keras;
 namespace ex = kiln::examples;
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
   uint32_t seed = 1;
   double noise = 0.1, learning_rate = 0.003, test_fraction = 0.2;
   std::string csv, column, output;
-  app.add_option("--csv", csv, "a CSV with the series in a column; generated if not given");
+  app.add_option("--csv", csv, "a CSV with the series in a column; generated if not given")
+      ->transform(kiln::UserPath);
   app.add_option("--column", column, "the CSV's column (in file order)");
   app.add_option("--length", length, "the generated series' length");
   app.add_option("--noise", noise, "the generated series' noise (standard deviation)");
@@ -43,7 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("--learning-rate", learning_rate, "Adam's learning rate");
   app.add_option("--verbose", verbose, "fit's verbosity (0, 1, 2)");
   app.add_option("--seed", seed, "the weights' and the generated series' seed");
-  app.add_option("--output", output, "where to save the trained model (.h5), if given");
+  app.add_option("--output", output, "where to save the trained model (.h5), if given")
+      ->transform(kiln::UserPath);
   CLI11_PARSE(app, argc, argv);
   if (!csv.empty() && column.empty()) {
     std::fprintf(stderr, "--csv needs --column\n");

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "io/user_path.h"
 #include "keras/keras.h"
 
 using namespace kiln::keras;
@@ -67,14 +68,16 @@ int main(int argc, char** argv) {
   int64_t samples = 1000;
   int epochs = 10;
   uint64_t seed = 1;
-  app.add_option("--base", base_path, "the base model (trained and saved here when missing)");
+  app.add_option("--base", base_path, "the base model (trained and saved here when missing)")
+      ->transform(kiln::UserPath);
   app.add_option("--samples", samples, "labelled images of the new task")
       ->check(CLI::PositiveNumber);
   app.add_option("--epochs", epochs, "epochs for the new head, and again for fine-tuning")
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "random seed");
   app.add_option("--data-dir", data_dir,
-                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)");
+                 "Fashion-MNIST directory (default: $KILN_DATA_DIR or Debian's)")
+      ->transform(kiln::UserPath);
   CLI11_PARSE(app, argc, argv);
   try {
     utils::set_random_seed(seed);

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "examples/segmentation.h"
+#include "io/user_path.h"
 
 using namespace kiln::keras;
 
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--verbose", verbose, "fit's verbosity (0, 1, 2)");
   app.add_option("--seed", seed, "the weights' and the training images' seed");
   app.add_option("--learning-rate", learning_rate, "Adam's learning rate");
-  app.add_option("--output", output, "where to save the trained model (.h5), if given");
+  app.add_option("--output", output, "where to save the trained model (.h5), if given")
+      ->transform(kiln::UserPath);
   CLI11_PARSE(app, argc, argv);
   utils::set_random_seed(seed);
   const kiln::examples::Shapes train = kiln::examples::MakeShapes(train_size, seed);

@@ -129,9 +129,17 @@ void WriteFileAtomically(const std::string& path,
   const std::string name = target.filename().string();
   if (name.empty() || name == "." || name == "..") throw IOError(path + ": not a file name");
   const fs::path dir = target.parent_path();
+  // The OS's reason when the directory cannot take the file ("Not a directory" for a parent that
+  // is a regular file, "Permission denied" for a directory this user may not search).
+  const std::string where = dir.empty() ? std::string(".") : dir.string();
+  struct stat st;
+  if (::stat(where.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) throw IOError(path + ": directory " + where + " does not exist");
+    Fail(path, "cannot write into " + where, err);
+  }
+  if (!S_ISDIR(st.st_mode)) Fail(path, "cannot write into " + where, ENOTDIR);
   std::error_code ec;
-  if (!fs::is_directory(dir.empty() ? fs::path(".") : dir, ec))
-    throw IOError(path + ": directory " + dir.string() + " does not exist");
   const fs::path absolute = fs::absolute(target, ec);
   PathTurn turn(ec ? path : absolute.lexically_normal().string());
   RemoveStaleTemps(dir, name);

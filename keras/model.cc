@@ -52,6 +52,13 @@ Tensor Batch(const Tensor& x, const std::vector<int64_t>* index, int64_t begin, 
   return buffer.Slice(0, rows);
 }
 
+// A number as Python prints it in Keras's messages (0.2, -0.5, 1, nan).
+std::string FormatDouble(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 // "[a, b]" for messages.
 std::string Joined(const std::vector<std::string>& names) {
   std::string out;
@@ -96,6 +103,9 @@ void Sequential::add(LayerRef layer) {
 }
 
 void Model::Invalidate() {
+  // The compiled step was lowered for the old layer list; running it would train (and report)
+  // the wrong model, so the next fit/evaluate asks for compile() again.
+  compile_stale_ = compile_stale_ || compiled_;
   built_ = false;
   graph_built_ = false;
   compiled_ = false;
@@ -677,6 +687,7 @@ void Model::ResolveOutputTraining(const CompileOptions& options) {
 
 void Model::compile(CompileOptions options) {
   if (!options.optimizer.get()) throw ValueError("compile: an optimizer is required");
+  compile_stale_ = false;
   Build();
   ResolveOutputTraining(options);
   compile_options_ = std::move(options);
@@ -780,6 +791,9 @@ std::vector<Tensor> Model::PrepareInputs(const Arrays& x) {
                        ShapeWithoutBatch(t.shape()));
     if (t.dtype() == kBool)
       throw TypeError("Error when checking input: boolean arrays are not supported");
+    if (t.dim(0) == 0)
+      throw ValueError("Error when checking input: " + names[i] +
+                       " has 0 samples; fit, evaluate and predict need at least one");
     if (want[0] > 0 && t.dim(0) % want[0] != 0)
       throw ShapeError("Error when checking input: " + names[i] + " has a fixed batch size of " +
                        std::to_string(want[0]) + " (Input's batch_size, as a stateful model's) " +
@@ -959,6 +973,7 @@ std::vector<Tensor> Model::PrepareSampleWeights(const Arrays& sample_weight,
 Model::Data Model::PrepareTraining(const Arrays& x, const Arrays& y, const Arrays& sample_weight,
                                    const std::map<int64_t, double>& class_weight,
                                    int64_t batch_size, const char* what) {
+  RequireFreshCompile(what);
   if (!compiled_)
     throw ValueError(
         "You must compile your model before training/testing. Use `model.compile(optimizer, "
@@ -1061,7 +1076,8 @@ Model::Data Model::UncheckedTrainingData(const Arrays& x, const Arrays& y,
     fail("validation, sample_weight and class_weight need a compiled model");
   if (o.batch_size <= 0) fail("batch_size must be positive");
   Data d{x.list, y.list, {}};
-  if (d.x.empty() || !d.x[0].valid() || d.x[0].rank() == 0) fail("no input array with samples");
+  if (d.x.empty() || !d.x[0].valid() || d.x[0].rank() == 0 || d.x[0].dim(0) == 0)
+    fail("no input array with samples");
   for (const std::vector<Tensor>* list : {&d.x, &d.y})
     for (const Tensor& t : *list)
       if (!t.valid() || t.rank() == 0 || t.dim(0) != d.samples())
@@ -1085,7 +1101,19 @@ Tensor Model::predict_on_batch(const Arrays& x) {
   return predict(x, {.batch_size = std::max<int64_t>(1, n)});
 }
 
+void Model::RequireFreshCompile(const char* what) const {
+  if (compile_stale_)
+    throw ValueError(std::string(what) +
+                     ": the model's layers changed after compile() (a layer was added); compile "
+                     "the model again before training/testing. Use `model.compile(optimizer, "
+                     "loss)`.");
+}
+
 History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
+  RequireFreshCompile("fit");
+  if (!(o.validation_split >= 0 && o.validation_split < 1))
+    throw ValueError("fit: `validation_split` must be in [0, 1), received: " +
+                     FormatDouble(o.validation_split));
   // A model that is not compiled trains through a train_step of its own, on the arrays as given.
   Data d = compiled_
                ? PrepareTraining(x_in, y_in, o.sample_weight, o.class_weight, o.batch_size, "fit")
@@ -1096,9 +1124,15 @@ History Model::fit(const Arrays& x_in, const Arrays& y_in, FitOptions o) {
     v.y = PrepareTargets(o.validation_data->second, v.x[0].dim(0));
     v.sample_weight = PrepareSampleWeights({}, {}, v.y);
   } else if (o.validation_split > 0) {
-    if (o.validation_split >= 1) throw ValueError("fit: validation_split must be in [0, 1)");
     // Keras takes the last fraction, before any shuffling.
     const int64_t split = static_cast<int64_t>(double(d.samples()) * (1.0 - o.validation_split));
+    if (split == 0 || split == d.samples())
+      throw ValueError("Training data contains " + std::to_string(d.samples()) +
+                       " samples, which is not sufficient to split it into a validation and "
+                       "training set as specified by `validation_split=" +
+                       FormatDouble(o.validation_split) +
+                       "`. Either provide more data, or a different value for the "
+                       "`validation_split` argument.");
     for (auto [from, to] : {std::pair{&d.x, &v.x}, std::pair{&d.y, &v.y},
                             std::pair{&d.sample_weight, &v.sample_weight}})
       for (Tensor& t : *from) {

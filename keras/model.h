@@ -471,6 +471,8 @@ class Model : public Layer {
   // One compiled training step on `batch`, added to `totals`.
   void RunTrainStep(const TrainBatch& batch, metrics::Accumulator& totals);
   void ResolveOutputTraining(const CompileOptions& options);
+  // Throws kiln::ValueError when the layers changed since compile() (Sequential::add).
+  void RequireFreshCompile(const char* what) const;
   std::vector<Tensor> RunPredict(const Arrays& x, PredictOptions o, bool all);
 
   bool sequential_ = false;
@@ -478,6 +480,7 @@ class Model : public Layer {
   std::vector<KerasTensor> inputs_, outputs_;
   std::vector<std::shared_ptr<const LayerNode>> nodes_;  // call order; InputLayer nodes first
   bool compiled_ = false;
+  bool compile_stale_ = false;  // compiled, then the layer list changed
   CompileOptions compile_options_;
   std::vector<OutputTraining> output_training_;
   // Behind a pointer so that executors' pointers to it survive a move of the model.
@@ -502,7 +505,10 @@ class Sequential : public Model {
 
  public:
   explicit Sequential(std::vector<LayerRef> layers = {}, std::string name = "");
-  // Appends a layer; throws kiln::ValueError on a duplicate layer name.
+  // Appends a layer; throws kiln::ValueError on a duplicate layer name. After compile(), the next
+  // fit/evaluate throws kiln::ValueError until the model is compiled again (Keras 3 would rebuild
+  // quietly; a step lowered for the old layers must never run on the new ones). predict, which
+  // needs no compile, rebuilds its graph.
   void add(LayerRef layer);
 };
 

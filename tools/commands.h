@@ -10,7 +10,7 @@ enum ExitCode {
   kOk = 0,
   kDifferent = 1,    // kiln diff: the files differ beyond the tolerance
   kUsage = 2,        // bad command line
-  kFileError = 3,    // a file is missing, unreadable, corrupt or not a model
+  kFileError = 3,    // a file is missing, unreadable, corrupt or not a model; bad input data
   kUnsupported = 4,  // the model uses layers or options Kiln cannot build
 };
 

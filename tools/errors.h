@@ -22,10 +22,20 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// Input data that does not fit the model (an array of the wrong shape): exit code 3, as other bad
+// input files, not 4, which says the model itself is beyond Kiln.
+class BadInputError : public Error {
+ public:
+  using Error::Error;
+};
+
 inline int RunReportingErrors(const std::string& command, const std::function<int()>& body) {
   try {
     return body();
   } catch (const IOError& e) {
+    std::cerr << "kiln " << command << ": " << e.what() << "\n";
+    return kFileError;
+  } catch (const BadInputError& e) {
     std::cerr << "kiln " << command << ": " << e.what() << "\n";
     return kFileError;
   } catch (const UsageError& e) {

@@ -2,6 +2,7 @@
 // kiln export MODEL OUT.onnx: the inference graph as ONNX (opset 17), picked by the extension.
 #include <iostream>
 
+#include "io/user_path.h"
 #include "keras/saving/kiln_export.h"
 #include "keras/saving/onnx_export.h"
 #include "tools/commands.h"
@@ -14,8 +15,11 @@ void AddExportCommand(CLI::App& app, int& exit_code) {
       "export", "Write a model's optimized graph and weights as a .kiln or .onnx file");
   static std::string model, out;
   static bool training = false;
-  cmd->add_option("MODEL", model, "a Keras model file Kiln can build")->required();
+  cmd->add_option("MODEL", model, "a Keras model file Kiln can build")
+      ->transform(kiln::UserPath)
+      ->required();
   cmd->add_option("OUT", out, "the .kiln or .onnx file to write (the format by extension)")
+      ->transform(kiln::UserPath)
       ->required();
   cmd->add_flag("--training", training,
                 "also the training step and optimizer state (needs a training_config; .kiln only)");

@@ -6,6 +6,7 @@
 
 #include "io/atomic_file.h"
 #include "io/kiln_graph.h"
+#include "io/user_path.h"
 #include "keras/model_config.h"
 #include "keras/saving/keras_h5.h"
 #include "keras/saving/model_file_info.h"
@@ -91,9 +92,16 @@ std::string ModelName(const Inspection& r) {
 void PrintText(Inspection& r, std::ostream& out) {
   out << "File: " << r.info.path << "\nFormat: " << keras::saving::FormatName(r.info.format)
       << "\n";
-  out << "Keras version: "
-      << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
-      << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend) << "\n\n";
+  if (!r.info.kiln_version.empty() && r.info.format != keras::saving::ModelFileFormat::kKilnGraph)
+    out << "Written by Kiln " << r.info.kiln_version << " (Keras "
+        << (r.info.keras_version.empty() ? "?" : r.info.keras_version) << " format)"
+        << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend)
+        << "\n\n";
+  else
+    out << "Keras version: "
+        << (r.info.keras_version.empty() ? "(not recorded)" : r.info.keras_version)
+        << "    Backend: " << (r.info.backend.empty() ? "(not recorded)" : r.info.backend)
+        << "\n\n";
   keras::PrintSummaryTable(out, ModelName(r), Rows(r), r.info.total_params, r.info.trainable_params,
                            Functional(r));
   if (r.info.training_config) {
@@ -134,6 +142,7 @@ nlohmann::json ToJson(Inspection& r) {
   j["format"] = keras::saving::FormatName(r.info.format);
   j["keras_version"] = r.info.keras_version;
   j["backend"] = r.info.backend;
+  if (!r.info.kiln_version.empty()) j["kiln_version"] = r.info.kiln_version;
   j["model_name"] = ModelName(r);
   j["total_params"] = r.info.total_params;
   j["trainable_params"] = r.info.trainable_params;
@@ -266,6 +275,7 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
                                  "Show what a model file holds: summary, training config, weights");
   static Options o;
   cmd->add_option("FILE", o.path, "a Keras .h5, .weights.h5 or .keras file, or one Kiln wrote")
+      ->transform(kiln::UserPath)
       ->required();
   cmd->add_flag("--json", o.json, "print JSON for scripts");
   cmd->add_flag("--graph", o.graph,
@@ -273,12 +283,14 @@ void AddInspectCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--training", o.training,
                 "with --graph/--dot: the whole training step (forward, backward, updates)");
   auto* dot =
-      cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file");
+      cmd->add_option("--dot", o.dot, "write the optimized graph as Graphviz DOT to this file")
+          ->transform(kiln::UserPath);
   cmd->add_flag("--layers", o.layers,
                 "with --dot: the model's layer graph (each layer call and what it reads) instead "
                 "of the op graph")
       ->needs(dot);
-  cmd->add_option("--html", o.html, "write one self-contained HTML page to this file");
+  cmd->add_option("--html", o.html, "write one self-contained HTML page to this file")
+      ->transform(kiln::UserPath);
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("inspect", [] {
       RequireRegularFile(o.path);

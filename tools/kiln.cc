@@ -7,8 +7,8 @@
 //   kiln export model.h5 model.kiln [--training]
 //
 // Exit codes: 0 success; 1 `diff` found differences; 2 bad command line; 3 a file is missing,
-// unreadable, corrupt or not a model; 4 the model uses layers or options Kiln cannot build.
-// Errors go to stderr and name the file and the problem.
+// unreadable, corrupt or not a model, or an input array does not fit the model; 4 the model uses
+// layers or options Kiln cannot build. Errors go to stderr and name the file and the problem.
 #include <iostream>
 
 #include "tools/commands.h"
@@ -18,8 +18,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 success, 1 diff found differences, 2 bad command line, 3 unreadable or "
-      "invalid "
-      "file, 4 unsupported model.");
+      "invalid file or input, 4 unsupported model.");
   int exit_code = kiln::tools::kOk;
   kiln::tools::AddInspectCommand(app, exit_code);
   kiln::tools::AddPredictCommand(app, exit_code);

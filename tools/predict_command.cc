@@ -3,10 +3,12 @@
 // or as NAME=FILE.npy in any order.
 #include <algorithm>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <optional>
 
 #include "io/npy.h"
+#include "io/user_path.h"
 #include "keras/saving/keras_h5.h"
 #include "runtime/runtime.h"
 #include "tools/commands.h"
@@ -45,6 +47,7 @@ std::vector<std::string> ByName(const std::vector<std::string>& args,
       throw UsageError("the model has " + std::to_string(names.size()) + " " + what + "(s) (" +
                        Joined(names) + "), but --" + what + " is given " +
                        std::to_string(positional.size()) + " time(s)");
+    for (std::string& path : positional) path = UserPath(path);
     return positional;
   }
   std::vector<std::string> out;
@@ -53,7 +56,7 @@ std::vector<std::string> ByName(const std::vector<std::string>& args,
     if (it == named.end())
       throw UsageError("no --" + std::string(what) + " for '" + n + "' (the model's " + what +
                        "s are " + Joined(names) + ")");
-    out.push_back(it->second);
+    out.push_back(UserPath(it->second));
   }
   return out;
 }
@@ -66,7 +69,9 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
   static std::string model;
   static std::vector<std::string> inputs, outputs;
   static int64_t batch_size = 32;
-  cmd->add_option("MODEL", model, "a Keras model file or a .kiln graph")->required();
+  cmd->add_option("MODEL", model, "a Keras model file or a .kiln graph")
+      ->transform(kiln::UserPath)
+      ->required();
   cmd->add_option("--input", inputs,
                   "input array (.npy), batch dimension first; once per model input, in order or "
                   "as NAME=FILE.npy")
@@ -75,9 +80,11 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
                   "where to write the predictions (.npy); once per model output, in order or as "
                   "NAME=FILE.npy")
       ->required();
-  cmd->add_option("--batch-size", batch_size, "samples per step")->check(CLI::PositiveNumber);
+  cmd->add_option("--batch-size", batch_size, "samples per step (at least 1)");
   cmd->callback([&exit_code] {
     exit_code = RunReportingErrors("predict", [] {
+      if (batch_size < 1)
+        throw UsageError("--batch-size must be at least 1, got " + std::to_string(batch_size));
       RequireRegularFile(model);
       std::vector<std::string> in_names, out_names;
       std::function<std::vector<Tensor>(const std::vector<Tensor>&)> run;
@@ -105,8 +112,18 @@ void AddPredictCommand(CLI::App& app, int& exit_code) {
         if (xs.back().dtype() == kBool)
           throw IOError(path + ": dtype bool is not float32, float64, int32, int64 or uint8");
       }
-      const std::vector<Tensor> ys = run(xs);
-      for (size_t k = 0; k < ys.size(); ++k) npy::Save(out_paths[k], ys[k]);
+      std::vector<Tensor> ys;
+      try {
+        ys = run(xs);
+      } catch (const ShapeError& e) {
+        // The model was built when it loaded: a shape that does not fit now is the input's.
+        throw BadInputError(e.what());
+      }
+      for (size_t k = 0; k < ys.size(); ++k) {
+        npy::Save(out_paths[k], ys[k]);
+        std::cout << "wrote " << out_paths[k] << ": " << keras::KerasShapeString(ys[k].shape())
+                  << " " << DTypeName(ys[k].dtype()) << "\n";
+      }
       return kOk;
     });
   });

@@ -15,6 +15,7 @@
 #include "io/regular_file.h"
 #include "keras/layers/batch_normalization.h"
 #include "keras/model_config.h"
+#include "keras/saving/kiln_export.h"
 #include "keras/saving/optimizer_state.h"
 
 namespace kiln::keras::saving {
@@ -268,6 +269,9 @@ void WriteWeightsGroup(Model& model, hid_t group,
   h5::WriteFixedStringListAttr(group, "layer_names", names);
   h5::WriteVlenStringAttr(group, "backend", "tensorflow");
   h5::WriteVlenStringAttr(group, "keras_version", keras_version);
+  // Which program wrote it, beside the Keras it imitates; Keras ignores attributes it does not
+  // know, so the file still loads there.
+  h5::WriteVlenStringAttr(group, "kiln_version", kKilnVersion);
   for (const auto& l : model.layers()) {
     h5::Handle g = h5::CreateGroup(group, l->name());
     const std::vector<size_t> order = LegacyOrder(*l);
@@ -370,6 +374,7 @@ void WriteModel(Model& model, hid_t file, SaveOptions options) {
                                              : OptimizerGeneration::kKeras2;
   h5::WriteVlenStringAttr(file, "keras_version", version);
   h5::WriteVlenStringAttr(file, "backend", "tensorflow");
+  h5::WriteVlenStringAttr(file, "kiln_version", kKilnVersion);
   h5::WriteVlenStringAttr(file, "model_config", keras::ModelConfig(model, options.target).dump());
   if (model.compiled())
     h5::WriteVlenStringAttr(file, "training_config",

@@ -120,6 +120,7 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
       return g.metadata.count(k) ? g.metadata.at(k) : std::string();
     };
     info.keras_version = "kiln " + meta("kiln_version");
+    info.kiln_version = meta("kiln_version");
     if (!meta("model_config").empty())
       info.model_config = nlohmann::json::parse(meta("model_config"), nullptr, false);
     if (!meta("training_config").empty())
@@ -184,6 +185,7 @@ ModelFileInfo ReadModelFileInfo(const std::string& path) {
     h5::File f = h5::File::Open(path);
     info.keras_version = h5::ReadStringAttr(f.id(), "keras_version").value_or("");
     info.backend = h5::ReadStringAttr(f.id(), "backend").value_or("");
+    info.kiln_version = h5::ReadStringAttr(f.id(), "kiln_version").value_or("");
     if (auto tc = h5::ReadStringAttr(f.id(), "training_config")) {
       try {
         info.training_config = nlohmann::json::parse(*tc);

@@ -39,6 +39,7 @@ struct ModelFileInfo {
   std::string path;
   ModelFileFormat format = ModelFileFormat::kUnknown;
   std::string keras_version, backend;  // empty when the file does not say
+  std::string kiln_version;            // the Kiln that wrote the file; empty for Keras's files
   std::optional<nlohmann::json> model_config, training_config;
   std::vector<LayerInfo> layers;  // from model_config when present, else from the weights
   std::vector<WeightInfo> weights;

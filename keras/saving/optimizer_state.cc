@@ -21,12 +21,16 @@ struct TrainableVariable {
 };
 
 // The variables the optimizer updates, in the order Keras builds its optimizer for them
-// (model.trainable_variables: layer by layer, weight by weight).
+// (model.trainable_variables: layer by layer, weight by weight, a frozen layer's left out, as the
+// optimizer has no slots for them).
 std::vector<TrainableVariable> TrainableVariables(const Model& model) {
   std::vector<TrainableVariable> out;
-  for (const auto& l : model.layers())
-    for (const Weight& w : l->weights())
-      if (w.trainable) out.push_back({l->name() + "/" + w.name, w.value.shape()});
+  for (const auto& l : model.layers()) {
+    const std::vector<bool> mask = l->TrainableMask();
+    for (size_t i = 0; i < l->weights().size(); ++i)
+      if (mask[i])
+        out.push_back({l->name() + "/" + l->weights()[i].name, l->weights()[i].value.shape()});
+  }
   return out;
 }
 

@@ -123,6 +123,9 @@ class Inspect(unittest.TestCase):
         self.assertIn("dense (Dense)                (None, 128)               100480", p.stdout)
         self.assertIn("Total params: 270,218", p.stdout)
         self.assertIn("optimizer: SGD", p.stdout)
+        self.assertRegex(p.stdout, r"Written by Kiln \d+\.\d+\.\d+ \(Keras 2\.12\.0 format\)")
+        self.assertNotIn("Keras version:", p.stdout)
+        self.assertRegex(json.loads(kiln("inspect", "--json", MLP_FILE).stdout)["kiln_version"], r"^\d+\.\d+\.\d+$")
         cnn = kiln("inspect", os.path.join(FIXTURES, "keras-2.3.1_cnn-dropout_full.h5"))
         self.assertIn("conv2d_1 (Conv2D)            (None, 30, 26, 26)        300", cnn.stdout)
         lstm = kiln("inspect", UNBUILDABLE)
@@ -263,7 +266,7 @@ class Predict(unittest.TestCase):
         for i in range(len(outs)):
             args += ["--output", os.path.join(TMP, f"o{i}.npy")]
         p = kiln(*args)
-        self.assertEqual(p.returncode, 4)
+        self.assertEqual(p.returncode, 3)
         self.assertIn(f"input '{ins[1]}' has 2 samples", p.stderr)
 
     def test_layer_graph_of_functional_models(self):
@@ -289,7 +292,7 @@ class Predict(unittest.TestCase):
         bad = os.path.join(TMP, "bad.npy")
         np.save(bad, np.zeros((2, 3), np.float32))
         p = kiln("predict", MLP_FILE, "--input", bad, "--output", os.path.join(TMP, "o.npy"))
-        self.assertEqual(p.returncode, 4)
+        self.assertEqual(p.returncode, 3)  # bad input, not an unsupported model
         self.assertIn("expected flatten_input to have shape (28, 28)", p.stderr)
         np.save(bad, np.zeros((2, 28, 28), np.complex64))
         p = kiln("predict", MLP_FILE, "--input", bad, "--output", os.path.join(TMP, "o.npy"))
@@ -299,6 +302,15 @@ class Predict(unittest.TestCase):
         self.assertEqual(p.returncode, 4)
         self.assertIn("ConvLSTM2D", p.stderr)
         self.assertEqual(kiln("predict", MLP_FILE).returncode, 2)
+        p = kiln("predict", MLP_FILE, "--input", XIN, "--output", os.path.join(TMP, "o.npy"), "--batch-size", "0")
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, "kiln predict: --batch-size must be at least 1, got 0\n")
+
+    def test_says_what_it_wrote(self):
+        out = os.path.join(TMP, "said.npy")
+        p = kiln("predict", MLP_FILE, "--input", XIN, "--output", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, f"wrote {out}: (2, 10) float32\n")
 
 
 class Diff(unittest.TestCase):
@@ -318,6 +330,66 @@ class Diff(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("shape mismatch", p.stdout)
         self.assertEqual(kiln("diff", MLP_FILE, "/nonexistent.h5").returncode, 3)
+
+    def test_h5_equals_the_kiln_file_exported_from_it(self):
+        # The .kiln lists its variables in another order and without ":0": matched by name.
+        for path in (MLP_FILE, os.path.join(FIXTURES, "keras-2.3.1_cnn-dropout_full.h5")):
+            with self.subTest(os.path.basename(path)):
+                exported = os.path.join(TMP, os.path.basename(path) + ".kiln")
+                self.assertEqual(kiln("export", path, exported).returncode, 0)
+                p = kiln("diff", path, exported)
+                self.assertEqual(p.returncode, 0, p.stdout)
+                self.assertNotIn("mismatch", p.stdout)
+                self.assertIn("equal (tolerance 0)", p.stdout)
+
+
+class BazelRun(unittest.TestCase):
+    """`bazel run` starts programs in the runfiles tree and says where the user was in
+    BUILD_WORKING_DIRECTORY: relative paths on the command line mean files there."""
+
+    def run_in(self, user_dir, args, **kw):
+        elsewhere = tempfile.mkdtemp(dir=TMP)  # the "runfiles tree": nothing may land here
+        env = dict(os.environ, BUILD_WORKING_DIRECTORY=user_dir)
+        p = subprocess.run(args, cwd=elsewhere, env=env, capture_output=True, text=True, **kw)
+        self.assertEqual(os.listdir(elsewhere), [], p.stdout)
+        return p
+
+    def test_kiln_paths_resolve_against_the_users_directory(self):
+        user = tempfile.mkdtemp(dir=TMP)
+        shutil.copy(MLP_FILE, os.path.join(user, "m.h5"))
+        np.save(os.path.join(user, "x.npy"), np.zeros((3, 28, 28), np.float32))
+        p = self.run_in(user, [KILN, "predict", "m.h5", "--input", "x.npy", "--output", "y.npy"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(np.load(os.path.join(user, "y.npy")).shape, (3, 10))
+        self.assertIn(os.path.join(user, "y.npy"), p.stdout)
+        p = self.run_in(user, [KILN, "predict", "m.h5", "--input", "flatten_input=x.npy", "--output",
+                               "dense_3=named.npy"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(user, "named.npy")))
+        p = self.run_in(user, [KILN, "export", "m.h5", "m.kiln"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(user, "m.kiln")))
+        self.assertEqual(self.run_in(user, [KILN, "diff", "m.h5", "m.kiln"]).returncode, 0)
+        p = self.run_in(user, [KILN, "inspect", "m.h5", "--html", "m.html", "--dot", "m.dot"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(user, "m.html")))
+        self.assertTrue(os.path.exists(os.path.join(user, "m.dot")))
+        # Absolute paths are unchanged.
+        absolute = os.path.join(TMP, "absolute.npy")
+        p = self.run_in(user, [KILN, "predict", "m.h5", "--input", "x.npy", "--output", absolute])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(absolute))
+
+    def test_unset_changes_nothing(self):
+        cwd = tempfile.mkdtemp(dir=TMP)
+        env = {k: v for k, v in os.environ.items() if k != "BUILD_WORKING_DIRECTORY"}
+        p = subprocess.run([KILN, "predict", MLP_FILE, "--input", XIN, "--output", "y.npy"], cwd=cwd, env=env,
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(cwd, "y.npy")))
+
+    def test_example_saves_in_the_users_directory(self):
+        self.assertTrue(os.path.exists(MLP_FILE))  # trained with --output fashion_mlp.h5 in TMP
 
 
 class Ops(unittest.TestCase):
@@ -456,8 +528,12 @@ class HostileInputs(unittest.TestCase):
 
 if __name__ == "__main__":
     MLP_FILE = os.path.join(TMP, "fashion_mlp.h5")
-    subprocess.run([MLP_EXAMPLE, "--epochs", "1", "--verbose", "0", "--output", MLP_FILE], check=True,
-                   stdout=subprocess.DEVNULL)
+    # As `bazel run //examples:fashion_mnist_mlp -- --output fashion_mlp.h5` from TMP: a relative
+    # --output is the user's directory's file, not one in the directory the program runs in.
+    runfiles = tempfile.mkdtemp(dir=TMP)
+    subprocess.run([MLP_EXAMPLE, "--epochs", "1", "--verbose", "0", "--output", "fashion_mlp.h5"], check=True,
+                   stdout=subprocess.DEVNULL, cwd=runfiles, env=dict(os.environ, BUILD_WORKING_DIRECTORY=TMP))
+    assert os.listdir(runfiles) == [], os.listdir(runfiles)
     XIN = os.path.join(TMP, "x.npy")
     np.save(XIN, np.zeros((2, 28, 28), np.float32))
     unittest.main(argv=[sys.argv[0]], verbosity=2)

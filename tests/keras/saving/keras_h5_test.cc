@@ -2,6 +2,7 @@
 #include "keras/saving/keras_h5.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,8 @@
 #include "io/npy.h"
 #include "keras/keras.h"
 #include "keras/model_config.h"
+#include "keras/saving/kiln_export.h"
+#include "keras/saving/model_file_info.h"
 #include "tests/testing/testing.h"
 
 namespace kiln::keras::saving {
@@ -373,6 +376,42 @@ TEST(BadFiles, FailedSaveLeavesTheOldFile) {
             std::string::npos);
   for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
     EXPECT_EQ(e.path().string().find("kiln-tmp"), std::string::npos) << e.path();
+}
+
+// A save that the OS refuses names the user's path and the OS's reason, never the temporary file.
+TEST(Save, ErrorsNameThePathAndTheOsReason) {
+  Sequential m({layers::Dense(2, {.input_shape = {3}})});
+  const std::string file = Tmp("plain-file");
+  { std::ofstream(file) << "x"; }
+  const std::string under_file = file + "/model.h5";
+  std::string msg = ErrorOf([&] { m.save(under_file); });
+  EXPECT_EQ(msg.rfind(under_file + ": ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("Not a directory"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("kiln-tmp"), std::string::npos) << msg;
+  if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  const std::string dir = Tmp("read-only");
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string path = dir + "/model.h5";
+  msg = ErrorOf([&] { m.save(path); });
+  fs::permissions(dir, fs::perms::owner_all);
+  EXPECT_EQ(msg.rfind(path + ": ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("Permission denied"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("kiln-tmp"), std::string::npos) << msg;
+}
+
+// Files Kiln writes say so beside the Keras version they imitate, which stays as it was.
+TEST(Save, RecordsKilnsVersion) {
+  Sequential m({layers::Dense(2, {.input_shape = {3}})});
+  m.save(Tmp("versioned.h5"));
+  m.save_weights(Tmp("versioned.weights.h5"));
+  for (const char* name : {"versioned.h5", "versioned.weights.h5"}) {
+    h5::File f = h5::File::Open(Tmp(name));
+    EXPECT_EQ(h5::ReadStringAttr(f.id(), "kiln_version").value_or(""), kKilnVersion) << name;
+    EXPECT_EQ(h5::ReadStringAttr(f.id(), "keras_version").value_or(""), "2.12.0") << name;
+    EXPECT_EQ(h5::ReadStringAttr(f.id(), "backend").value_or(""), "tensorflow") << name;
+  }
+  EXPECT_EQ(ReadModelFileInfo(Tmp("versioned.h5")).kiln_version, kKilnVersion);
 }
 
 }  // namespace

@@ -296,6 +296,45 @@ TEST(KilnWritesIt, OptimizerV2SlotMajorOrder) {
   EXPECT_TRUE(again->optimizer()->FindSlot("velocity", "dense/kernel")->BitwiseEquals(v));
 }
 
+// Keras's layer.trainable = False before compile: fit leaves the layer alone, the optimizer keeps
+// slots for the trainable weights only (model.trainable_variables), and both the flag and the
+// state come back from the file.
+TEST(KilnWritesIt, FrozenLayersKeepTheirWeightsAndTheStateRoundTrips) {
+  Sequential m({layers::Dense(3, {.input_shape = {2}}), layers::Dense(1)});
+  m.layers()[0]->set_trainable(false);
+  m.compile({.optimizer = optimizers::Adam({.rules = UpdateRules::kKeras2}), .loss = "mse"});
+  const Tensor frozen = m.layers()[0]->weights()[0].value.Clone();
+  const Tensor head = m.layers()[1]->weights()[0].value.Clone();
+  Tensor x(kFloat32, {4, 2}), y(kFloat32, {4, 1});
+  for (int i = 0; i < 8; ++i) x.data<float>()[i] = 0.25f * static_cast<float>(i) - 1;
+  for (int i = 0; i < 4; ++i) y.data<float>()[i] = static_cast<float>(i);
+  m.fit(x, y, {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false});
+  EXPECT_TRUE(m.layers()[0]->weights()[0].value.BitwiseEquals(frozen));
+  EXPECT_FALSE(m.layers()[1]->weights()[0].value.BitwiseEquals(head));
+  m.save(Tmp("frozen.h5"));
+  const std::string h = "Adam/" + m.layers()[1]->name();
+  EXPECT_EQ(WeightNames(Tmp("frozen.h5")),
+            (std::vector<std::string>{"Adam/iter:0", h + "/kernel/m:0", h + "/bias/m:0",
+                                      h + "/kernel/v:0", h + "/bias/v:0"}));
+  h5::File f = h5::File::Open(Tmp("frozen.h5"));
+  auto mc = nlohmann::json::parse(*h5::ReadStringAttr(f.id(), "model_config"));
+  EXPECT_EQ(mc["config"]["layers"][1]["config"]["trainable"], false);  // [0] is the InputLayer
+  auto again = keras::load_model(Tmp("frozen.h5"));
+  EXPECT_FALSE(again->layers()[0]->trainable());
+  EXPECT_TRUE(again->layers()[1]->trainable());
+  EXPECT_EQ(again->optimizer()->iterations(), 2);
+  EXPECT_TRUE(
+      again->optimizer()
+          ->FindSlot("velocity", m.layers()[1]->name() + "/kernel")
+          ->BitwiseEquals(*m.optimizer()->FindSlot("velocity", m.layers()[1]->name() + "/kernel")));
+  // Training goes on from the file as it would have in memory.
+  m.fit(x, y, {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false});
+  again->fit(x, y, {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false});
+  EXPECT_TRUE(
+      again->layers()[1]->weights()[0].value.BitwiseEquals(m.layers()[1]->weights()[0].value));
+  EXPECT_TRUE(again->layers()[0]->weights()[0].value.BitwiseEquals(frozen));
+}
+
 TEST(ReadingState, AMismatchLeavesAFreshOptimizerAndSaysWhy) {
   auto model = keras::load_model(Gen("tfkeras-2.21_resume-adam.h5"));
   const auto state = OptimizerState(*model, OptimizerGeneration::kTfKeras);
