@@ -14,7 +14,7 @@ if [[ -e "$prefix/include/kiln/kernels/cpu" || -e "$prefix/include/kiln/io/h5.h"
   echo "FAIL: private headers installed"; exit 1
 fi
 [[ "$(readlink "$prefix/lib/libkiln.so")" == libkiln.so.0 ]]
-objdump -p "$prefix/lib/libkiln.so" | grep -q "SONAME *libkiln.so.0"
+objdump -p "$prefix/lib/libkiln.so" | grep "SONAME *libkiln.so.0" > /dev/null
 "$prefix/bin/kiln" --help > /dev/null
 
 # Every exported definition is Kiln's (functions, vtables, type_info of kiln:: classes).
@@ -41,7 +41,7 @@ cmake -S "$example" -B "$TEST_TMPDIR/build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release > "$TEST_TMPDIR/cmake.log" || { cat "$TEST_TMPDIR/cmake.log"; exit 1; }
 cmake --build "$TEST_TMPDIR/build" -- -j2
 # Linked against the installed library, not a copy of Kiln's objects.
-ldd "$TEST_TMPDIR/build/mlp" | grep -q "libkiln.so.0 => $prefix/lib/libkiln.so.0"
+ldd "$TEST_TMPDIR/build/mlp" | grep "libkiln.so.0 => $prefix/lib/libkiln.so.0" > /dev/null
 check_run "$TEST_TMPDIR/build/mlp" cmake
 
 mkdir -p "$TEST_TMPDIR/make" && cp "$example"/{Makefile,mlp.cc} "$TEST_TMPDIR/make/"
@@ -59,6 +59,6 @@ for f in ./usr/lib/libkiln.so.0 ./usr/include/kiln/keras/keras.h ./usr/bin/kiln 
          ./usr/lib/pkgconfig/kiln.pc ./usr/lib/cmake/Kiln/KilnConfig.cmake; do
   grep -q " $f" "$TEST_TMPDIR/contents.txt" || { echo "FAIL: $f not in the .deb"; exit 1; }
 done
-dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/pkgconfig/kiln.pc | grep -qx "prefix=/usr" ||
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/pkgconfig/kiln.pc | grep -x "prefix=/usr" > /dev/null ||
   { echo "FAIL: kiln.pc in the .deb does not say prefix=/usr"; exit 1; }
 echo "PASS: $(basename "$deb")"
