@@ -16,6 +16,7 @@ PKGS=(
   libzip-dev                 # Keras 3 .keras files are zip archives
   libprotobuf-dev protobuf-compiler  # TensorBoard event files, ONNX models
   cmake pkg-config make      # the consumer examples build against an installed Kiln
+  lld                        # links libkiln.so so that only kiln:: symbols are exported
   doxygen                    # bazel build //docs: the API reference
   libonnx-dev                # ONNX export (onnx-ml.pb.h, libonnx_proto) and its checker (libonnx)
   python3-h5py python3-numpy # independent reader in the HDF5 interoperability tests

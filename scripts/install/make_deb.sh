@@ -17,9 +17,11 @@ RUNFILES_DIR="$(dirname "$runfiles")" "$runfiles/scripts/install/install.sh" --p
 version="$(sed -n 's/.*kKilnVersion = "\([0-9.]*\)".*/\1/p' "$runfiles/keras/saving/kiln_export.h")"
 
 depends=()
+PATH="$PATH:/sbin:/usr/sbin"  # ldconfig, in a test's or a user's PATH without them
 for needed in $(objdump -p "$stage/usr/lib/libkiln.so.$version" "$stage/usr/bin/kiln" |
                 sed -n 's/^ *NEEDED *//p' | sort -u); do
-  path="$(ldconfig -p | awk -v n="$needed" '$1 == n && /x86-64/ { print $NF; exit }')"
+  # awk reads all of ldconfig's output (no SIGPIPE under pipefail) and prints the first match.
+  path="$(ldconfig -p | awk -v n="$needed" '$1 == n && /x86-64/ && !p { p = $NF } END { print p }')"
   [[ -n "$path" ]] || { echo "make_deb: $needed is not installed" >&2; exit 1; }
   pkg="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)" ||
     pkg="$(dpkg -S "$path" | head -1 | cut -d: -f1)"
