@@ -56,7 +56,7 @@ double BrightPixelIoU(const Shapes& data) {
 
 Model UNet() {
   auto conv = [](int64_t filters, const std::string& name) {
-    return layers::Conv2D(filters, {3, 3}, {.activation = "relu", .padding = "same", .name = name});
+    return layers::Conv2D(filters, {3, 3}, {.padding = "same", .activation = "relu", .name = name});
   };
   KerasTensor in = Input({.shape = {32, 32, 1}, .name = "image"});
   KerasTensor c1 = conv(8, "down1")(in);                                 // 32x32x8

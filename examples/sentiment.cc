@@ -148,7 +148,7 @@ EncodedSplit EncodeCorpus(const Corpus& corpus, EncodeOptions o) {
 }
 
 Model BiLstmClassifier(int64_t vocab_size, int64_t max_len, int64_t embed_dim, int64_t units) {
-  KerasTensor in = Input({.shape = {max_len}, .name = "tokens", .dtype = kInt32});
+  KerasTensor in = Input({.shape = {max_len}, .dtype = kInt32, .name = "tokens"});
   KerasTensor e = layers::Embedding(vocab_size, embed_dim, {.mask_zero = true})(in);
   KerasTensor v = layers::Bidirectional(layers::LSTM(units))(e);
   KerasTensor out = layers::Dense(1, {.activation = "sigmoid", .name = "sentiment"})(v);
@@ -156,7 +156,7 @@ Model BiLstmClassifier(int64_t vocab_size, int64_t max_len, int64_t embed_dim, i
 }
 
 Model BagOfWordsClassifier(int64_t vocab_size, int64_t max_len, int64_t embed_dim) {
-  KerasTensor in = Input({.shape = {max_len}, .name = "tokens", .dtype = kInt32});
+  KerasTensor in = Input({.shape = {max_len}, .dtype = kInt32, .name = "tokens"});
   KerasTensor e = layers::Embedding(vocab_size, embed_dim, {.mask_zero = true})(in);
   KerasTensor v = layers::GlobalAveragePooling1D()(e);
   KerasTensor h = layers::Dense(16, {.activation = "relu"})(v);

@@ -65,23 +65,28 @@ struct Initializer {
 };
 
 namespace initializers {
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct RandomNormalOptions {
   double mean = 0.0, stddev = 0.05;
   std::optional<uint64_t> seed = std::nullopt;
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct RandomUniformOptions {
   double minval = -0.05, maxval = 0.05;
   std::optional<uint64_t> seed = std::nullopt;
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct SeedOptions {
   std::optional<uint64_t> seed = std::nullopt;
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct VarianceScalingOptions {
   double scale = 1.0;
   std::string mode = "fan_in";
   std::string distribution = "truncated_normal";
   std::optional<uint64_t> seed = std::nullopt;
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct GainOptions {
   double gain = 1.0;
   std::optional<uint64_t> seed = std::nullopt;

@@ -5,6 +5,15 @@
 //   Sequential model({layers::Dense(1, {.input_shape = {2}})});
 //   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}), .loss = "mse"});
 //   model.fit(x, y, {.batch_size = 2, .epochs = 100});
+//
+// Keras's keyword arguments are C++20 designated initializers of an options struct: the
+// positional arguments come first, as in Keras (Dense(64, ...), Conv2D(32, 3, ...),
+// MaxPooling2D(2)), then {.name = value, ...} for the rest. Designated initializers must name
+// the fields in their declaration order (GCC and Clang refuse any other), and every options
+// struct declares its fields in the order Keras lists its arguments, so a call written with
+// Keras's order compiles: Conv2D(32, 3, {.strides = 2, .padding = "same", .activation = "relu"}).
+// Kiln's own fields (input_shape, name, out, clock) come after Keras's.
+// tests/keras/options_order_test checks the order against Keras 3's signatures.
 #pragma once
 
 #include "graph/tensor.h"

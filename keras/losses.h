@@ -96,6 +96,7 @@ inline const std::string sparse_categorical_crossentropy = "sparse_categorical_c
 inline constexpr double kEpsilon = 1e-7;
 
 // The class forms most often configured; any other class goes through Loss::FromConfig.
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CrossentropyOptions {
   bool from_logits = false;
   double label_smoothing = 0.0;

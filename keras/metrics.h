@@ -77,19 +77,22 @@ class Metric {
   nlohmann::json config_;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ConfusionOptions {
   std::optional<double> thresholds = std::nullopt;  // default 0.5 (-inf with top_k)
   std::optional<int64_t> top_k = std::nullopt;
   std::optional<int64_t> class_id = std::nullopt;
   std::string name = "";
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct AUCOptions {
   int num_thresholds = 200;
   std::string curve = "ROC";  // or "PR"
+  std::string name = "";
   bool multi_label = false;
   bool from_logits = false;
-  std::string name = "";
 };
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct FBetaOptions {
   std::string average = "macro";  // "micro", "macro" or "weighted"
   double beta = 1.0;

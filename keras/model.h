@@ -1,7 +1,7 @@
 // Keras models: functional models (Model(inputs, outputs)) and Sequential, which is one.
 //
 //   KerasTensor inputs = Input({.shape = {28, 28, 1}, .name = "image"});
-//   KerasTensor x = layers::Conv2D(8, {3, 3}, {.activation = "relu", .padding = "same"})(inputs);
+//   KerasTensor x = layers::Conv2D(8, 3, {.padding = "same", .activation = "relu"})(inputs);
 //   KerasTensor y = layers::Conv2D(8, {3, 3}, {.padding = "same"})(x);
 //   x = layers::Activation("relu")(layers::Add()({x, y}));             // residual
 //   KerasTensor out = layers::Dense(10, {.activation = "softmax"})(layers::Flatten()(x));
@@ -102,11 +102,12 @@ struct MetricsSpec {
   std::map<std::string, std::vector<metrics::Metric>> by_name;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CompileOptions {
   OptimizerRef optimizer = "sgd";
   LossSpec loss = {};
-  MetricsSpec metrics = {};
   LossWeights loss_weights = {};
+  MetricsSpec metrics = {};
   // Metrics that weigh each sample by its sample_weight (and class_weight), as Keras's
   // weighted_metrics; named like the others, "weighted_<name>" where a plain metric of the same
   // output has the name. `metrics` ignore the weights, as in Keras.
@@ -152,49 +153,55 @@ struct ValidationFreq {
   std::vector<int> epochs;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct FitOptions {
   int64_t batch_size = 32;
   int epochs = 1;
   int verbose = 1;
   // Called in order at each hook (keras/callbacks/); History records the epoch logs after them.
   callbacks::CallbackList callbacks = {};
-  Shuffle shuffle = true;
   double validation_split = 0.0;
   std::optional<std::pair<Arrays, Arrays>> validation_data = std::nullopt;
-  ValidationFreq validation_freq = 1;
-  int initial_epoch = 0;
-  ProgressStyle progress = ProgressStyle::kSamples;
-  std::ostream* out = &std::cout;
-  Clock clock = nullptr;                       // for tests; default steady clock
-  std::optional<bool> dynamic = std::nullopt;  // rewrite the bar in place; default: stdout is a TTY
-  // One weight per sample scaling its loss: one array for every output, a list or a map by output
-  // name (Keras's sample_weight). validation_split keeps the last fraction of them too.
-  Arrays sample_weight = {};
+  Shuffle shuffle = true;
   // Class id -> weight, for a single-output model: each sample's weight is its class's (the
   // target's argmax, or the rounded target of a one-unit or sparse output; unlisted classes 1),
   // times its sample_weight.
   std::map<int64_t, double> class_weight = {};
+  // One weight per sample scaling its loss: one array for every output, a list or a map by output
+  // name (Keras's sample_weight). validation_split keeps the last fraction of them too.
+  Arrays sample_weight = {};
+  int initial_epoch = 0;
   // Batches per epoch, as Keras 3 takes them from arrays: the pass over the data continues into
   // the next epoch and starts again (reshuffled) once every batch was seen; an epoch that would
   // need more batches than a pass has left ends early with Keras's warning. The bar counts steps.
   std::optional<int64_t> steps_per_epoch = std::nullopt;
+  ValidationFreq validation_freq = 1;
+  // Kiln's own, after Keras's arguments.
+  ProgressStyle progress = ProgressStyle::kSamples;
+  std::ostream* out = &std::cout;
+  Clock clock = nullptr;                       // for tests; default steady clock
+  std::optional<bool> dynamic = std::nullopt;  // rewrite the bar in place; default: stdout is a TTY
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct EvaluateOptions {
   int64_t batch_size = 32;
   int verbose = 1;
-  std::ostream* out = &std::cout;
-  Clock clock = nullptr;
   Arrays sample_weight = {};
   // Their on_test_* hooks run (batch logs: the running results; the end's: the results).
   callbacks::CallbackList callbacks = {};
+  // Kiln's own, after Keras's arguments.
+  std::ostream* out = &std::cout;
+  Clock clock = nullptr;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct OnBatchOptions {
   Arrays sample_weight = {};
   std::map<int64_t, double> class_weight = {};  // train_on_batch only
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct PredictOptions {
   int64_t batch_size = 32;
   // Their on_predict_* hooks run, with empty logs (Kiln's logs hold numbers, not the outputs).
@@ -215,6 +222,7 @@ enum class KerasTarget {
   kKeras3,
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct SaveOptions {
   KerasTarget target = KerasTarget::kTfKeras2;
 };
@@ -231,6 +239,7 @@ struct TrainBatch {
   int64_t size = 0;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ModelOptions {
   std::vector<KerasTensor> inputs;
   std::vector<KerasTensor> outputs;

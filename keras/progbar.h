@@ -22,9 +22,10 @@ namespace kiln::keras {
 using Clock = std::function<double()>;  // seconds
 Clock SteadyClock();
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ProgbarOptions {
-  int verbose = 1;
   int width = 30;
+  int verbose = 1;
   double interval = 0.05;
   bool dynamic = false;   // rewrite the line in place (a terminal)
   Clock clock = nullptr;  // default: steady clock

@@ -19,11 +19,12 @@
 
 namespace kiln::keras::applications {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ApplicationOptions {
-  std::vector<int64_t> input_shape = {};  // empty: the model's default, (224, 224, 3) for most
   bool include_top = true;
   std::string weights = "";
-  std::string pooling = "";  // with include_top false: "", "avg" or "max"
+  std::vector<int64_t> input_shape = {};  // empty: the model's default, (224, 224, 3) for most
+  std::string pooling = "";               // with include_top false: "", "avg" or "max"
   int64_t classes = 1000;
   std::string classifier_activation = "softmax";
   std::string name = "";  // default: Keras's model name

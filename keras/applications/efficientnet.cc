@@ -76,13 +76,13 @@ KerasTensor MBConv(const KerasTensor& inputs, const BlockArgs& a, int64_t filter
   KerasTensor se = layers::GlobalAveragePooling2D({.name = name + "se_squeeze"})(x);
   se = layers::Reshape({1, 1, filters}, {.name = name + "se_reshape"})(se);
   se = layers::Conv2D(filters_se, {1, 1},
-                      {.activation = "swish",
-                       .padding = "same",
+                      {.padding = "same",
+                       .activation = "swish",
                        .kernel_initializer = ConvInit(),
                        .name = name + "se_reduce"})(se);
   se = layers::Conv2D(filters, {1, 1},
-                      {.activation = "sigmoid",
-                       .padding = "same",
+                      {.padding = "same",
+                       .activation = "sigmoid",
                        .kernel_initializer = ConvInit(),
                        .name = name + "se_expand"})(se);
   x = layers::Multiply({.name = name + "se_excite"})({x, se});

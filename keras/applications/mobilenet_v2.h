@@ -18,6 +18,7 @@
 
 namespace kiln::keras::applications {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct MobileNetV2Options {
   std::vector<int64_t> input_shape = {};  // empty: (224, 224, 3)
   double alpha = 1.0;                     // width multiplier: every block's filters scale with it

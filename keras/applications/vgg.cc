@@ -24,7 +24,7 @@ Model VGG(const std::array<int, 5>& convs, const std::string& class_name,
     for (int c = 1; c <= convs[b]; ++c)
       x = layers::Conv2D(
           filters[b], {3, 3},
-          {.activation = "relu", .padding = "same", .name = block + "_conv" + std::to_string(c)})(
+          {.padding = "same", .activation = "relu", .name = block + "_conv" + std::to_string(c)})(
           x);
     x = layers::MaxPooling2D({.pool_size = {2, 2}, .strides = {2, 2}, .name = block + "_pool"})(x);
   }

@@ -25,6 +25,7 @@
 
 namespace kiln::keras::callbacks {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct BackupAndRestoreOptions {
   SaveFreq save_freq = "epoch";  // or every N batches; throws kiln::ValueError for N < 1
   bool delete_checkpoint = true;

@@ -20,6 +20,7 @@
 
 namespace kiln::keras::callbacks {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct EarlyStoppingOptions {
   std::string monitor = "val_loss";
   double min_delta = 0;

@@ -10,6 +10,7 @@
 
 namespace kiln::keras::callbacks {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct LambdaCallbackOptions {
   std::function<void(int, Logs&)> on_epoch_begin = nullptr;
   std::function<void(int, Logs&)> on_epoch_end = nullptr;

@@ -21,6 +21,7 @@
 
 namespace kiln::keras::callbacks {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ProgbarLoggerOptions {
   std::string count_mode = "samples";  // or "steps"; throws kiln::ValueError otherwise
   // Rewrite the line in place (a terminal); default: the stream is std::cout on a TTY.

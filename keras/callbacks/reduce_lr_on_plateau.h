@@ -14,6 +14,7 @@
 
 namespace kiln::keras::callbacks {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ReduceLROnPlateauOptions {
   std::string monitor = "val_loss";
   double factor = 0.1;

@@ -40,6 +40,7 @@ class EventFileWriter;
 namespace kiln::keras::callbacks {
 
 // Keras's argument order (log_dir comes first, as the constructor's own argument).
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct TensorBoardOptions {
   int histogram_freq = 0;  // 0: no histograms
   bool write_graph = true;

@@ -2,7 +2,8 @@
 // with "same" padding a border window averages only the pixels inside the image, as Keras's.
 // (The options and arithmetic: pooling2d.h.)
 //
-//   layers::AveragePooling2D({.pool_size = {2, 2}})
+//   layers::AveragePooling2D(2)
+//   layers::AveragePooling2D(3, {.strides = 1, .padding = "same"})
 #pragma once
 
 #include "keras/layers/pooling2d.h"
@@ -15,6 +16,11 @@ class AveragePooling2D : public Pooling2D {
  public:
   explicit AveragePooling2D(Pooling2DOptions options = {})
       : Pooling2D("AvgPool2D", std::move(options)) {
+    Init();
+  }
+  // AveragePooling2D(2): Keras's pool_size as the first argument.
+  explicit AveragePooling2D(int64_t pool_size, Pooling2DOptions options = {})
+      : Pooling2D("AvgPool2D", pool_size, std::move(options)) {
     Init();
   }
   std::string class_name() const override { return "AveragePooling2D"; }

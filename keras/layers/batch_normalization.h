@@ -13,6 +13,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct BatchNormalizationOptions {
   int64_t axis = -1;
   double momentum = 0.99;

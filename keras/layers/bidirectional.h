@@ -22,6 +22,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct BidirectionalOptions {
   std::string merge_mode = "concat";
   // Keras's backward_layer: the layer to run backwards (its go_backwards must differ from the

@@ -14,6 +14,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CenterCropOptions {
   std::string data_format = "channels_last";
   std::vector<int64_t> input_shape = {};

@@ -9,6 +9,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ConcatenateOptions {
   int64_t axis = -1;
   std::string name = "";

@@ -12,13 +12,14 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct Conv1DOptions {
-  std::string activation = "linear";
   int64_t strides = 1;
   std::string padding = "valid";  // "valid", "same" or "causal"
   std::string data_format = "channels_last";
   int64_t dilation_rate = 1;
   int64_t groups = 1;
+  std::string activation = "linear";
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";

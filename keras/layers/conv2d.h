@@ -3,25 +3,27 @@
 // kernels. With groups > 1, input channel group g feeds only filter group g (one Conv2D op per
 // group, concatenated).
 //
-//   layers::Conv2D(32, {3, 3}, {.activation = "relu", .padding = "same", .input_shape = {28, 28,
-//   1}})
-//   layers::Conv2D(64, {3, 3}, {.dilation_rate = {2, 2}, .groups = 4})
+//   layers::Conv2D(32, 3, {.padding = "same", .activation = "relu", .input_shape = {28, 28, 1}})
+//   layers::Conv2D(64, {3, 3}, {.strides = 2, .dilation_rate = 1, .groups = 4})
+//   layers::Conv2D(64, {1, 7}, {.dilation_rate = {1, 2}})   // (rows, columns)
 #pragma once
 
 #include "keras/initializers.h"
+#include "keras/layers/int_or_pair.h"
 #include "keras/layers/layer.h"
 
 namespace kiln::keras::layers {
 
 // Designated initializers go in declaration order: activation first, as Keras users write
 // Conv2D(32, 3, activation="relu", padding="same").
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct Conv2DOptions {
-  std::string activation = "linear";
-  std::vector<int64_t> strides = {1, 1};
+  IntOrPair strides = 1;
   std::string padding = "valid";
   std::string data_format = "channels_last";
-  std::vector<int64_t> dilation_rate = {1, 1};
+  IntOrPair dilation_rate = 1;
   int64_t groups = 1;
+  std::string activation = "linear";
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
@@ -37,7 +39,7 @@ class Conv2D : public Layer {
   KILN_LAYER_CLASS(Conv2D)
 
  public:
-  Conv2D(int64_t filters, std::vector<int64_t> kernel_size, Conv2DOptions options = {});
+  Conv2D(int64_t filters, IntOrPair kernel_size, Conv2DOptions options = {});
   std::string class_name() const override { return "Conv2D"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;

@@ -6,7 +6,7 @@
 
 namespace kiln::keras::layers {
 
-Conv2DTranspose::Conv2DTranspose(int64_t filters, std::vector<int64_t> kernel_size,
+Conv2DTranspose::Conv2DTranspose(int64_t filters, IntOrPair kernel_size,
                                  Conv2DTransposeOptions options)
     : filters_(filters), kernel_size_(std::move(kernel_size)), options_(std::move(options)) {
   InitBase(options_.name, options_.input_shape, 0);

@@ -4,25 +4,27 @@
 // in * stride for "same" and in * stride + max(k - stride, 0) for "valid" (k the dilated kernel
 // size); with output_padding p, (in - 1) * stride + k - 2 * pad + p, pad = k / 2 for "same".
 //
-//   layers::Conv2DTranspose(16, {3, 3}, {.strides = {2, 2}, .padding = "same"})  // 8x8 -> 16x16
-//   layers::Conv2DTranspose(8, {3, 3}, {.strides = {2, 2}, .output_padding = {{1, 1}}})
+//   layers::Conv2DTranspose(16, 3, {.strides = 2, .padding = "same"})  // 8x8 -> 16x16
+//   layers::Conv2DTranspose(8, 3, {.strides = 2, .output_padding = 1})
 #pragma once
 
 #include <optional>
 
 #include "keras/initializers.h"
+#include "keras/layers/int_or_pair.h"
 #include "keras/layers/layer.h"
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct Conv2DTransposeOptions {
-  std::string activation = "linear";
-  std::vector<int64_t> strides = {1, 1};
+  IntOrPair strides = 1;
   std::string padding = "valid";
   // Keras's None when unset; each value must be less than its stride.
-  std::optional<std::vector<int64_t>> output_padding = std::nullopt;
+  std::optional<IntOrPair> output_padding = std::nullopt;
   std::string data_format = "channels_last";
-  std::vector<int64_t> dilation_rate = {1, 1};
+  IntOrPair dilation_rate = 1;
+  std::string activation = "linear";
   bool use_bias = true;
   Initializer kernel_initializer = "glorot_uniform";
   Initializer bias_initializer = "zeros";
@@ -39,8 +41,7 @@ class Conv2DTranspose : public Layer {
 
  public:
   // Throws kiln::ValueError naming the layer on invalid options.
-  Conv2DTranspose(int64_t filters, std::vector<int64_t> kernel_size,
-                  Conv2DTransposeOptions options = {});
+  Conv2DTranspose(int64_t filters, IntOrPair kernel_size, Conv2DTransposeOptions options = {});
   std::string class_name() const override { return "Conv2DTranspose"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;

@@ -14,6 +14,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct Cropping2DOptions {
   // ((top, bottom), (left, right)), as Keras's config stores it.
   std::array<std::array<int64_t, 2>, 2> cropping = {{{0, 0}, {0, 0}}};

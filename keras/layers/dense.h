@@ -14,6 +14,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct DenseOptions {
   std::string activation = "linear";
   bool use_bias = true;

@@ -6,7 +6,7 @@
 
 namespace kiln::keras::layers {
 
-DepthwiseConv2D::DepthwiseConv2D(std::vector<int64_t> kernel_size, DepthwiseConv2DOptions options)
+DepthwiseConv2D::DepthwiseConv2D(IntOrPair kernel_size, DepthwiseConv2DOptions options)
     : kernel_size_(std::move(kernel_size)), o_(std::move(options)) {
   InitBase(o_.name, o_.input_shape, 0);
   const std::string where = "DepthwiseConv2D '" + name_ + "'";

@@ -3,21 +3,23 @@
 // (kh, kw, channels, depth_multiplier) as Keras stores it; output channel c * depth_multiplier + m
 // comes from input channel c and filter m.
 //
-//   layers::DepthwiseConv2D({3, 3}, {.strides = {2, 2}, .padding = "same", .use_bias = false,
-//                                    .name = "block_1_depthwise"})
+//   layers::DepthwiseConv2D(3, {.strides = 2, .padding = "same", .use_bias = false,
+//                               .name = "block_1_depthwise"})
 #pragma once
 
 #include "keras/initializers.h"
+#include "keras/layers/int_or_pair.h"
 #include "keras/layers/layer.h"
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct DepthwiseConv2DOptions {
-  std::vector<int64_t> strides = {1, 1};
+  IntOrPair strides = 1;
   std::string padding = "valid";
   int64_t depth_multiplier = 1;
   std::string data_format = "channels_last";
-  std::vector<int64_t> dilation_rate = {1, 1};
+  IntOrPair dilation_rate = 1;
   std::string activation = "linear";
   bool use_bias = true;
   Initializer depthwise_initializer = "glorot_uniform";
@@ -35,7 +37,7 @@ class DepthwiseConv2D : public Layer {
 
  public:
   // Throws kiln::ValueError naming the layer on invalid options.
-  explicit DepthwiseConv2D(std::vector<int64_t> kernel_size, DepthwiseConv2DOptions options = {});
+  explicit DepthwiseConv2D(IntOrPair kernel_size, DepthwiseConv2DOptions options = {});
   std::string class_name() const override { return "DepthwiseConv2D"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;

@@ -15,6 +15,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct DotOptions {
   bool normalize = false;
   std::string name = "";

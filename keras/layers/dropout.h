@@ -12,6 +12,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct DropoutOptions {
   std::vector<int64_t> noise_shape = {};  // batch included; empty: the input's shape
   std::optional<uint64_t> seed = std::nullopt;

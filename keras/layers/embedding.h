@@ -15,6 +15,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct EmbeddingOptions {
   Initializer embeddings_initializer = "uniform";  // RandomUniform(-0.05, 0.05)
   // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).

@@ -9,6 +9,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct GaussianDropoutOptions {
   std::optional<uint64_t> seed = std::nullopt;
   std::vector<int64_t> input_shape = {};

@@ -8,6 +8,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct GaussianNoiseOptions {
   std::optional<uint64_t> seed = std::nullopt;
   std::vector<int64_t> input_shape = {};

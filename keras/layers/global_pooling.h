@@ -7,6 +7,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct GlobalPoolingOptions {
   std::string data_format = "channels_last";
   bool keepdims = false;

@@ -54,7 +54,7 @@ std::shared_ptr<Layer> FromConfig(const nlohmann::json& c, std::vector<std::stri
     unsupported.push_back(where + ": batch size " + std::to_string(batch));
     return nullptr;
   }
-  return std::make_shared<InputLayer>(InputLayerOptions{shape, config::Name(c), dtype, batch});
+  return std::make_shared<InputLayer>(InputLayerOptions{shape, batch, dtype, config::Name(c)});
 }
 KILN_REGISTER_LAYER("InputLayer", FromConfig);
 }  // namespace

@@ -14,13 +14,14 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct InputLayerOptions {
   std::vector<int64_t> input_shape = {};
-  std::string name = "";
-  DType dtype = kFloat32;  // float32, float64, int32, int64 or uint8
   // Keras's batch_size (batch_shape[0]): fixes the batch dimension, as stateful recurrent
   // layers need; 0 leaves it open (None).
   int64_t batch_size = 0;
+  DType dtype = kFloat32;  // float32, float64, int32, int64 or uint8
+  std::string name = "";
 };
 
 class InputLayer : public Layer {
@@ -42,11 +43,12 @@ class InputLayer : public Layer {
 
 namespace kiln::keras {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct InputOptions {
   std::vector<int64_t> shape = {};
-  std::string name = "";
-  DType dtype = kFloat32;
   int64_t batch_size = 0;  // Keras's Input(batch_size=...); 0 for None
+  DType dtype = kFloat32;
+  std::string name = "";
 };
 
 // The tensor an InputLayer feeds (made on first use); throws kiln::ValueError for another layer.
@@ -57,9 +59,9 @@ KerasTensor InputTensor(const std::shared_ptr<Layer>& input_layer);
 inline KerasTensor Input(InputOptions options) {
   return InputTensor(std::make_shared<layers::InputLayer>(
       layers::InputLayerOptions{.input_shape = std::move(options.shape),
-                                .name = std::move(options.name),
+                                .batch_size = options.batch_size,
                                 .dtype = options.dtype,
-                                .batch_size = options.batch_size}));
+                                .name = std::move(options.name)}));
 }
 
 }  // namespace kiln::keras

@@ -12,6 +12,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct LayerNormalizationOptions {
   std::vector<int64_t> axis = {-1};  // non-batch axes, negative counting from the end
   double epsilon = 1e-3;

@@ -11,6 +11,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct MaskingOptions {
   std::vector<int64_t> input_shape = {};
   std::string name = "";

@@ -20,6 +20,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct MergeOptions {
   std::string name = "";
 };

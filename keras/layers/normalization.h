@@ -16,6 +16,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct NormalizationOptions {
   std::vector<int64_t> axis = {-1};
   std::vector<double> mean = {};  // empty: the weights (adapt or a loaded file)

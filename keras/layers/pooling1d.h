@@ -3,8 +3,8 @@
 // as the 2D poolings on a one-row image, so the border average of "same" counts only the steps
 // inside, as Keras's does.
 //
-//   layers::MaxPooling1D({.pool_size = 2})
-//   layers::AveragePooling1D({.pool_size = 3, .strides = 1, .padding = "same"})
+//   layers::MaxPooling1D(2)
+//   layers::AveragePooling1D(3, {.strides = 1, .padding = "same"})
 #pragma once
 
 #include <optional>
@@ -13,6 +13,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct Pooling1DOptions {
   int64_t pool_size = 2;
   std::optional<int64_t> strides = std::nullopt;  // default: pool_size
@@ -31,6 +32,11 @@ class Pooling1D : public Layer {
  protected:
   // `op` is the 2D graph op ("MaxPool2D", "AvgPool2D").
   Pooling1D(const char* op, Pooling1DOptions options) : op_(op), o_(std::move(options)) {}
+  // The same with Keras's positional pool_size in place of options.pool_size.
+  Pooling1D(const char* op, int64_t pool_size, Pooling1DOptions options)
+      : op_(op), o_(std::move(options)) {
+    o_.pool_size = pool_size;
+  }
   // Names the layer and checks the options, from the subclass's constructor (class_name() is
   // not callable before). Throws kiln::ValueError naming the layer on invalid options.
   void Init();
@@ -49,6 +55,11 @@ class MaxPooling1D : public Pooling1D {
       : Pooling1D("MaxPool2D", std::move(options)) {
     Init();
   }
+  // MaxPooling1D(2): Keras's pool_size as the first argument.
+  explicit MaxPooling1D(int64_t pool_size, Pooling1DOptions options = {})
+      : Pooling1D("MaxPool2D", pool_size, std::move(options)) {
+    Init();
+  }
   std::string class_name() const override { return "MaxPooling1D"; }
 };
 
@@ -58,6 +69,11 @@ class AveragePooling1D : public Pooling1D {
  public:
   explicit AveragePooling1D(Pooling1DOptions options = {})
       : Pooling1D("AvgPool2D", std::move(options)) {
+    Init();
+  }
+  // AveragePooling1D(2): Keras's pool_size as the first argument.
+  explicit AveragePooling1D(int64_t pool_size, Pooling1DOptions options = {})
+      : Pooling1D("AvgPool2D", pool_size, std::move(options)) {
     Init();
   }
   std::string class_name() const override { return "AveragePooling1D"; }

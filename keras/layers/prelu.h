@@ -11,6 +11,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct PReLUOptions {
   Initializer alpha_initializer = "zeros";
   // Keras configs, applied by the model in training (keras/regularizers.h, constraints.h).

@@ -34,6 +34,7 @@ namespace kiln::keras::layers {
 
 // One struct for the three layers; a field a layer does not have is ignored by it
 // (recurrent_activation by SimpleRNN, unit_forget_bias but by LSTM, reset_after but by GRU).
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct RNNOptions {
   std::string activation = "tanh";
   std::string recurrent_activation = "sigmoid";
@@ -42,7 +43,6 @@ struct RNNOptions {
   Initializer recurrent_initializer = "orthogonal";
   Initializer bias_initializer = "zeros";
   bool unit_forget_bias = true;  // LSTM: the forget gate's bias starts at one
-  bool reset_after = true;       // GRU: tf.keras 2 and Keras 3's default (Keras 2's was false)
   nlohmann::json kernel_regularizer = nullptr, recurrent_regularizer = nullptr,
                  bias_regularizer = nullptr, activity_regularizer = nullptr;
   nlohmann::json kernel_constraint = nullptr, recurrent_constraint = nullptr,
@@ -50,7 +50,8 @@ struct RNNOptions {
   double dropout = 0, recurrent_dropout = 0;
   std::optional<uint64_t> seed = std::nullopt;
   bool return_sequences = false, return_state = false, go_backwards = false, stateful = false;
-  bool unroll = false;  // accepted as Keras's; the op never unrolls
+  bool unroll = false;      // accepted as Keras's; the op never unrolls
+  bool reset_after = true;  // GRU: tf.keras 2 and Keras 3's default (Keras 2's was false)
   // What Keras's Bidirectional sets on its layers: masked steps output zeros.
   bool zero_output_for_mask = false;
   std::vector<int64_t> input_shape = {};

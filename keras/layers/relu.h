@@ -14,6 +14,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ReLUOptions {
   std::optional<double> max_value = std::nullopt;
   double negative_slope = 0;
@@ -38,6 +39,7 @@ class ReLU : public Layer {
   ReLUOptions o_;
 };
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct LeakyReLUOptions {
   double alpha = 0.3;  // Keras 3 calls it negative_slope
   std::vector<int64_t> input_shape = {};

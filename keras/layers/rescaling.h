@@ -10,6 +10,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct RescalingOptions {
   std::vector<double> offset = {0.0};
   std::vector<int64_t> input_shape = {};

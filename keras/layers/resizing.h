@@ -15,6 +15,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ResizingOptions {
   std::string interpolation = "bilinear";  // or "nearest"
   bool crop_to_aspect_ratio = false;

@@ -6,7 +6,7 @@
 
 namespace kiln::keras::layers {
 
-SeparableConv2D::SeparableConv2D(int64_t filters, std::vector<int64_t> kernel_size,
+SeparableConv2D::SeparableConv2D(int64_t filters, IntOrPair kernel_size,
                                  SeparableConv2DOptions options)
     : filters_(filters), kernel_size_(std::move(kernel_size)), o_(std::move(options)) {
   InitBase(o_.name, o_.input_shape, 0);

@@ -4,21 +4,23 @@
 // depthwise_kernel (kh, kw, in, depth_multiplier), pointwise_kernel (1, 1, in * depth_multiplier,
 // filters), bias (filters). Strides and dilation apply to the depthwise step.
 //
-//   layers::SeparableConv2D(64, {3, 3}, {.padding = "same", .use_bias = false})
+//   layers::SeparableConv2D(64, 3, {.padding = "same", .use_bias = false})
 #pragma once
 
 #include "keras/initializers.h"
+#include "keras/layers/int_or_pair.h"
 #include "keras/layers/layer.h"
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct SeparableConv2DOptions {
-  std::string activation = "linear";
-  std::vector<int64_t> strides = {1, 1};
+  IntOrPair strides = 1;
   std::string padding = "valid";
-  int64_t depth_multiplier = 1;
   std::string data_format = "channels_last";
-  std::vector<int64_t> dilation_rate = {1, 1};
+  IntOrPair dilation_rate = 1;
+  int64_t depth_multiplier = 1;
+  std::string activation = "linear";
   bool use_bias = true;
   Initializer depthwise_initializer = "glorot_uniform";
   Initializer pointwise_initializer = "glorot_uniform";
@@ -37,8 +39,7 @@ class SeparableConv2D : public Layer {
 
  public:
   // Throws kiln::ValueError naming the layer on invalid options.
-  SeparableConv2D(int64_t filters, std::vector<int64_t> kernel_size,
-                  SeparableConv2DOptions options = {});
+  SeparableConv2D(int64_t filters, IntOrPair kernel_size, SeparableConv2DOptions options = {});
   std::string class_name() const override { return "SeparableConv2D"; }
   Shape ComputeOutputShape(const Shape& input_shape) const override;
   ValueRef CallOne(GraphBuilder& b, ValueRef x, const CallContext& ctx) override;

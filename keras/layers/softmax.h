@@ -7,6 +7,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct SoftmaxOptions {
   int64_t axis = -1;
   std::vector<int64_t> input_shape = {};

@@ -11,6 +11,7 @@
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct SpatialDropout2DOptions {
   std::string data_format = "channels_last";
   std::optional<uint64_t> seed = std::nullopt;

@@ -17,6 +17,9 @@ UpSampling2D::UpSampling2D(UpSampling2DOptions options) : o_(std::move(options))
   CheckInterpolation(where, o_.interpolation);
 }
 
+UpSampling2D::UpSampling2D(int64_t size, UpSampling2DOptions options)
+    : UpSampling2D((options.size = size, std::move(options))) {}
+
 Shape UpSampling2D::ComputeOutputShape(const Shape& in) const {
   if (in.rank() != 4) ShapeFail("expected input of rank 4, got " + KerasShapeString(in));
   std::vector<int64_t> out = in.dims();

@@ -2,6 +2,7 @@
 // image, size[0] times taller and size[1] times wider (Keras's UpSampling2D).
 //
 //   layers::UpSampling2D()                                              // 2x, nearest
+//   layers::UpSampling2D(3)                                             // 3x
 //   layers::UpSampling2D({.size = {2, 3}, .interpolation = "bilinear"})
 //
 // Bilinear is tf.image.resize's and jax.image.resize's half-pixel resize, as Keras's; 2x on the
@@ -9,12 +10,14 @@
 // known when the layer is called.
 #pragma once
 
+#include "keras/layers/int_or_pair.h"
 #include "keras/layers/layer.h"
 
 namespace kiln::keras::layers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct UpSampling2DOptions {
-  std::vector<int64_t> size = {2, 2};  // (rows, columns)
+  IntOrPair size = 2;  // (rows, columns)
   std::string data_format = "channels_last";
   std::string interpolation = "nearest";  // or "bilinear"
   std::vector<int64_t> input_shape = {};
@@ -28,6 +31,8 @@ class UpSampling2D : public Layer {
   // Throws kiln::ValueError naming the layer unless size is two positive integers, data_format
   // and interpolation are known.
   explicit UpSampling2D(UpSampling2DOptions options = {});
+  // UpSampling2D(3): Keras's size as the first argument.
+  explicit UpSampling2D(int64_t size, UpSampling2DOptions options = {});
   std::string class_name() const override { return "UpSampling2D"; }
   // Throws kiln::ShapeError naming the layer unless the input has rank 4.
   Shape ComputeOutputShape(const Shape& input_shape) const override;

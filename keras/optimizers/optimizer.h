@@ -74,6 +74,7 @@ UpdateRules RulesOf(OptimizerGeneration g);
   double decay = 0.0
 
 // What the base keeps of an optimizer's options.
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CommonOptions {
   optimizers::LearningRate learning_rate = 0.001;
   std::optional<double> weight_decay = std::nullopt, clipnorm = std::nullopt,

@@ -15,6 +15,7 @@
 
 namespace kiln::keras::optimizers {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct RMSpropOptions {
   LearningRate learning_rate = 0.001;
   std::optional<double> lr = std::nullopt;  // alias of learning_rate, wins when set

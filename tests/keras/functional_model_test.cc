@@ -129,8 +129,8 @@ TEST(FunctionalTraining, TwoInputsTwoOutputsWithLossWeightsAndMetricsPerOutput) 
   Model m({.inputs = {img, meta}, .outputs = {cls, reg}});
   m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.05}),
              .loss = {{"cls", "categorical_crossentropy"}, {"reg", "mse"}},
-             .metrics = {{"cls", {"accuracy"}}, {"reg", {"mae"}}},
-             .loss_weights = {{"cls", 1.0}, {"reg", 0.25}}});
+             .loss_weights = {{"cls", 1.0}, {"reg", 0.25}},
+             .metrics = {{"cls", {"accuracy"}}, {"reg", {"mae"}}}});
   EXPECT_EQ(m.metrics_names(),
             (std::vector<std::string>{"loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae"}));
   std::mt19937 rng(7);
@@ -177,7 +177,7 @@ TEST(FunctionalTraining, OneLossForEveryOutputAndListForms) {
   KerasTensor x = Input({.shape = {2}, .name = "x"});
   Model m({.inputs = {x},
            .outputs = {layers::Dense(1, {.name = "p"})(x), layers::Dense(1, {.name = "q"})(x)}});
-  m.compile({.loss = "mse", .metrics = {"mae"}, .loss_weights = {2.0, 3.0}});
+  m.compile({.loss = "mse", .loss_weights = {2.0, 3.0}, .metrics = {"mae"}});
   EXPECT_EQ(m.metrics_names(),
             (std::vector<std::string>{"loss", "p_loss", "q_loss", "p_mae", "q_mae"}));
   Tensor xs = Tensor::FromVector<float>({1, 2, 3, 4}, {2, 2});

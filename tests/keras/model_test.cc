@@ -159,7 +159,7 @@ TEST(Fit, SmallConvNetLearns) {
   }
   Sequential model(
       {layers::Conv2D(4, {3, 3},
-                      {.activation = "relu", .padding = "same", .input_shape = {6, 6, 1}}),
+                      {.padding = "same", .activation = "relu", .input_shape = {6, 6, 1}}),
        layers::BatchNormalization({.momentum = 0.9}), layers::MaxPooling2D(), layers::Flatten(),
        layers::Dense(2, {.activation = "softmax"})});
   model.compile({.optimizer = optimizers::SGD({.lr = 0.1}),

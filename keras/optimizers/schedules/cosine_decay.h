@@ -11,6 +11,7 @@
 
 namespace kiln::keras::optimizers::schedules {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CosineDecayOptions {
   double initial_learning_rate = 0;
   double decay_steps = 0;

@@ -8,6 +8,7 @@
 
 namespace kiln::keras::optimizers::schedules {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct CosineDecayRestartsOptions {
   double initial_learning_rate = 0;
   double first_decay_steps = 0;

@@ -1,13 +1,15 @@
 // initial_learning_rate * decay_rate ^ (step / decay_steps), the exponent floored with
 // staircase, as keras.optimizers.schedules.ExponentialDecay.
 //
-//   schedules::ExponentialDecay({.initial_learning_rate = 0.1, .decay_steps = 1000, .decay_rate = 0.96})
+//   schedules::ExponentialDecay({.initial_learning_rate = 0.1, .decay_steps = 1000, .decay_rate =
+//   0.96})
 #pragma once
 
 #include "keras/optimizers/schedules/learning_rate_schedule.h"
 
 namespace kiln::keras::optimizers::schedules {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct ExponentialDecayOptions {
   double initial_learning_rate = 0;
   double decay_steps = 0;

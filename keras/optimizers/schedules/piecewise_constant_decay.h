@@ -8,6 +8,7 @@
 
 namespace kiln::keras::optimizers::schedules {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct PiecewiseConstantDecayOptions {
   std::vector<double> boundaries;
   std::vector<double> values;  // one more than boundaries

@@ -9,6 +9,7 @@
 
 namespace kiln::keras::optimizers::schedules {
 
+// Fields in Keras's argument order: designated initializers must follow it (see keras.h).
 struct PolynomialDecayOptions {
   double initial_learning_rate = 0;
   double decay_steps = 0;

@@ -86,8 +86,8 @@ std::vector<std::string> LayerNames(const Model& m) {
 }
 
 Model Build(const std::string& app, const json& a) {
-  applications::ApplicationOptions o{.input_shape = a["input_shape"].get<std::vector<int64_t>>(),
-                                     .include_top = a.value("include_top", true),
+  applications::ApplicationOptions o{.include_top = a.value("include_top", true),
+                                     .input_shape = a["input_shape"].get<std::vector<int64_t>>(),
                                      .pooling = a.value("pooling", ""),
                                      .classes = a.value("classes", int64_t{1000}),
                                      .classifier_activation = "linear"};

@@ -23,10 +23,10 @@ TEST(ResNet, ImageNetConfigurationsHaveKerasParameterCounts) {
 }
 
 TEST(ResNet, FeatureExtractorPoolsTheLastStage) {
-  Model f = ResNet50({.input_shape = {64, 64, 3}, .include_top = false, .pooling = "max"});
+  Model f = ResNet50({.include_top = false, .input_shape = {64, 64, 3}, .pooling = "max"});
   EXPECT_EQ(f.layers().back()->name(), "max_pool");
   EXPECT_EQ(f.output_shape(), (Shape{kUnknownDim, 2048}));
-  Model g = ResNet50({.input_shape = {64, 64, 3}, .include_top = false});
+  Model g = ResNet50({.include_top = false, .input_shape = {64, 64, 3}});
   EXPECT_EQ(g.layers().back()->name(), "conv5_block3_out");
   EXPECT_EQ(g.output_shape(), (Shape{kUnknownDim, 2, 2, 2048}));
 }

@@ -23,7 +23,7 @@ TEST(VGG, TheClassifierFollowsTheInputSize) {
   Model m = VGG19({.input_shape = {32, 32, 3}, .classes = 10});
   EXPECT_EQ(m.count_params(), 20024384 + 512 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 10 + 10);
   EXPECT_EQ(m.layers().size(), 26u);
-  Model f = VGG16({.input_shape = {48, 48, 3}, .include_top = false, .pooling = "avg"});
+  Model f = VGG16({.include_top = false, .input_shape = {48, 48, 3}, .pooling = "avg"});
   EXPECT_EQ(f.output_shape(), (Shape{kUnknownDim, 512}));
   EXPECT_EQ(f.count_params(), 14714688);
 }

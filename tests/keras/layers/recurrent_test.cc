@@ -82,7 +82,7 @@ TEST(Recurrent, GradientsMatchFiniteDifferences) {
     ExpectGradientsMatch(l, {{3, 5, 2}, {3, 3}, {3, 3}}, 2, -1, 1, {}, SkippingMask(3, 5));
   }
   {
-    layers::GRU l(3, {.reset_after = false, .return_sequences = true, .go_backwards = true});
+    layers::GRU l(3, {.return_sequences = true, .go_backwards = true, .reset_after = false});
     ExpectGradientsMatch(l, {{3, 4, 2}}, 3, -1, 1, {}, SkippingMask(3, 4));
   }
   {
@@ -113,7 +113,7 @@ TEST(Recurrent, ConfigsBothWays) {
   EXPECT_EQ(c["recurrent_initializer"]["class_name"], "Orthogonal");
   EXPECT_FALSE(c.contains("seed"));  // tf.keras 2's recurrent layers take none
   ExpectConfigRoundTrip(lstm);
-  layers::GRU gru(4, {.reset_after = false, .go_backwards = true});
+  layers::GRU gru(4, {.go_backwards = true, .reset_after = false});
   EXPECT_EQ(gru.get_config()["reset_after"], false);
   ExpectConfigRoundTrip(gru);
   layers::SimpleRNN rnn(3, {.activation = "relu"});

@@ -117,7 +117,9 @@ TEST(DepthwiseConv2D, EachChannelItsOwnFilters) {
               layers::DepthwiseConv2D({3, 3}, {.depth_multiplier = 0});
             }).find("depth_multiplier must be positive"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { layers::DepthwiseConv2D({3}); }).find("kernel_size must be two"),
+  EXPECT_NE(ErrorOf([] {
+              layers::DepthwiseConv2D({3, 3, 3});
+            }).find("kernel_size must be two"),
             std::string::npos);
   EXPECT_FALSE((*FindLayerFactory("DepthwiseConv2D"))(
       nlohmann::json{{"name", "bad"}, {"kernel_size", "x"}}, unsupported));
@@ -218,6 +220,33 @@ TEST(Conv2D, GroupsConvolveChannelGroupsApart) {
             }).find("do not split into 2 groups"),
             std::string::npos);
   ExpectGradientsMatch(grouped, {{1, 5, 5, 4}}, 11);
+}
+
+// Keras's Conv2D(32, 3), strides=2, MaxPooling2D(2), UpSampling2D(3): one integer for both
+// spatial dimensions, in the configs as Keras writes them.
+TEST(IntOrPair, OneIntegerIsASquareWindow) {
+  EXPECT_EQ(layers::IntOrPair(3), (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(layers::IntOrPair({3}), (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(layers::IntOrPair({3, 1}), (std::vector<int64_t>{3, 1}));
+  layers::Conv2D conv(4, 3, {.strides = 2, .padding = "same", .activation = "relu"});
+  EXPECT_EQ(conv.get_config()["kernel_size"], nlohmann::json({3, 3}));
+  EXPECT_EQ(conv.get_config()["strides"], nlohmann::json({2, 2}));
+  EXPECT_EQ(conv.get_config()["activation"], "relu");
+  EXPECT_EQ(conv.ComputeOutputShape({kUnknownDim, 9, 9, 1}), (Shape{kUnknownDim, 5, 5, 4}));
+  layers::Conv2D tall(4, {3, 1});
+  EXPECT_EQ(tall.ComputeOutputShape({kUnknownDim, 9, 9, 1}), (Shape{kUnknownDim, 7, 9, 4}));
+  layers::MaxPooling2D pool(2);
+  EXPECT_EQ(pool.get_config()["pool_size"], nlohmann::json({2, 2}));
+  EXPECT_EQ(pool.ComputeOutputShape({kUnknownDim, 9, 8, 3}), (Shape{kUnknownDim, 4, 4, 3}));
+  layers::AveragePooling2D avg(3, {.strides = 1, .padding = "same"});
+  EXPECT_EQ(avg.ComputeOutputShape({kUnknownDim, 9, 8, 3}), (Shape{kUnknownDim, 9, 8, 3}));
+  layers::UpSampling2D up(3);
+  EXPECT_EQ(up.ComputeOutputShape({kUnknownDim, 2, 5, 3}), (Shape{kUnknownDim, 6, 15, 3}));
+  layers::Conv2DTranspose deconv(2, 3, {.strides = 2, .output_padding = 1});
+  EXPECT_EQ(deconv.ComputeOutputShape({kUnknownDim, 4, 4, 1}), (Shape{kUnknownDim, 10, 10, 2}));
+  layers::MaxPooling1D pool1d(3);
+  EXPECT_EQ(pool1d.ComputeOutputShape({kUnknownDim, 9, 2}), (Shape{kUnknownDim, 3, 2}));
+  EXPECT_NE(ErrorOf([] { layers::Conv2D(4, {3, 3, 3}); }).find("kernel_size"), std::string::npos);
 }
 
 }  // namespace

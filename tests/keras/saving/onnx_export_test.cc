@@ -126,7 +126,7 @@ TEST(OnnxExport, CnnWithBatchNormalization) {
 }
 
 TEST(OnnxExport, UnsupportedOpNamesLayerAndWritesNothing) {
-  KerasTensor in = Input({.shape = {4}, .name = "tokens", .dtype = kInt32});
+  KerasTensor in = Input({.shape = {4}, .dtype = kInt32, .name = "tokens"});
   KerasTensor x = layers::Embedding(20, 3)(in);
   Model model({.inputs = {in}, .outputs = {layers::Flatten()(x)}, .name = "embed"});
   const std::string path = TempPath("embed.onnx");

@@ -48,7 +48,7 @@ inline Sequential SmallCnn() {
 // A functional model with a residual Add, a Concatenate and average pooling.
 inline Model FunctionalBlock() {
   KerasTensor in = Input({.shape = {16, 16, 3}, .name = "image"});
-  KerasTensor a = layers::Conv2D(8, {3, 3}, {.activation = "relu", .padding = "same"})(in);
+  KerasTensor a = layers::Conv2D(8, {3, 3}, {.padding = "same", .activation = "relu"})(in);
   KerasTensor b = layers::Conv2D(8, {3, 3}, {.padding = "same"})(a);
   KerasTensor x = layers::Activation("relu")(layers::Add()({a, b}));
   x = layers::Concatenate()({x, layers::Conv2D(4, {1, 1}, {.activation = "tanh"})(in)});

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     const int64_t n = 24;
     {
       KerasTensor image = Input({.shape = {6, 6, 2}, .name = "image"});
-      KerasTensor c1 = layers::Conv2D(4, {3, 3}, {.activation = "relu", .padding = "same"})(image);
+      KerasTensor c1 = layers::Conv2D(4, {3, 3}, {.padding = "same", .activation = "relu"})(image);
       KerasTensor c2 = layers::Conv2D(4, {3, 3}, {.padding = "same"})(c1);
       KerasTensor x = layers::Activation("relu")(layers::Add()({c1, c2}));
       KerasTensor out = layers::Dense(3, {.activation = "softmax"})(layers::Flatten()(x));
@@ -104,8 +104,8 @@ int main(int argc, char** argv) {
       Model m({.inputs = {img, meta}, .outputs = {cls, reg}, .name = "two_io"});
       m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.05}),
                  .loss = {{"cls", "categorical_crossentropy"}, {"reg", "mse"}},
-                 .metrics = {{"cls", {"accuracy"}}, {"reg", {"mae"}}},
-                 .loss_weights = {{"cls", 1.0}, {"reg", 0.5}}});
+                 .loss_weights = {{"cls", 1.0}, {"reg", 0.5}},
+                 .metrics = {{"cls", {"accuracy"}}, {"reg", {"mae"}}}});
       Write(dir, "two_io", m, {Random({n, 4}, rng), Random({n, 2}, rng)},
             {OneHot(n, 3, rng), Random({n, 1}, rng)});
     }
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
             {Random({n, 1}, rng)});
     }
     {
-      KerasTensor tokens = Input({.shape = {6}, .name = "tokens", .dtype = kiln::kInt32});
+      KerasTensor tokens = Input({.shape = {6}, .dtype = kiln::kInt32, .name = "tokens"});
       KerasTensor e = layers::Embedding(12, 4, {.mask_zero = true})(tokens);
       KerasTensor seq = layers::Bidirectional(layers::LSTM(3, {.return_sequences = true}))(e);
       KerasTensor h = layers::GRU(4)(seq);
