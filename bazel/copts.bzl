@@ -23,12 +23,8 @@ KILN_KERNEL_COPTS = KILN_COPTS + [
     "//bazel:march_native": ["-march=native"],
     "//bazel:x86_64": ["-march=x86-64-v3"],
     "//conditions:default": [],
-}) + select({
-    "//bazel:no_openmp": [],
-    "//conditions:default": ["-fopenmp"],
 })
 
-KILN_KERNEL_LINKOPTS = select({
-    "//bazel:no_openmp": [],
-    "//conditions:default": ["-fopenmp"],
-})
+# Threads come from kernels/cpu/thread_pool.h, not OpenMP (Eigen's GEMM is single-threaded
+# without -fopenmp); std::thread needs -pthread.
+KILN_KERNEL_LINKOPTS = ["-pthread"]

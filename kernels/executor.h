@@ -37,8 +37,9 @@ struct Feed {
   Tensor value;
 };
 
-// GEMMs use up to OMP_NUM_THREADS threads (default: every core), and one thread when the product
-// is too small to gain from more (kernels/cpu/cpu_util.h, GemmThreads).
+// GEMMs use up to KILN_NUM_THREADS (or OMP_NUM_THREADS) threads, default every core this process
+// may run on, and one thread when the product is too small to gain from more
+// (kernels/cpu/thread_pool.h, gemm.h).
 struct ExecutorOptions {
   // Where planned buffers of CPU nodes come from (default: the CPU device's allocator).
   Allocator* allocator = nullptr;

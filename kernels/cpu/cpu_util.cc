@@ -22,11 +22,6 @@ std::vector<int64_t> BroadcastStrides(const Shape& in, const Shape& out,
   return strides;
 }
 
-int GemmThreads(int64_t m, int64_t n, int64_t k) {
-  static const int max_threads = Eigen::nbThreads();
-  return m * n * k >= (int64_t{1} << 23) ? max_threads : 1;
-}
-
 AxisSplit SplitAt(const Shape& s, int axis) {
   AxisSplit r;
   for (int d = 0; d < s.rank(); ++d) (d < axis ? r.outer : d > axis ? r.inner : r.axis) *= s[d];

@@ -136,12 +136,6 @@ void Reduce(const Tensor& in, const std::vector<bool>& reduce, T init, Tensor& o
                    [&](int64_t i, int64_t o, int64_t) { po[o] = op(po[o], px[i]); });
 }
 
-// Threads for one GEMM of m x k times k x n. Below about 8 M multiply-adds (every GEMM of the
-// tutorial MLP at batch 32) the OpenMP fork/join costs more than the second core gains, and far
-// more when the two vCPUs are far apart (measured: 0.63 s/epoch on one thread against 0.44 to
-// 1.12 s on two, depending on the host's placement); bigger products use every thread.
-int GemmThreads(int64_t m, int64_t n, int64_t k);
-
 template <template <typename> class K>
 void RegisterFloatKernels(const std::string& op) {
   KernelRegistry::Global().Register({op, "cpu", kFloat32, K<float>::Run});

@@ -2,6 +2,7 @@
 #include <Eigen/Dense>
 
 #include "kernels/cpu/cpu_util.h"
+#include "kernels/cpu/gemm.h"
 #include "ops/activations.h"
 
 namespace kiln::cpu {
@@ -21,11 +22,7 @@ void FusedMatMul(KernelContext& c, ops::Activation act) {
   const Tensor& x = c.input(0);
   const Tensor& w = c.input(1);
   Tensor& out = c.output(0);
-  Eigen::Map<const RowMajor<T>> X(x.data<T>(), x.dim(0), x.dim(1));
-  Eigen::Map<const RowMajor<T>> W(w.data<T>(), w.dim(0), w.dim(1));
-  Eigen::Map<RowMajor<T>> Y(out.data<T>(), out.dim(0), out.dim(1));
-  Eigen::setNbThreads(GemmThreads(x.dim(0), w.dim(1), x.dim(1)));
-  Y.noalias() = X * W;
+  Gemm(x.data<T>(), false, w.data<T>(), false, out.data<T>(), x.dim(0), w.dim(1), x.dim(1));
   ConstVec<T> bias(c.input(2).data<T>(), w.dim(1));
   // Bias and activation row by row, while each row of the GEMM result is still in cache.
   for (int64_t r = 0; r < out.dim(0); ++r) {

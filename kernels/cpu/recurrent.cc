@@ -11,6 +11,7 @@
 
 #include "graph/error.h"
 #include "kernels/cpu/cpu_util.h"
+#include "kernels/cpu/gemm.h"
 
 namespace kiln::cpu {
 namespace {
@@ -460,12 +461,10 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
     Mat<T> own;
     if (!in_place) own.resize(B * T_, G);
     MapMat<T> xw(in_place ? zs : own.data(), B * T_, G);
-    // Every product threads as MatMul's do (GemmThreads): those over all steps at once by their
-    // size, the per-step ones (B x U by U x gates U) by theirs.
-    Eigen::setNbThreads(GemmThreads(B * T_, G, I));
-    xw.noalias() = ConstMapMat<T>(x.data<T>(), B * T_, I) * ConstMapMat<T>(kernel.data<T>(), I, G);
+    // The products over all steps at once are the threaded GEMM's; the per-step ones (B x U by
+    // U x gates U) stay on this thread (below gemm.h's threshold at the sizes RNNs have).
+    Gemm(x.data<T>(), false, kernel.data<T>(), false, xw.data(), B * T_, G, I);
     xw.rowwise() += InputBias<T>(bias, G);
-    Eigen::setNbThreads(GemmThreads(B, G, U));
     std::vector<Mat<T>> st(S), next(S, Zeros<T>(B, U));
     for (int k = 0; k < S; ++k) st[k] = InitialState<T>(c.input(1 + k), B);
     Mat<T> prev_out = Zeros<T>(B, U), hr;
@@ -522,7 +521,6 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
     const Kept<T> is_kept{mask, T_};
     std::vector<ConstRows<T>> prev;
     prev.reserve(S);
-    Eigen::setNbThreads(GemmThreads(B, G, U));  // the per-step products, as Forward's
     for (int64_t s = T_ - 1; s >= 0; --s) {
       const int64_t t = at.go_backwards ? T_ - 1 - s : s;
       const ConstStepMap<T> dys = StepRows(dy.data<T>(), B, at.in_time_order ? t : s, T_, U);
@@ -570,9 +568,8 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
       if (rec_masked) dprev[0] += RecurrentInput<T>(dhr_masked, rec_mask, hr);
       dst.swap(dprev);
     }
-    Eigen::setNbThreads(GemmThreads(B * T_, I, G));  // and dW's: as many multiply-adds
-    MapMat<T>(c.output(0).data<T>(), B * T_, I).noalias() =
-        dxz * ConstMapMat<T>(kernel.data<T>(), I, G).transpose();
+    Gemm(static_cast<const T*>(dxz.data()), false, kernel.data<T>(), true, c.output(0).data<T>(),
+         B * T_, I, G);
     for (int k = 0; k < S; ++k) {
       Tensor& d = c.output(1 + k);
       if (d.dim(0) == B)
@@ -580,8 +577,8 @@ void Backward(KernelContext& c, const RecurrentAttrs& at) {
       else  // one initial state for every row
         MapMat<T>(d.data<T>(), 1, U) = dst[k].colwise().sum();
     }
-    MapMat<T>(c.output(1 + S).data<T>(), I, G).noalias() =
-        ConstMapMat<T>(x.data<T>(), B * T_, I).transpose() * dxz;
+    Gemm(x.data<T>(), true, static_cast<const T*>(dxz.data()), false, c.output(1 + S).data<T>(), I,
+         G, B * T_);
     MapMat<T>(c.output(2 + S).data<T>(), U, rec.dim(1)) = drec;
     T* db = c.output(3 + S).data<T>();
     MapMat<T>(db, 1, G) = dxz.colwise().sum();
