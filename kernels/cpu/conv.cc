@@ -52,8 +52,17 @@ void Im2Col(const T* x, const Geometry& g, T* cols) {
       for (int64_t oy = 0; oy < g.oh; ++oy)
         for (int64_t ox = 0; ox < g.ow; ++ox) {
           T* dst = cols + ((n * g.oh + oy) * g.ow + ox) * row;
+          const bool row_inside = g.dw == 1 && g.col(ox, 0) >= 0 && g.col(ox, g.kw - 1) < g.w;
           for (int64_t ky = 0; ky < g.kh; ++ky) {
             const int64_t iy = g.row(oy, ky);
+            if (row_inside && iy >= 0 && iy < g.h) {
+              // The window's row is kw * c consecutive inputs: one short copy, not kw (a loop,
+              // not memcpy: with few channels the call would cost more than the copy).
+              const T* src = x + ((n * g.h + iy) * g.w + g.col(ox, 0)) * g.c;
+              for (int64_t i = 0; i < g.kw * g.c; ++i) dst[i] = src[i];
+              dst += g.kw * g.c;
+              continue;
+            }
             for (int64_t kx = 0; kx < g.kw; ++kx, dst += g.c) {
               const int64_t ix = g.col(ox, kx);
               if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w)
