@@ -13,7 +13,7 @@ out="$(mktemp)"
 for r in $(seq "$rounds"); do
   for b in ${batches//,/ }; do
     bazel-bin/bench/mlp_epoch --batch-sizes "$b" --epochs 1 >> "$out"
-    OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/peers/torch_mlp.py "$b" 1 >> "$out"
+    OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/peers/torch_models.py mlp "$b" 60000 1 >> "$out"
     OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/peers/numpy_mlp.py "$b" 1 >> "$out"
   done
 done
@@ -31,10 +31,10 @@ for r in rows:
 batches = sorted({b for b, _ in table})
 print(f"{'batch':>6} {'kiln s/epoch':>13} {'torch s/epoch':>14} {'numpy s/epoch':>14} {'torch/kiln':>11} {'numpy/kiln':>11}")
 for b in batches:
-    k, t, n = (statistics.median(table[(b, f)]) for f in ("kiln", "torch", "numpy"))
+    k, t, n = (statistics.median(table[(b, f)]) for f in ("kiln", "pytorch", "numpy"))
     print(f"{b:>6} {k:>13.3f} {t:>14.3f} {n:>14.3f} {t / k:>10.2f}x {n / k:>10.2f}x")
 for key in ("inference_10000_s", "predict1_median_us"):
-    k, t = (statistics.median(extra[(f, key)]) for f in ("kiln", "torch"))
+    k, t = (statistics.median(extra[(f, key)]) for f in ("kiln", "pytorch"))
     print(f"{key}: kiln {k:.4g}, torch {t:.4g}, kiln/torch {k / t:.2f}")
 print(f"kiln peak RSS of one run: {statistics.median(extra[('kiln', 'peak_rss_mib')]):.0f} MiB")
 PY

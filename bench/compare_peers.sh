@@ -34,7 +34,6 @@ if [[ "${BUSY:-0}" == 1 ]]; then
   trap 'kill $spinner' EXIT
 fi
 measure() { /usr/bin/python3 bench/peers/measure.py "$n" "$r" -- "$@" >> "$out"; }
-peer() { (cd bench/peers && "$@"); }
 for r in $(seq "$rounds"); do
   for n in ${threads//,/ }; do
     xla=""

@@ -15,7 +15,8 @@
 
 namespace kiln::cpu {
 
-// Measured on the tutorial MLP (see gemm.cc).
+// 2 M: at batch 32 the tutorial MLP's two larger products (3.2 M and 4.2 M multiply-adds) split,
+// and two threads take 0.88x one thread's epoch on a quiet machine (bench/compare_peers.sh).
 inline constexpr int64_t kParallelMacs = int64_t{1} << 21;
 
 template <typename T>

@@ -22,8 +22,8 @@ void Pause() {
 #endif
 }
 
-// About 20 microseconds of pause instructions: long enough to catch the next GEMM of a training
-// step without a futex wake, short enough not to matter to another process on the core.
+// Some tens of microseconds of pause instructions: long enough to catch the next GEMM of a
+// training step without a futex wake, short enough not to matter to another process on the core.
 constexpr int kSpins = 2000;
 
 int ThreadsFromEnvironment() {
