@@ -25,6 +25,7 @@ T* Scratch(size_t n) {
 struct Span {
   int64_t y0, y1, x0, x1;
   int64_t count() const { return (y1 - y0) * (x1 - x0); }
+  bool empty() const { return y0 >= y1 || x0 >= x1; }  // the window lies wholly in the padding
 };
 Span Inside(const Geometry& g, int64_t oy, int64_t ox) {
   return {std::max<int64_t>(g.row(oy, 0), 0), std::min(g.row(oy, g.kh - 1) + 1, g.h),
@@ -162,7 +163,7 @@ struct MaxPool2D {
     ParallelRange(g.n, ImagesPerRange(g.h * g.w * g.c), [&](int64_t n0, int64_t n1) {
       ForEachWindow(g, n0, n1, [&](int64_t n, int64_t oy, int64_t ox, const Span& s) {
         T* dst = py + ((n * g.oh + oy) * g.ow + ox) * g.c;
-        if (s.y0 >= s.y1 || s.x0 >= s.x1) return std::fill(dst, dst + g.c, T(0));
+        if (s.empty()) return std::fill(dst, dst + g.c, T(0));
         std::copy_n(px + ((n * g.h + s.y0) * g.w + s.x0) * g.c, g.c, dst);
         for (int64_t iy = s.y0; iy < s.y1; ++iy)
           for (int64_t ix = s.x0; ix < s.x1; ++ix) {
@@ -184,13 +185,13 @@ struct MaxPool2DGrad {
     const T* px = x.data<T>();
     const T* pdy = dy.data<T>();
     T* pdx = c.output(0).data<T>();
-    ParallelRange(g.n, ImagesPerRange(g.h * g.w * g.c), [&](int64_t n0, int64_t n1) {
-      const int64_t image = g.h * g.w * g.c;
+    const int64_t image = g.h * g.w * g.c;
+    ParallelRange(g.n, ImagesPerRange(image), [&](int64_t n0, int64_t n1) {
       std::fill(pdx + n0 * image, pdx + n1 * image, T(0));
       std::vector<T> best(g.c);
       std::vector<int64_t> at(g.c);
       ForEachWindow(g, n0, n1, [&](int64_t n, int64_t oy, int64_t ox, const Span& s) {
-        if (s.y0 >= s.y1 || s.x0 >= s.x1) return;
+        if (s.empty()) return;
         const int64_t first = ((n * g.h + s.y0) * g.w + s.x0) * g.c;
         std::copy_n(px + first, g.c, best.data());
         std::fill(at.begin(), at.end(), first);

@@ -462,7 +462,8 @@ void Forward(KernelContext& c, const RecurrentAttrs& at) {
     if (!in_place) own.resize(B * T_, G);
     MapMat<T> xw(in_place ? zs : own.data(), B * T_, G);
     // The products over all steps at once are the threaded GEMM's; the per-step ones (B x U by
-    // U x gates U) stay on this thread (below gemm.h's threshold at the sizes RNNs have).
+    // U x gates U, on strided views of the step's rows) stay Eigen products on this thread, as
+    // they were under OpenMP's 8 M threshold (threading them is not measured).
     Gemm(x.data<T>(), false, kernel.data<T>(), false, xw.data(), B * T_, G, I);
     xw.rowwise() += InputBias<T>(bias, G);
     std::vector<Mat<T>> st(S), next(S, Zeros<T>(B, U));
