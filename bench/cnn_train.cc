@@ -5,13 +5,12 @@
 // JSON lines, as bench/mlp_epoch prints them, for bench/compare_peers.sh.
 //
 //   bazel run -c opt //bench:cnn_train -- --images 12800 --epochs 1
-#include <sys/resource.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
+#include "bench/inference_timing.h"
 #include "keras/keras.h"
 
 using namespace kiln::keras;
@@ -63,25 +62,6 @@ int main(int argc, char** argv) {
         h.history["loss"][0]);
     std::fflush(stdout);
   }
-  kiln::Tensor x_test = images_of(test.x);
-  model->predict(x_test.Slice(0, 32));  // plans the inference executor
-  auto start = std::chrono::steady_clock::now();
-  model->predict(x_test, {.batch_size = 32});
-  const double infer = Seconds(start);
-  const kiln::Tensor one = x_test.Slice(0, 1);
-  model->predict(one);
-  std::vector<double> lat;
-  for (int i = 0; i < 500; ++i) {
-    auto t = std::chrono::steady_clock::now();
-    model->predict(one);
-    lat.push_back(Seconds(t) * 1e6);
-  }
-  std::nth_element(lat.begin(), lat.begin() + lat.size() / 2, lat.end());
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf(
-      "{\"framework\": \"kiln\", \"model\": \"cnn\", \"inference_10000_s\": %.4f, "
-      "\"predict1_median_us\": %.1f, \"peak_rss_mib\": %.1f}\n",
-      infer, lat[lat.size() / 2], usage.ru_maxrss / 1024.0);
+  kiln::bench::PrintInferenceTiming(*model, images_of(test.x), "cnn", 500);
   return 0;
 }

@@ -2,13 +2,12 @@
 // Fashion-MNIST, at the batch sizes given. One JSON line per measurement, for compare_mlp.py.
 //
 //   bazel run -c opt //bench:mlp_epoch -- --batch-sizes 32,128,256 --epochs 2
-#include <sys/resource.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
+#include "bench/inference_timing.h"
 #include "examples/tutorial_mlp.h"
 #include "keras/keras.h"
 
@@ -41,29 +40,9 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   }
-  // Inference on the 10,000 test images (batch 32), and batch-1 predict latency, on the last model.
+  // Inference on the 10,000 test images (batch 32), and batch-1 predict latency, on a fresh model.
   utils::set_random_seed(1);
-  auto model_ptr = kiln::examples::TutorialMlp();
-  Sequential& model = *model_ptr;
-  Tensor x_test = test.x.astype(kFloat32) / 255.0;
-  model.predict(x_test.Slice(0, 32));  // plans the executor
-  auto clock = [] { return std::chrono::steady_clock::now(); };
-  auto start = clock();
-  model.predict(x_test);
-  const double infer = std::chrono::duration<double>(clock() - start).count();
-  Tensor one = x_test.Slice(0, 1);
-  std::vector<double> lat;
-  for (int i = 0; i < 2000; ++i) {
-    auto t = clock();
-    model.predict(one);
-    lat.push_back(std::chrono::duration<double, std::micro>(clock() - t).count());
-  }
-  std::nth_element(lat.begin(), lat.begin() + lat.size() / 2, lat.end());
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf(
-      "{\"framework\": \"kiln\", \"inference_10000_s\": %.4f, \"predict1_median_us\": %.1f, "
-      "\"peak_rss_mib\": %.1f}\n",
-      infer, lat[lat.size() / 2], usage.ru_maxrss / 1024.0);
+  kiln::bench::PrintInferenceTiming(*kiln::examples::TutorialMlp(), test.x.astype(kFloat32) / 255.0,
+                                    "mlp", 2000);
   return 0;
 }
